@@ -1,0 +1,1 @@
+"""Japanese language layer: normalization, fugashi tokenization in spaCy, domain entities."""

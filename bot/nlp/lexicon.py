@@ -1,0 +1,79 @@
+"""Domain vocabulary: words kept whole by the tokenizer, and the entities they name.
+
+Each entry maps the spellings customers use (after normalization) to one canonical
+form. The canonical form becomes the token's lemma, so 振り込み用紙 and 振込用紙 are one
+feature, and for entries with a label it becomes the entity value.
+"""
+
+from __future__ import annotations
+
+from typing import Dict, Optional, Tuple
+
+PRODUCT = "product"
+PAYMENT_CHANNEL = "payment_channel"
+
+CLOUD = "ウイルスバスター クラウド"
+CLOUD_DLS = "ウイルスバスター クラウド + デジタルライフサポート プレミアム"
+TOTAL_SECURITY = "ウイルスバスター トータルセキュリティ"
+TOTAL_SECURITY_STANDARD = "ウイルスバスター トータルセキュリティ スタンダード"
+TOTAL_SECURITY_PREMIUM = "ウイルスバスター トータルセキュリティ プレミアム"
+
+CONVENIENCE_STORE = "コンビニエンスストア"
+POST_OFFICE = "郵便局"
+
+# canonical form -> (entity label or None, spellings). A space in a spelling
+# matches an optional space; the canonical form is itself a spelling.
+_ENTRIES: Dict[str, Tuple[Optional[str], Tuple[str, ...]]] = {
+    CLOUD_DLS: (PRODUCT, ("ウイルスバスター クラウド + デジタルライフサポート プレミアム",
+                          "ウィルスバスター クラウド + デジタルライフサポート プレミアム",
+                          "クラウド + デジタルライフサポート プレミアム")),
+    TOTAL_SECURITY_STANDARD: (PRODUCT, ("ウイルスバスター トータルセキュリティ スタンダード",
+                                        "ウィルスバスター トータルセキュリティ スタンダード",
+                                        "トータルセキュリティ スタンダード")),
+    TOTAL_SECURITY_PREMIUM: (PRODUCT, ("ウイルスバスター トータルセキュリティ プレミアム",
+                                       "ウィルスバスター トータルセキュリティ プレミアム",
+                                       "トータルセキュリティ プレミアム")),
+    TOTAL_SECURITY: (PRODUCT, ("ウイルスバスター トータルセキュリティ",
+                               "ウィルスバスター トータルセキュリティ", "トータルセキュリティ",
+                               "トータル セキュリティ")),
+    CLOUD: (PRODUCT, ("ウイルスバスター クラウド", "ウィルスバスター クラウド",
+                      "ウイルスバスタークラウド", "バスター クラウド")),
+    CONVENIENCE_STORE: (PAYMENT_CHANNEL, ("コンビニエンスストア", "コンビニエンス ストア",
+                                          "コンビニ")),
+    POST_OFFICE: (PAYMENT_CHANNEL, ("郵便局", "ゆうちょ銀行", "ゆうちょ", "郵便窓口")),
+    "かんたんコンビニ決済": (None, ("かんたんコンビニ決済", "簡単コンビニ決済")),
+    "ウイルスバスター": (None, ("ウイルスバスター", "ウィルスバスター", "ウイルス バスター")),
+    "ビジネスサポートポータル": (None, ("ビジネスサポートポータル", "ビジネス サポート ポータル",
+                                       "サポートポータル")),
+    "パートナーポータル": (None, ("パートナーポータル",)),
+    "トレンドマイクロアカウント": (None, ("トレンドマイクロアカウント", "トレンドマイクロ アカウント")),
+    "トレンドマイクロ": (None, ("トレンドマイクロ", "トレンド マイクロ")),
+    "法人カスタマーサービス&サポート": (None, ("法人カスタマーサービス&サポート",
+                                              "法人カスタマーサービス & サポート",
+                                              "法人カスタマーサービスアンドサポート")),
+    "アクティベーションコード": (None, ("アクティベーションコード", "アクティベーション コード",
+                                      "アクティベートコード")),
+    "シリアル番号": (None, ("シリアル番号", "シリアルナンバー", "シリアル ナンバー", "シリアルno")),
+    "ログイン": (None, ("ログイン", "ログオン", "サインイン")),
+    "ログアウト": (None, ("ログアウト", "サインアウト")),
+    "サインアップ": (None, ("サインアップ",)),
+    "パスワード": (None, ("パスワード", "パスワ-ド")),
+    "メールアドレス": (None, ("メールアドレス", "メール アドレス", "eメールアドレス", "e-mailアドレス",
+                            "メアド")),
+    "振込用紙": (None, ("振込用紙", "振り込み用紙", "振込み用紙", "振込票", "払込票", "払込用紙",
+                        "払い込み用紙", "振替用紙")),
+    "契約更新": (None, ("契約更新",)),
+    "有効期限": (None, ("有効期限",)),
+    "あんしん自動更新": (None, ("あんしん自動更新", "安心自動更新")),
+    "プレミアムサービス": (None, ("プレミアムサービス", "プレミアム サービス")),
+    "コンタクトパーソン": (None, ("コンタクトパーソン", "コンタクト パーソン")),
+    "クレジットカード": (None, ("クレジットカード", "クレジット カード", "クレカ")),
+    "管理コンソール": (None, ("管理コンソール", "製品管理コンソール")),
+    "マイプロフィール": (None, ("マイプロフィール", "マイ プロフィール")),
+    "解析依頼": (None, ("解析依頼",)),
+}
+
+
+def entries() -> Dict[str, Tuple[Optional[str], Tuple[str, ...]]]:
+    """The domain vocabulary: canonical form -> (entity label or None, spellings)."""
+    return _ENTRIES

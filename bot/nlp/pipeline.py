@@ -1,0 +1,94 @@
+"""The spaCy pipeline for Japanese support messages, and one cached analysis per text.
+
+Both Rasa components (tokenizer and entity extractor) read the same `analyse(text)`,
+so a message is parsed once per turn.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Callable, Dict, List, Optional, Tuple
+
+import spacy
+from spacy.language import Language
+
+from bot.nlp import lexicon
+from bot.nlp.tokenizer import PROPER_NOUN_TAG, TOKENIZER_NAME
+from bot.support.identifiers import canonical_activation_code, canonical_email, canonical_serial
+
+_CANONICAL: Dict[str, Callable[[str], Optional[str]]] = {
+    "serial_number": canonical_serial,
+    "activation_code": canonical_activation_code,
+    "email": canonical_email,
+}
+
+
+def entity_patterns() -> List[dict]:
+    """EntityRuler patterns over the tokenizer's whole-kept pieces."""
+    patterns = [
+        {"label": label, "pattern": [{"LEMMA": label, "TAG": PROPER_NOUN_TAG}]}
+        for label in _CANONICAL
+    ]
+    for canonical, (label, _) in lexicon.entries().items():
+        if label:
+            patterns.append(
+                {"label": label, "pattern": [{"LEMMA": canonical, "TAG": PROPER_NOUN_TAG}]}
+            )
+    return patterns
+
+
+def build_nlp() -> Language:
+    """A blank Japanese spaCy pipeline on fugashi, with the domain entity ruler."""
+    nlp = spacy.blank("ja", config={"nlp": {"tokenizer": {"@tokenizers": TOKENIZER_NAME}}})
+    ruler = nlp.add_pipe("entity_ruler", config={"validate": True})
+    ruler.add_patterns(entity_patterns())
+    return nlp
+
+
+@lru_cache(maxsize=1)
+def get_nlp() -> Language:
+    return build_nlp()
+
+
+@dataclass(frozen=True)
+class JaToken:
+    text: str  # normalized form
+    start: int  # offsets into the text as typed
+    end: int
+    lemma: str
+    tag: str
+
+
+@dataclass(frozen=True)
+class JaEntity:
+    label: str
+    value: str  # canonical form
+    start: int  # offsets into the text as typed
+    end: int
+
+
+@dataclass(frozen=True)
+class Analysis:
+    normalized: str
+    tokens: Tuple[JaToken, ...]
+    entities: Tuple[JaEntity, ...]
+
+
+@lru_cache(maxsize=4096)
+def analyse(text: str) -> Analysis:
+    """Normalized text, tokens and entities of one message, offsets as typed."""
+    doc = get_nlp()(text)
+    source = doc.user_data["source_spans"]
+    tokens = tuple(
+        JaToken(t.text, source[t.i][0], source[t.i][1], t.lemma_, t.tag_) for t in doc
+    )
+    entities = []
+    for ent in doc.ents:
+        canonical = _CANONICAL.get(ent.label_)
+        value = canonical(ent.text) if canonical else ent.lemma_
+        if value:
+            entities.append(
+                JaEntity(ent.label_, value, source[ent.start][0], source[ent.end - 1][1])
+            )
+    return Analysis(doc.text, tokens, tuple(entities))

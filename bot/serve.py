@@ -1,0 +1,121 @@
+"""Start the action server and the Rasa server together; Ctrl-C stops both.
+
+`make run` calls this, and so does the end-to-end test, so what is tested is how the
+bot is really started.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from typing import Dict, List
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def demo_environment(rasa_port: int, actions_port: int) -> Dict[str, str]:
+    """The environment both servers run in: the caller's, with demo defaults filled in."""
+    env = dict(os.environ)
+    env.setdefault("RASA_TELEMETRY_ENABLED", "false")
+    env.setdefault("ACTION_ENDPOINT_URL", f"http://127.0.0.1:{actions_port}/webhook")
+    env.setdefault("TRACKER_STORE_URL", f"sqlite:///{ROOT / 'var' / 'tracker.db'}")
+    return env
+
+
+def server_commands(model: Path, rasa_port: int, actions_port: int) -> List[List[str]]:
+    bindir = Path(sys.executable).parent
+    rasa = str(bindir / "rasa")
+    return [
+        [rasa, "run", "actions", "--actions", "bot.actions", "--port", str(actions_port)],
+        [
+            rasa, "run",
+            "--model", str(model),
+            "--port", str(rasa_port),
+            "--endpoints", str(ROOT / "endpoints.yml"),
+            "--credentials", str(ROOT / "credentials.yml"),
+        ],
+    ]
+
+
+def wait_until_up(url: str, processes: List[subprocess.Popen], timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for process in processes:
+            if process.poll() is not None:
+                raise RuntimeError(f"{process.args[:3]} exited with {process.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except OSError:
+            time.sleep(0.5)
+    raise TimeoutError(f"{url} did not answer within {timeout:.0f} s")
+
+
+def stop(processes: List[subprocess.Popen]) -> None:
+    for process in processes:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+    deadline = time.monotonic() + 15
+    for process in processes:
+        try:
+            process.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+def main(argv: List[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--model", type=Path, default=ROOT / "models" / "current.tar.gz")
+    parser.add_argument("--port", type=int, default=5005, help="Rasa server port")
+    parser.add_argument("--actions-port", type=int, default=5055)
+    parser.add_argument("--startup-timeout", type=float, default=180)
+    args = parser.parse_args(argv)
+
+    if not args.model.exists():
+        print(f"モデルがありません: {args.model} (make train で作成してください)", file=sys.stderr)
+        return 2
+    (ROOT / "var").mkdir(exist_ok=True)
+    env = demo_environment(args.port, args.actions_port)
+    processes = [
+        subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
+        for command in server_commands(args.model, args.port, args.actions_port)
+    ]
+
+    def on_sigterm(signum, frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, on_sigterm)
+    try:
+        wait_until_up(f"http://127.0.0.1:{args.actions_port}/health", processes, args.startup_timeout)
+        wait_until_up(f"http://127.0.0.1:{args.port}/", processes, args.startup_timeout)
+        print(
+            "\nボットの準備ができました。\n"
+            f"  REST: curl -s http://localhost:{args.port}/webhooks/rest/webhook "
+            "-H 'Content-Type: application/json' "
+            "-d '{\"sender\": \"demo\", \"message\": \"パスワードを忘れました\"}'\n"
+            f"  アクションサーバー: http://localhost:{args.actions_port}/health\n"
+            "  終了するには Ctrl-C を押してください。\n",
+            flush=True,
+        )
+        while all(p.poll() is None for p in processes):
+            time.sleep(0.5)
+        print("サーバーが停止しました。", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 0
+    except (RuntimeError, TimeoutError) as error:
+        print(f"起動に失敗しました: {error}", file=sys.stderr)
+        return 1
+    finally:
+        stop(processes)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Business rules as pure functions of their inputs (and an explicit `today`)."""
