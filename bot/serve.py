@@ -23,7 +23,8 @@ def demo_environment(rasa_port: int, actions_port: int) -> Dict[str, str]:
     """The environment both servers run in: the caller's, with demo defaults filled in."""
     env = dict(os.environ)
     env.setdefault("RASA_TELEMETRY_ENABLED", "false")
-    env.setdefault("ACTION_ENDPOINT_URL", f"http://127.0.0.1:{actions_port}/webhook")
+    # Always the action server started here, whatever the caller's environment says.
+    env["ACTION_ENDPOINT_URL"] = f"http://127.0.0.1:{actions_port}/webhook"
     env.setdefault("TRACKER_STORE_URL", f"sqlite:///{ROOT / 'var' / 'tracker.db'}")
     return env
 

@@ -1,0 +1,58 @@
+# The commands people type. `make run` and `make test` set everything up themselves.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# Rasa 3.6 needs Python 3.10; pyenv provides it (.python-version selects 3.10.13).
+PYTHON310 ?= $(shell command -v python3.10 2>/dev/null || echo $(HOME)/.pyenv/versions/3.10.13/bin/python3.10)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+MODEL := models/current.tar.gz
+TRAIN_INPUTS := config.yml domain.yml $(shell find data -name '*.yml') \
+	$(shell find bot/nlp bot/support -name '*.py')
+
+export RASA_TELEMETRY_ENABLED := false
+export TF_CPP_MIN_LOG_LEVEL := 2
+export ACTION_ENDPOINT_URL ?= http://127.0.0.1:5055/webhook
+export TRACKER_STORE_URL ?= sqlite:///$(CURDIR)/var/tracker.db
+
+.PHONY: help setup train run shell test validate clean
+
+help:
+	@echo "make run    set up, train if needed, start the bot (REST on :5005, actions on :5055)"
+	@echo "make test   set up, train if needed, run the whole test suite"
+	@echo "make train  train the model (models/current.tar.gz)"
+	@echo "make shell  talk to the bot in the terminal"
+
+$(STAMP): requirements.lock pyproject.toml
+	test -d $(VENV) || $(PYTHON310) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip<25"
+	$(BIN)/pip install --quiet -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps -e .
+	touch $@
+
+setup: $(STAMP)
+
+$(MODEL): $(STAMP) $(TRAIN_INPUTS)
+	$(BIN)/rasa train --fixed-model-name current --out models
+
+train: $(MODEL)
+
+run: $(MODEL)
+	$(BIN)/python -m bot.serve --model $(MODEL)
+
+shell: $(MODEL)
+	mkdir -p var
+	$(BIN)/rasa run actions --actions bot.actions --port 5055 & actions=$$!; \
+	trap "kill $$actions" EXIT; \
+	$(BIN)/rasa shell --model $(MODEL) --endpoints endpoints.yml
+
+validate: $(STAMP)
+	$(BIN)/rasa data validate --fail-on-warnings
+
+test: $(MODEL)
+	mkdir -p var
+	$(BIN)/pytest
+
+clean:
+	rm -rf models var .pytest_cache
