@@ -89,10 +89,13 @@ def main(argv: List[str] | None = None) -> int:
         for command in server_commands(args.model, args.port, args.actions_port)
     ]
 
-    def on_sigterm(signum, frame):
+    def on_signal(signum, frame):
         raise KeyboardInterrupt
 
-    signal.signal(signal.SIGTERM, on_sigterm)
+    # Explicitly: a shell starts background jobs with SIGINT ignored, and Python
+    # would then never turn Ctrl-C into KeyboardInterrupt.
+    signal.signal(signal.SIGINT, on_signal)
+    signal.signal(signal.SIGTERM, on_signal)
     try:
         wait_until_up(f"http://127.0.0.1:{args.actions_port}/health", processes, args.startup_timeout)
         wait_until_up(f"http://127.0.0.1:{args.port}/", processes, args.startup_timeout)

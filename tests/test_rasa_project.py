@@ -11,9 +11,20 @@ MIN_MACRO_F1 = 0.95
 MIN_FAQ_ACCURACY = 0.95
 
 
+# Rasa merges the retrieval intent it finds in data/nlu into the domain, which
+# declares it too, and reports that as a duplicate; it is not a finding about our data.
+KNOWN_RASA_WARNING = "duplicated intents have been found across multiple domain files: faq"
+
+
 def test_training_data_is_valid_without_warnings():
     result = run_rasa("data", "validate", "--fail-on-warnings")
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output[-3000:]
+    warnings = [
+        line for line in output.splitlines()
+        if "UserWarning" in line and KNOWN_RASA_WARNING not in line
+    ]
+    assert warnings == []
 
 
 @pytest.fixture(scope="module")
@@ -56,10 +67,18 @@ def test_heldout_faq_answer_selection_accuracy(nlu_report):
 
 
 def test_conversation_stories_pass(model, tmp_path):
+    # --e2e makes Rasa check each user turn's intent, FAQ answer key and entities too,
+    # not only the bot's actions.
     result = run_rasa(
-        "test", "core", "--stories", "tests/stories", "--model", str(model),
+        "test", "core", "--e2e", "--stories", "tests/stories", "--model", str(model),
         "--out", str(tmp_path), "--fail-on-prediction-errors",
     )
-    failed = tmp_path / "failed_test_stories.yml"
-    details = failed.read_text(encoding="utf-8") if failed.exists() else result.stdout[-3000:]
-    assert result.returncode == 0, details
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output[-3000:]
+    # Rasa reads only files named test_*.yml as test stories; make sure all of ours ran.
+    written = sum(
+        len(yaml.safe_load(path.read_text(encoding="utf-8"))["stories"])
+        for path in (ROOT / "tests" / "stories").glob("*.yml")
+    )
+    assert written >= 30
+    assert f"Evaluating {written} stories" in output
