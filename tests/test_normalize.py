@@ -42,3 +42,14 @@ def test_voiced_half_width_katakana_maps_back_to_both_characters():
 def test_normalizing_twice_changes_nothing():
     once = normalize("ｱｸﾃｨﾍﾞｰｼｮﾝｺｰﾄﾞ　ＴＢ－３ＫＱ７").text
     assert normalize(once).text == once
+
+
+from hypothesis import given, settings, strategies as st
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text())
+def test_normalization_is_idempotent_and_offsets_stay_inside(text):
+    once = normalize(text)
+    assert normalize(once.text).text == once.text
+    assert all(0 <= start < end <= len(text) for start, end in once.source)

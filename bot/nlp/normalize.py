@@ -82,6 +82,10 @@ def normalize(text: str) -> Normalized:
         else:
             folded = unicodedata.normalize("NFKC", cluster)
         for ch in folded:
+            # NFKC turns spacing accents (´) into a space plus a combining mark; the
+            # mark would attach to whatever follows on a second pass, so drop it.
+            if unicodedata.combining(ch) and (not out or out[-1] == " "):
+                continue
             if ch.isspace():
                 if not out or out[-1] == " ":
                     continue

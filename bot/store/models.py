@@ -1,0 +1,213 @@
+"""The schema. Identifiers are stored in the canonical forms of bot.support.identifiers.
+
+The database enforces what must never be wrong whoever writes to it (unique e-mail
+addresses and serials, lowercase addresses, 1 to 3 renewal years, known payment
+values); the migrations under migrations/versions/ must be kept in step with this file.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Iterable, Optional
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import declarative_base, relationship
+from sqlalchemy.types import TypeDecorator
+
+from bot.clock import JST
+from bot.nlp.lexicon import CONVENIENCE_STORE, POST_OFFICE
+
+# Named constraints, so later migrations (and SQLite batch mode) can find them by name.
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+Base = declarative_base(metadata=MetaData(naming_convention=NAMING_CONVENTION))
+
+EMAIL_LENGTH = 254
+ACTIVATION_CODE_LENGTH = len("TB-3KQ7-M2X9P-4HD8W-7RT5N-Q6J3C-9ZV2L")
+SERIAL_LENGTH = len("VBCL-4821-7730-1956-2204")
+
+# Payment methods and channels use the lexicon's canonical words, so an entity value
+# from the NLU can be compared with a stored one as is.
+PAYMENT_SLIP = "振込用紙"
+CREDIT_CARD = "クレジットカード"
+CONVENIENCE_STORE_PAYMENT = "かんたんコンビニ決済"
+PAYMENT_METHODS = (PAYMENT_SLIP, CREDIT_CARD, CONVENIENCE_STORE_PAYMENT)
+PAYMENT_CHANNELS = (CONVENIENCE_STORE, POST_OFFICE)
+
+AWAITING_PAYMENT = "awaiting_payment"
+PAID = "paid"
+CANCELLED = "cancelled"
+ORDER_STATUSES = (AWAITING_PAYMENT, PAID, CANCELLED)
+
+
+def _one_of(column: str, values: Iterable[str]) -> str:
+    quoted = ", ".join(f"'{value}'" for value in values)
+    return f"{column} IN ({quoted})"
+
+
+class AwareDateTime(TypeDecorator):
+    """Timezone-aware in and out on every backend: SQLite would silently drop the offset."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: Optional[datetime], dialect: Dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime; use bot.clock.now()")
+        return value.astimezone(timezone.utc)
+
+    def process_result_value(self, value: Optional[datetime], dialect: Dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=timezone.utc)
+        return value.astimezone(JST)
+
+
+class Company(Base):
+    __tablename__ = "companies"
+
+    id = Column(Integer, primary_key=True)
+    name = Column(String(200), nullable=False)
+
+
+class ActivationCode(Base):
+    __tablename__ = "activation_codes"
+    __table_args__ = (
+        CheckConstraint(
+            f"code = upper(code) AND length(code) = {ACTIVATION_CODE_LENGTH}", name="code_canonical"
+        ),
+    )
+
+    id = Column(Integer, primary_key=True)
+    code = Column(String(ACTIVATION_CODE_LENGTH), nullable=False, unique=True)
+    company_id = Column(ForeignKey("companies.id"), nullable=False, index=True)
+    product = Column(String(100), nullable=False)
+    contract_end = Column(Date, nullable=False)
+    premium_service = Column(Boolean, nullable=False, default=False)
+
+    company = relationship(Company)
+
+
+class PortalAccount(Base):
+    __tablename__ = "portal_accounts"
+    __table_args__ = (CheckConstraint("email = lower(email)", name="email_lowercase"),)
+
+    id = Column(Integer, primary_key=True)
+    email = Column(String(EMAIL_LENGTH), nullable=False, unique=True)
+    name = Column(String(100), nullable=False)
+    phone = Column(String(30), nullable=False)
+    activation_code_id = Column(ForeignKey("activation_codes.id"), nullable=False, index=True)
+    password_set = Column(Boolean, nullable=False, default=False)
+    premium_contact = Column(Boolean, nullable=False, default=False)
+    created_at = Column(AwareDateTime, nullable=False)
+
+    activation_code = relationship(ActivationCode)
+
+
+class CcAddress(Base):
+    """An address the portal copies on every answer to the account's inquiries."""
+
+    __tablename__ = "cc_addresses"
+    # The unique (account_id, email) index also serves lookups by account.
+    __table_args__ = (
+        UniqueConstraint("account_id", "email"),
+        CheckConstraint("email = lower(email)", name="email_lowercase"),
+        CheckConstraint("position >= 0", name="position_not_negative"),
+    )
+
+    id = Column(Integer, primary_key=True)
+    account_id = Column(ForeignKey("portal_accounts.id", ondelete="CASCADE"), nullable=False)
+    email = Column(String(EMAIL_LENGTH), nullable=False)
+    position = Column(Integer, nullable=False)
+
+    account = relationship(PortalAccount)
+
+
+class Licence(Base):
+    __tablename__ = "licences"
+    __table_args__ = (
+        CheckConstraint(
+            f"serial = upper(serial) AND length(serial) = {SERIAL_LENGTH}", name="serial_canonical"
+        ),
+        CheckConstraint("owner_email = lower(owner_email)", name="owner_email_lowercase"),
+    )
+
+    id = Column(Integer, primary_key=True)
+    serial = Column(String(SERIAL_LENGTH), nullable=False, unique=True)
+    product = Column(String(100), nullable=False)
+    owner_email = Column(String(EMAIL_LENGTH), nullable=False, index=True)
+    expiry = Column(Date, nullable=False)
+    auto_renewal = Column(Boolean, nullable=False, default=False)
+
+
+class RenewalOrder(Base):
+    __tablename__ = "renewal_orders"
+    __table_args__ = (
+        CheckConstraint("years BETWEEN 1 AND 3", name="years_1_to_3"),
+        CheckConstraint(_one_of("payment_method", PAYMENT_METHODS), name="payment_method_known"),
+        CheckConstraint(_one_of("status", ORDER_STATUSES), name="status_known"),
+        CheckConstraint(
+            f"payment_channel IS NULL OR {_one_of('payment_channel', PAYMENT_CHANNELS)}",
+            name="payment_channel_known",
+        ),
+        # A paid order without a payment date (or the reverse) would mislead the
+        # payment-status answer.
+        CheckConstraint(
+            f"(status = '{PAID}' AND paid_on IS NOT NULL)"
+            f" OR (status <> '{PAID}' AND paid_on IS NULL)",
+            name="paid_on_iff_paid",
+        ),
+        CheckConstraint("paid_on IS NULL OR paid_on >= applied_on", name="paid_after_applied"),
+        # The payment-status lookup reads the newest order of one licence.
+        Index(None, "licence_id", "applied_on"),
+    )
+
+    id = Column(Integer, primary_key=True)
+    licence_id = Column(ForeignKey("licences.id"), nullable=False)
+    years = Column(Integer, nullable=False)
+    payment_method = Column(String(30), nullable=False)
+    status = Column(String(20), nullable=False, default=AWAITING_PAYMENT)
+    applied_on = Column(Date, nullable=False)
+    paid_on = Column(Date)
+    payment_channel = Column(String(30))
+
+    licence = relationship(Licence)
+
+
+class OutboxMail(Base):
+    """Mail the bot wants sent; a separate sender delivers it and sets sent_at."""
+
+    __tablename__ = "outbox_mails"
+    # The sender scans for unsent mail in queueing order.
+    __table_args__ = (Index(None, "sent_at", "id"),)
+
+    id = Column(Integer, primary_key=True)
+    to_address = Column(String(EMAIL_LENGTH), nullable=False)
+    template = Column(String(50), nullable=False)
+    subject = Column(String(200), nullable=False)
+    body = Column(Text, nullable=False)
+    created_at = Column(AwareDateTime, nullable=False)
+    sent_at = Column(AwareDateTime)

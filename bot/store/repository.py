@@ -1,0 +1,413 @@
+"""Every query the bot runs. Functions take a Session and return frozen dataclasses.
+
+Callers never hold ORM objects, so nothing can lazy-load after the session is gone
+or write to the database by assigning an attribute. Identifiers are accepted as
+customers type them and canonicalized here; one that cannot be canonicalized is
+simply not found.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Iterable, Optional, Tuple
+
+from sqlalchemy import delete, exists, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from bot import clock
+from bot.store import models as m
+from bot.support.identifiers import canonical_activation_code, canonical_email, canonical_serial
+
+
+class StoreError(Exception):
+    """A request the data cannot satisfy; the message names the offending value."""
+
+
+class DuplicateAccount(StoreError):
+    """The e-mail address already has a portal account (one account per address)."""
+
+
+class UnknownActivationCode(StoreError):
+    pass
+
+
+class UnknownAccount(StoreError):
+    pass
+
+
+class UnknownLicence(StoreError):
+    pass
+
+
+class UnknownMail(StoreError):
+    pass
+
+
+class InvalidAddress(StoreError, ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class ActivationCodeRecord:
+    code: str
+    company: str
+    product: str
+    contract_end: date
+    premium_service: bool
+    account_emails: Tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class AccountRecord:
+    email: str
+    name: str
+    phone: str
+    company: str
+    activation_code: str
+    product: str
+    contract_end: date
+    premium_service: bool
+    password_set: bool
+    premium_contact: bool
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class LicenceRecord:
+    serial: str
+    product: str
+    owner_email: str
+    expiry: date
+    auto_renewal: bool
+
+
+@dataclass(frozen=True)
+class RenewalOrderRecord:
+    id: int
+    serial: str
+    years: int
+    payment_method: str
+    status: str
+    applied_on: date
+    paid_on: Optional[date]
+    payment_channel: Optional[str]
+
+
+@dataclass(frozen=True)
+class MailRecord:
+    id: int
+    to_address: str
+    template: str
+    subject: str
+    body: str
+    created_at: datetime
+    sent_at: Optional[datetime]
+
+
+# --- portal accounts -------------------------------------------------------------
+
+
+def find_activation_code(session: Session, code: str) -> Optional[ActivationCodeRecord]:
+    canonical = canonical_activation_code(code)
+    if canonical is None:
+        return None
+    row = session.execute(
+        select(m.ActivationCode, m.Company)
+        .join(m.Company, m.ActivationCode.company_id == m.Company.id)
+        .where(m.ActivationCode.code == canonical)
+    ).first()
+    if row is None:
+        return None
+    activation, company = row
+    emails = session.scalars(
+        select(m.PortalAccount.email)
+        .where(m.PortalAccount.activation_code_id == activation.id)
+        .order_by(m.PortalAccount.email)
+    ).all()
+    return ActivationCodeRecord(
+        code=activation.code,
+        company=company.name,
+        product=activation.product,
+        contract_end=activation.contract_end,
+        premium_service=activation.premium_service,
+        account_emails=tuple(emails),
+    )
+
+
+def find_account(session: Session, email: str) -> Optional[AccountRecord]:
+    canonical = canonical_email(email)
+    if canonical is None:
+        return None
+    row = session.execute(
+        select(m.PortalAccount, m.ActivationCode, m.Company)
+        .join(m.ActivationCode, m.PortalAccount.activation_code_id == m.ActivationCode.id)
+        .join(m.Company, m.ActivationCode.company_id == m.Company.id)
+        .where(m.PortalAccount.email == canonical)
+    ).first()
+    if row is None:
+        return None
+    account, activation, company = row
+    return AccountRecord(
+        email=account.email,
+        name=account.name,
+        phone=account.phone,
+        company=company.name,
+        activation_code=activation.code,
+        product=activation.product,
+        contract_end=activation.contract_end,
+        premium_service=activation.premium_service,
+        password_set=account.password_set,
+        premium_contact=account.premium_contact,
+        created_at=account.created_at,
+    )
+
+
+def create_account(
+    session: Session, *, email: str, name: str, phone: str, activation_code: str
+) -> AccountRecord:
+    """Sign up: a new account whose password is still to be set from the welcome mail."""
+    address = _address(email)
+    code = canonical_activation_code(activation_code)
+    activation_id = None
+    if code is not None:
+        activation_id = session.scalar(
+            select(m.ActivationCode.id).where(m.ActivationCode.code == code)
+        )
+    if activation_id is None:
+        raise UnknownActivationCode(activation_code)
+    account = m.PortalAccount(
+        email=address,
+        name=name,
+        phone=phone,
+        activation_code_id=activation_id,
+        password_set=False,
+        premium_contact=False,
+        created_at=clock.now(),
+    )
+    # The unique index decides, so two simultaneous sign-ups cannot both win; the
+    # savepoint keeps the caller's transaction usable after the losing insert.
+    try:
+        with session.begin_nested():
+            session.add(account)
+    except IntegrityError:
+        if _account_id(session, address) is not None:
+            raise DuplicateAccount(address) from None
+        raise
+    return find_account(session, address)
+
+
+# --- CC addresses ----------------------------------------------------------------
+
+
+def cc_addresses(session: Session, email: str) -> Optional[Tuple[str, ...]]:
+    """The account's default CC addresses in the order they were added; None without an account."""
+    account_id = _account_id(session, email)
+    if account_id is None:
+        return None
+    return tuple(
+        session.scalars(
+            select(m.CcAddress.email)
+            .where(m.CcAddress.account_id == account_id)
+            .order_by(m.CcAddress.position)
+        )
+    )
+
+
+def set_cc_addresses(session: Session, email: str, addresses: Iterable[str]) -> Tuple[str, ...]:
+    """Replace the account's CC list; repeated addresses are kept once, in first position."""
+    account_id = _account_id(session, email)
+    if account_id is None:
+        raise UnknownAccount(email)
+    wanted = tuple(dict.fromkeys(_address(cc) for cc in addresses))
+    # A Core delete runs at once; left to the unit of work, the inserts would run first
+    # and collide with the old rows on (account_id, email).
+    session.execute(delete(m.CcAddress).where(m.CcAddress.account_id == account_id))
+    session.add_all(
+        m.CcAddress(account_id=account_id, email=cc, position=position)
+        for position, cc in enumerate(wanted)
+    )
+    session.flush()
+    return wanted
+
+
+def add_cc_address(session: Session, email: str, cc: str) -> Tuple[str, ...]:
+    current = cc_addresses(session, email)
+    if current is None:
+        raise UnknownAccount(email)
+    return set_cc_addresses(session, email, current + (cc,))
+
+
+def remove_cc_address(session: Session, email: str, cc: str) -> Tuple[str, ...]:
+    """Removing an address that is not on the list is not an error: the outcome is the same."""
+    current = cc_addresses(session, email)
+    if current is None:
+        raise UnknownAccount(email)
+    gone = canonical_email(cc)
+    return set_cc_addresses(session, email, (c for c in current if c != gone))
+
+
+def _account_id(session: Session, email: str) -> Optional[int]:
+    address = canonical_email(email)
+    if address is None:
+        return None
+    return session.scalar(select(m.PortalAccount.id).where(m.PortalAccount.email == address))
+
+
+def _address(text: str) -> str:
+    address = canonical_email(text)
+    if address is None:
+        raise InvalidAddress(text)
+    return address
+
+
+# --- licences and renewal --------------------------------------------------------
+
+
+def find_licence(session: Session, serial: str) -> Optional[LicenceRecord]:
+    canonical = canonical_serial(serial)
+    if canonical is None:
+        return None
+    licence = session.scalar(select(m.Licence).where(m.Licence.serial == canonical))
+    return None if licence is None else _licence_record(licence)
+
+
+def licences_of(session: Session, email: str) -> Tuple[LicenceRecord, ...]:
+    """The address's licences, soonest expiry first."""
+    address = canonical_email(email)
+    if address is None:
+        return ()
+    licences = session.scalars(
+        select(m.Licence)
+        .where(m.Licence.owner_email == address)
+        .order_by(m.Licence.expiry, m.Licence.serial)
+    )
+    return tuple(_licence_record(licence) for licence in licences)
+
+
+def create_renewal_order(
+    session: Session,
+    *,
+    serial: str,
+    years: int,
+    payment_method: str = m.PAYMENT_SLIP,
+    applied_on: Optional[date] = None,
+) -> RenewalOrderRecord:
+    """Record a renewal application. The 1-3 years rule is the database's to enforce."""
+    canonical = canonical_serial(serial)
+    licence_id = None
+    if canonical is not None:
+        licence_id = session.scalar(select(m.Licence.id).where(m.Licence.serial == canonical))
+    if licence_id is None:
+        raise UnknownLicence(serial)
+    order = m.RenewalOrder(
+        licence_id=licence_id,
+        years=years,
+        payment_method=payment_method,
+        status=m.AWAITING_PAYMENT,
+        applied_on=applied_on or clock.today(),
+    )
+    session.add(order)
+    session.flush()
+    return _order_record(order, canonical)
+
+
+def latest_order(session: Session, serial: str) -> Optional[RenewalOrderRecord]:
+    """The newest renewal order of the serial: what a payment-status question is about."""
+    canonical = canonical_serial(serial)
+    if canonical is None:
+        return None
+    order = session.scalar(
+        select(m.RenewalOrder)
+        .join(m.Licence, m.RenewalOrder.licence_id == m.Licence.id)
+        .where(m.Licence.serial == canonical)
+        .order_by(m.RenewalOrder.applied_on.desc(), m.RenewalOrder.id.desc())
+        .limit(1)
+    )
+    return None if order is None else _order_record(order, canonical)
+
+
+def _licence_record(licence: m.Licence) -> LicenceRecord:
+    return LicenceRecord(
+        serial=licence.serial,
+        product=licence.product,
+        owner_email=licence.owner_email,
+        expiry=licence.expiry,
+        auto_renewal=licence.auto_renewal,
+    )
+
+
+def _order_record(order: m.RenewalOrder, serial: str) -> RenewalOrderRecord:
+    return RenewalOrderRecord(
+        id=order.id,
+        serial=serial,
+        years=order.years,
+        payment_method=order.payment_method,
+        status=order.status,
+        applied_on=order.applied_on,
+        paid_on=order.paid_on,
+        payment_channel=order.payment_channel,
+    )
+
+
+# --- mail outbox -----------------------------------------------------------------
+
+
+def queue_mail(session: Session, to: str, template: str, subject: str, body: str) -> MailRecord:
+    """Queue a mail; it goes out only if the surrounding transaction commits."""
+    mail = m.OutboxMail(
+        to_address=_address(to),
+        template=template,
+        subject=subject,
+        body=body,
+        created_at=clock.now(),
+    )
+    session.add(mail)
+    session.flush()
+    return _mail_record(mail)
+
+
+def pending_mails(session: Session, limit: int = 100) -> Tuple[MailRecord, ...]:
+    """Unsent mail, oldest first."""
+    mails = session.scalars(
+        select(m.OutboxMail)
+        .where(m.OutboxMail.sent_at.is_(None))
+        .order_by(m.OutboxMail.id)
+        .limit(limit)
+    )
+    return tuple(_mail_record(mail) for mail in mails)
+
+
+def mark_mail_sent(session: Session, mail_id: int) -> None:
+    mail = session.get(m.OutboxMail, mail_id)
+    if mail is None:
+        raise UnknownMail(mail_id)
+    mail.sent_at = clock.now()
+    session.flush()
+
+
+def _mail_record(mail: m.OutboxMail) -> MailRecord:
+    return MailRecord(
+        id=mail.id,
+        to_address=mail.to_address,
+        template=mail.template,
+        subject=mail.subject,
+        body=mail.body,
+        created_at=mail.created_at,
+        sent_at=mail.sent_at,
+    )
+
+
+# --- whole database (demo data) --------------------------------------------------
+
+
+def is_empty(session: Session) -> bool:
+    tables = m.Base.metadata.sorted_tables
+    return not any(session.scalar(select(exists().select_from(table))) for table in tables)
+
+
+def wipe(session: Session) -> None:
+    """Delete every row, children before parents so foreign keys hold throughout."""
+    for table in reversed(m.Base.metadata.sorted_tables):
+        session.execute(delete(table))
