@@ -16,13 +16,14 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export ACTION_ENDPOINT_URL ?= http://127.0.0.1:5055/webhook
 export TRACKER_STORE_URL ?= sqlite:///$(CURDIR)/var/tracker.db
 
-.PHONY: help setup train run shell test validate clean
+.PHONY: help setup train run shell test validate demo-data clean
 
 help:
 	@echo "make run    set up, train if needed, start the bot (REST on :5005, actions on :5055)"
 	@echo "make test   set up, train if needed, run the whole test suite"
 	@echo "make train  train the model (models/current.tar.gz)"
 	@echo "make shell  talk to the bot in the terminal"
+	@echo "make demo-data  reset the database to the demo records"
 
 $(STAMP): requirements.lock pyproject.toml
 	test -d $(VENV) || $(PYTHON310) -m venv $(VENV)
@@ -46,6 +47,9 @@ shell: $(MODEL)
 	$(BIN)/rasa run actions --actions bot.actions --port 5055 & actions=$$!; \
 	trap "kill $$actions" EXIT; \
 	$(BIN)/rasa shell --model $(MODEL) --endpoints endpoints.yml
+
+demo-data: $(STAMP)
+	$(BIN)/python -m bot.store.demo_data --reset
 
 validate: $(STAMP)
 	$(BIN)/rasa data validate --fail-on-warnings

@@ -83,6 +83,8 @@ def main(argv: List[str] | None = None) -> int:
         print(f"モデルがありません: {args.model} (make train で作成してください)", file=sys.stderr)
         return 2
     (ROOT / "var").mkdir(exist_ok=True)
+    # Schema migrations, and the demo records when the database is empty.
+    subprocess.run([sys.executable, "-m", "bot.store.demo_data"], cwd=ROOT, check=True)
     env = demo_environment(args.port, args.actions_port)
     processes = [
         subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)

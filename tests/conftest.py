@@ -1,15 +1,9 @@
 import os
-import socket
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 import yaml
 
-ROOT = Path(__file__).resolve().parent.parent
-MODEL = ROOT / "models" / "current.tar.gz"
-RASA = str(Path(sys.executable).parent / "rasa")
+from project_helpers import MODEL, ROOT
 
 os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 os.environ.setdefault("ACTION_ENDPOINT_URL", "http://127.0.0.1:5055/webhook")
@@ -17,7 +11,7 @@ os.environ.setdefault("TRACKER_STORE_URL", f"sqlite:///{ROOT / 'var' / 'test-tra
 
 
 @pytest.fixture(scope="session")
-def model() -> Path:
+def model():
     # `make test` trains first; a missing model is a setup error, not a reason to skip.
     assert MODEL.exists(), f"{MODEL} is missing: run the tests with `make test`"
     return MODEL
@@ -29,13 +23,12 @@ def responses() -> dict:
     return {name: variants[0]["text"] for name, variants in domain["responses"].items()}
 
 
-def run_rasa(*args: str, timeout: float = 900) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [RASA, *args], cwd=ROOT, capture_output=True, text=True, timeout=timeout
-    )
+@pytest.fixture(scope="session")
+def bot(model, tmp_path_factory):
+    """One running bot for the end-to-end tests, on the day the demo data assumes."""
+    from project_helpers import start_bot
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    running = start_bot(model, tmp_path_factory.mktemp("bot"), BOT_TODAY="2026-11-22", BOT_JWT_SECRET="e2e-secret")
+    yield running
+    running["process"].terminate()
+    running["process"].wait(timeout=60)

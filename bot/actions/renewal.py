@@ -1,0 +1,58 @@
+"""Whether and how the customer's own licences can be renewed."""
+
+from __future__ import annotations
+
+from typing import Optional, Tuple
+
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot import clock
+from bot.actions.data_access import in_session
+from bot.actions.phrasing import japanese_date
+from bot.store import repository
+from bot.store.repository import LicenceRecord
+from bot.support.identifiers import canonical_serial
+from bot.support.renewal import RenewalReason, assess_renewal
+
+
+def _licences(session, email: str, serial: Optional[str]) -> Tuple[Tuple[LicenceRecord, ...], bool]:
+    """The licences to talk about, and whether a named serial was someone else's or unknown."""
+    if serial:
+        licence = repository.find_licence(session, serial)
+        if licence is None or licence.owner_email != email:
+            return (), True
+        return (licence,), False
+    return repository.licences_of(session, email), False
+
+
+def _tell_one(dispatcher: CollectingDispatcher, licence: LicenceRecord) -> None:
+    assessment = assess_renewal(licence.product, licence.expiry, clock.today(), licence.auto_renewal)
+    values = dict(serial=licence.serial, product=licence.product, expiry=japanese_date(licence.expiry))
+    if assessment.reason is RenewalReason.TOO_EARLY:
+        dispatcher.utter_message(
+            response="utter_renewal_too_early", from_date=japanese_date(assessment.window_start), **values
+        )
+        return
+    if assessment.reason is RenewalReason.TOO_LATE:
+        dispatcher.utter_message(response="utter_renewal_too_late", **values)
+        return
+    if assessment.window_end is None:
+        dispatcher.utter_message(response="utter_renewal_ok_no_limit", **values)
+    else:
+        dispatcher.utter_message(response="utter_renewal_ok", until=japanese_date(assessment.window_end), **values)
+    dispatcher.utter_message(
+        response="utter_renew_in_account" if assessment.visible_in_account else "utter_renew_from_product"
+    )
+    if assessment.upgrade_requires_auto_renewal_cancelled:
+        dispatcher.utter_message(response="utter_upgrade_needs_auto_renewal_cancelled")
+
+
+async def tell_renewal_options(dispatcher: CollectingDispatcher, email: str, serial_text: Optional[str]) -> None:
+    serial = canonical_serial(serial_text) if serial_text else None
+    licences, not_yours = await in_session(lambda session: _licences(session, email, serial))
+    if not_yours:
+        dispatcher.utter_message(response="utter_serial_not_yours", serial=serial)
+    elif not licences:
+        dispatcher.utter_message(response="utter_no_licences")
+    for licence in licences:
+        _tell_one(dispatcher, licence)

@@ -1,0 +1,39 @@
+"""Real rasa_sdk trackers and dispatchers for action tests."""
+
+from typing import Any, Dict, List, Optional
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot.nlp.pipeline import analyse
+
+DOMAIN: Dict[str, Any] = {
+    "forms": {
+        "verify_form": {"required_slots": ["email", "proof"]},
+        "payment_form": {"required_slots": ["payment_channel", "paid_on"]},
+    },
+    "slots": {},
+}
+
+
+def tracker(text: str = "", intent: str = "inform", slots: Optional[Dict[str, Any]] = None,
+            metadata: Optional[Dict[str, Any]] = None, active_loop: Optional[str] = None) -> Tracker:
+    """A tracker whose latest message is `text`, with the entities our NLU finds in it."""
+    entities = [
+        {"entity": e.label, "value": e.value, "start": e.start, "end": e.end}
+        for e in analyse(text).entities
+    ]
+    message = {"text": text, "intent": {"name": intent, "confidence": 1.0},
+               "intent_ranking": [{"name": intent, "confidence": 1.0}],
+               "entities": entities, "metadata": metadata or {}}
+    all_slots = {"verification_failures": 0, "format_failures": 0, **(slots or {})}
+    return Tracker("test-user", all_slots, message, [], False, None,
+                   {"name": active_loop} if active_loop else {}, "action_listen")
+
+
+def responses(dispatcher: CollectingDispatcher) -> List[str]:
+    return [m.get("response") for m in dispatcher.messages]
+
+
+def slot_values(events: List[Dict[str, Any]]) -> Dict[str, Any]:
+    return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
