@@ -49,5 +49,7 @@ class ActionPaymentStatus(Action):
             paid_on=japanese_date(paid_on),
             expected_by=japanese_date(status.expected_by),
         )
-        # The next payment question starts from scratch.
-        return [SlotSet("paid_on", None), SlotSet("payment_channel", None)]
+        # The next payment question starts from scratch; an overdue payment is what a
+        # person taking over must know first.
+        overdue = status.state is PaymentState.OVERDUE
+        return [SlotSet("paid_on", None), SlotSet("payment_channel", None), SlotSet("payment_overdue", overdue or None)]

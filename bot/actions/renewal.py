@@ -25,7 +25,7 @@ def _licences(session, email: str, serial: Optional[str]) -> Tuple[Tuple[Licence
     return repository.licences_of(session, email), False
 
 
-def _tell_one(dispatcher: CollectingDispatcher, licence: LicenceRecord) -> None:
+def tell_one(dispatcher: CollectingDispatcher, licence: LicenceRecord) -> None:
     assessment = assess_renewal(licence.product, licence.expiry, clock.today(), licence.auto_renewal)
     values = dict(serial=licence.serial, product=licence.product, expiry=japanese_date(licence.expiry))
     if assessment.reason is RenewalReason.TOO_EARLY:
@@ -55,4 +55,4 @@ async def tell_renewal_options(dispatcher: CollectingDispatcher, email: str, ser
     elif not licences:
         dispatcher.utter_message(response="utter_no_licences")
     for licence in licences:
-        _tell_one(dispatcher, licence)
+        tell_one(dispatcher, licence)

@@ -6,6 +6,7 @@ import os
 from typing import Optional
 
 from bot.support.account import DEFAULT_GRACE_DAYS
+from bot.support.business_hours import SupportHours, parse_support_hours
 
 # After this many failed verifications in one conversation the bot stops asking.
 MAX_VERIFICATION_ATTEMPTS = 3
@@ -21,3 +22,8 @@ def account_grace_days() -> int:
 def identity_token_secret() -> Optional[str]:
     """BOT_JWT_SECRET: HS256 key of the identity tokens the web page passes; unset disables them."""
     return os.environ.get("BOT_JWT_SECRET") or None
+
+
+def support_hours() -> SupportHours:
+    """BOT_SUPPORT_HOURS: when people answer, "HH:MM-HH:MM" on Japanese business days (default 09:00-17:30)."""
+    return parse_support_hours(os.environ.get("BOT_SUPPORT_HOURS"))

@@ -4,25 +4,43 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Optional, Text
 
-from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from bot.actions import settings
 from bot.actions.data_access import in_session
+from bot.actions.forms import CountingFormValidation, entity_value
 from bot.actions.identity import email_from_token, proof_matches, token_in
+from bot.support.contact import cc_operation
+from bot.support.renewal import parse_renewal_years_in
 
 TASK_OF_INTENT = {
     "check_account_status": "account_status",
     "resend_password_mail": "resend_password_mail",
     "check_renewal": "check_renewal",
+    "manage_cc": "manage_cc",
+    "apply_renewal": "apply_renewal",
 }
 PROOF_ENTITIES = ("activation_code", "serial_number")
 
 
-def entity_value(tracker: Tracker, entity: str) -> Optional[str]:
-    return next(tracker.get_latest_entity_values(entity), None)
+def task_details(intent: str, tracker: Tracker) -> List[Dict[Text, Any]]:
+    """What the request itself already says about the task, so the bot does not ask again."""
+    text = tracker.latest_message.get("text") or ""
+    if intent == "manage_cc":
+        address = entity_value(tracker, "email")
+        return [
+            SlotSet("cc_operation", cc_operation(text, address is not None).value),
+            SlotSet("cc_address", address),
+        ]
+    if intent == "apply_renewal":
+        return [
+            SlotSet("renewal_years", parse_renewal_years_in(text)),
+            SlotSet("renewal_product", entity_value(tracker, "product")),
+        ]
+    return []
 
 
 def is_locked(tracker: Tracker) -> bool:
@@ -36,46 +54,32 @@ class ActionRememberTask(Action):
         return "action_remember_task"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[Text, Any]]:
-        events = [SlotSet("task", TASK_OF_INTENT.get(tracker.latest_message["intent"]["name"]))]
+        intent = tracker.latest_message["intent"]["name"]
+        events = [SlotSet("task", TASK_OF_INTENT.get(intent)), *task_details(intent, tracker)]
         email = email_from_token(token_in(tracker.latest_message.get("metadata")), settings.identity_token_secret())
         if email and not tracker.get_slot("verified_email"):
             events.append(SlotSet("verified_email", email))
         return events
 
 
-class ValidateVerifyForm(FormValidationAction):
+class ValidateVerifyForm(CountingFormValidation):
     """Asks for an e-mail and a proof until they match, at most three times."""
 
     def name(self) -> Text:
         return "validate_verify_form"
-
-    async def run(self, dispatcher, tracker, domain):
-        before = tracker.get_slot("format_failures")
-        events = await super().run(dispatcher, tracker, domain)
-        # The SDK keeps only the form's own slots from what extract_* returns; the
-        # count of badly formatted answers must survive to the next turn too.
-        after = tracker.slots.get("format_failures")
-        if after != before and not any(e.get("name") == "format_failures" for e in events):
-            events.append(SlotSet("format_failures", after))
-        return events
 
     async def required_slots(self, domain_slots, dispatcher, tracker, domain) -> List[Text]:
         if tracker.get_slot("verified_email") or is_locked(tracker):
             return []
         return domain_slots
 
-    def _format_failure(self, dispatcher: CollectingDispatcher, tracker: Tracker, response: str) -> Dict[str, Any]:
-        failures = (tracker.get_slot("format_failures") or 0) + 1
-        if failures >= settings.EXPLAIN_FORMAT_AFTER:
-            dispatcher.utter_message(response=response)
-        return {"format_failures": failures}
-
     async def extract_email(self, dispatcher, tracker, domain) -> Dict[str, Any]:
         value = entity_value(tracker, "email")
-        if value:
+        # The address in 「CCに x@example.jp を追加」 is the colleague's, not the customer's.
+        if value and tracker.get_intent_of_latest_message() != "manage_cc":
             return {"email": value}
         if tracker.get_slot("requested_slot") == "email" and tracker.get_intent_of_latest_message() == "inform":
-            return self._format_failure(dispatcher, tracker, "utter_email_format")
+            return self.format_failure(dispatcher, tracker, "utter_email_format")
         return {}
 
     async def extract_proof(self, dispatcher, tracker, domain) -> Dict[str, Any]:
@@ -84,7 +88,7 @@ class ValidateVerifyForm(FormValidationAction):
             if value:
                 return {"proof": value}
         if tracker.get_slot("requested_slot") == "proof" and tracker.get_intent_of_latest_message() == "inform":
-            return self._format_failure(dispatcher, tracker, "utter_proof_format")
+            return self.format_failure(dispatcher, tracker, "utter_proof_format")
         return {}
 
     async def _check(self, dispatcher, tracker) -> Dict[str, Any]:

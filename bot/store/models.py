@@ -211,3 +211,47 @@ class OutboxMail(Base):
     body = Column(Text, nullable=False)
     created_at = Column(AwareDateTime, nullable=False)
     sent_at = Column(AwareDateTime)
+
+
+# Triage categories and priorities of handoff tickets, as the agents' inbox shows them.
+TICKET_CATEGORIES = ("ポータルアカウント", "ログイン", "契約更新・支払い", "製品の問い合わせ", "脅威解析", "その他")
+HIGH = "high"
+NORMAL = "normal"
+TICKET_PRIORITIES = (HIGH, NORMAL)
+TICKET_OPEN = "open"
+TICKET_CLAIMED = "claimed"
+TICKET_CLOSED = "closed"
+TICKET_STATUSES = (TICKET_OPEN, TICKET_CLAIMED, TICKET_CLOSED)
+
+
+class Ticket(Base):
+    """A conversation handed to a person, with what the bot learned for the agent.
+
+    The transcript and fields are stored masked (bot.support.triage): the ticket is read
+    by many agents, and none of them needs a full serial or code to start.
+    """
+
+    __tablename__ = "tickets"
+    __table_args__ = (
+        CheckConstraint(_one_of("category", TICKET_CATEGORIES), name="category_known"),
+        CheckConstraint(_one_of("priority", TICKET_PRIORITIES), name="priority_known"),
+        CheckConstraint(_one_of("status", TICKET_STATUSES), name="status_known"),
+        # The inbox lists unfinished tickets by priority and age.
+        Index(None, "status", "priority", "created_at"),
+    )
+
+    id = Column(Integer, primary_key=True)
+    sender_id = Column(String(255), nullable=False, index=True)
+    channel = Column(String(30), nullable=False)
+    category = Column(String(30), nullable=False)
+    priority = Column(String(10), nullable=False)
+    status = Column(String(10), nullable=False, default=TICKET_OPEN)
+    summary = Column(Text, nullable=False)
+    verified_email = Column(String(EMAIL_LENGTH))
+    contact_email = Column(String(EMAIL_LENGTH))
+    fields = Column(Text, nullable=False)
+    transcript = Column(Text, nullable=False)
+    agent = Column(String(100))
+    created_at = Column(AwareDateTime, nullable=False)
+    updated_at = Column(AwareDateTime, nullable=False)
+    closed_at = Column(AwareDateTime)

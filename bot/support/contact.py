@@ -12,6 +12,7 @@ from enum import Enum
 from typing import List, Optional, Sequence, Tuple
 
 from bot.nlp.normalize import normalize
+from bot.nlp.pipeline import analyse
 from bot.support.identifiers import canonical_email
 
 NAME_MAX_LENGTH = 50
@@ -20,6 +21,24 @@ MAX_CC_ADDRESSES = 10
 # After normalisation every dash is "-" and every space " "; parentheses wrap area codes.
 _PHONE_SEPARATORS = re.compile(r"[ \-()]")
 _DOMESTIC_PHONE = re.compile(r"0[0-9]{9,10}")
+# 「名前は山田太郎です」: the words around a name in a chat answer are not part of it.
+_NAME_FRAME = re.compile(
+    r"(?:(?:お?名前|氏名|私|わたし)(?:は|:)\s*)?(?P<name>.+?)\s*"
+    r"(?:です|でございます|と申します|と(?:い|言)います)?\s*[。.!！]*",
+    re.DOTALL,
+)
+
+
+class CcOperation(str, Enum):
+    LIST = "list"
+    ADD = "add"
+    REMOVE = "remove"
+
+
+# Lemmas, so that 外して, 外します and 外したい all count; removal words are looked at first
+# because 「CCに入れるのをやめて」 holds an adding verb too.
+_REMOVE_LEMMAS = frozenset({"削除", "外す", "消す", "除く", "取り除く", "抜く", "削る", "止める", "解除", "除外"})
+_ADD_LEMMAS = frozenset({"追加", "加える", "入れる", "足す", "増やす"})
 
 
 class CcError(str, Enum):
@@ -37,12 +56,21 @@ def normalize_person_name(text: str) -> Optional[str]:
     script goes; a name needs at least one letter, and invisible or control characters
     are refused because they would be stored and shown to support staff.
     """
-    name = normalize(text).text
+    name = _without_frame(normalize(text).text)
     if not 1 <= len(name) <= NAME_MAX_LENGTH:
         return None
     if not name.isprintable() or not any(ch.isalpha() for ch in name):
         return None
     return name
+
+
+def _without_frame(text: str) -> str:
+    # Until nothing changes, so that the stored name is its own normal form.
+    while True:
+        match = _NAME_FRAME.fullmatch(text)
+        if match is None or match.group("name") == text:
+            return text
+        text = match.group("name")
 
 
 def canonical_phone(text: str) -> Optional[str]:
@@ -56,6 +84,19 @@ def canonical_phone(text: str) -> Optional[str]:
         national = compact[3:]
         compact = national if national.startswith("0") else "0" + national
     return compact if _DOMESTIC_PHONE.fullmatch(compact) else None
+
+
+def cc_operation(text: str, names_an_address: bool) -> CcOperation:
+    """What a CC request asks for: 「CCから…を外して」 removes, 「…を追加」 adds, else a list.
+
+    An address given without a verb (「CCに suzuki@example.jp を登録して」) is one to add.
+    """
+    lemmas = {token.lemma for token in analyse(text).tokens}
+    if lemmas & _REMOVE_LEMMAS:
+        return CcOperation.REMOVE
+    if lemmas & _ADD_LEMMAS or names_an_address:
+        return CcOperation.ADD
+    return CcOperation.LIST
 
 
 def add_cc(current: Sequence[str], address: str, own_address: str) -> Tuple[List[str], Optional[CcError]]:

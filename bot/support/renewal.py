@@ -51,6 +51,8 @@ _UPGRADE_TARGETS = {
 
 _KANJI_YEARS = {"一": 1, "二": 2, "三": 3}
 _YEARS_RE = re.compile(r"([0-9]+|[一二三])(?:年間?)?")
+# In a sentence the unit is required: "2年で" is a choice of years, a bare "2" is not.
+_YEARS_IN_TEXT_RE = re.compile(r"(?<![0-9])([0-9]+|[一二三])年(?:間|分)?(?!前|後|[0-9])")
 
 
 class RenewalReason(str, Enum):
@@ -118,6 +120,29 @@ def assess_renewal(product: str, expiry: date, today: date, auto_renewal: bool) 
     )
 
 
+class SlipApplicationBlock(str, Enum):
+    NOT_RENEWABLE = "NOT_RENEWABLE"
+    UPGRADE_NEEDS_CARD = "UPGRADE_NEEDS_CARD"
+    ORDER_PENDING = "ORDER_PENDING"
+
+
+def slip_application_block(
+    assessment: RenewalAssessment, wanted_product: Optional[str], order_pending: bool
+) -> Optional[SlipApplicationBlock]:
+    """Why a payment-slip renewal cannot be applied for now, or None when it can.
+
+    Asking for トータルセキュリティ on a クラウド licence is an upgrade, which is paid by card
+    on the web only; an order still waiting for its payment would make a second slip.
+    """
+    if not assessment.can_renew:
+        return SlipApplicationBlock.NOT_RENEWABLE
+    if assessment.upgrade_targets and wanted_product in TOTAL_SECURITY_FAMILY:
+        return SlipApplicationBlock.UPGRADE_NEEDS_CARD
+    if order_pending:
+        return SlipApplicationBlock.ORDER_PENDING
+    return None
+
+
 def parse_renewal_years(value: object) -> Optional[int]:
     """The number of renewal years from a slot value or typed text (2, "２年", "3年間", "三年"), else None."""
     if isinstance(value, bool):  # a bool is an int to Python, never a number of years to a customer
@@ -131,6 +156,25 @@ def parse_renewal_years(value: object) -> Optional[int]:
         return None
     token = match.group(1)
     years = _KANJI_YEARS[token] if token in _KANJI_YEARS else int(token)
+    return years if years in YEAR_CHOICES else None
+
+
+def parse_renewal_years_in(text: str) -> Optional[int]:
+    """The number of years a sentence asks for ("VBCL-... を２年で更新"), else None.
+
+    A whole answer that is only a number ("2", "３年") counts too, because it answers
+    the question about years; two different numbers of years make the answer unclear.
+    """
+    whole = parse_renewal_years(text)
+    if whole is not None:
+        return whole
+    found = {
+        _KANJI_YEARS.get(token) or int(token)
+        for token in _YEARS_IN_TEXT_RE.findall(normalize(text).text.replace(" ", ""))
+    }
+    if len(found) != 1:
+        return None
+    years = found.pop()
     return years if years in YEAR_CHOICES else None
 
 

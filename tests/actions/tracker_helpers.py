@@ -11,6 +11,10 @@ DOMAIN: Dict[str, Any] = {
     "forms": {
         "verify_form": {"required_slots": ["email", "proof"]},
         "payment_form": {"required_slots": ["payment_channel", "paid_on"]},
+        "signup_form": {"required_slots": ["signup_code", "signup_name", "signup_email", "signup_phone"]},
+        "cc_form": {"required_slots": ["cc_address"]},
+        "renewal_form": {"required_slots": ["serial_number", "renewal_years", "renewal_confirm"]},
+        "handoff_form": {"required_slots": ["contact_email", "handoff_identifier", "handoff_consent"]},
     },
     "slots": {},
 }

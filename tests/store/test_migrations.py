@@ -16,6 +16,7 @@ TABLES = {
     "licences",
     "renewal_orders",
     "outbox_mails",
+    "tickets",
 }
 
 
@@ -45,10 +46,12 @@ def test_downgrade_to_base_removes_everything(migrated_url):
         assert MigrationContext.configure(connection).get_current_revision() is None
 
 
-def test_one_initial_revision_and_the_ini_points_at_it():
+def test_revisions_form_one_line_and_the_ini_points_at_it():
     config = Config(str(db.ROOT / "alembic.ini"))
     script = ScriptDirectory.from_config(config)
     assert script.dir == str(db.MIGRATIONS)
-    assert [rev.revision for rev in script.walk_revisions()] == [_head()]
+    # Newest first, each revising the one before: no branches to merge.
+    assert [rev.revision for rev in script.walk_revisions()] == ["0002", "0001"]
+    assert _head() == "0002"
     # The URL must come from DATABASE_URL, never from a file that could hold a password.
     assert config.get_main_option("sqlalchemy.url") is None

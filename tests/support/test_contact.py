@@ -4,7 +4,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.support.contact import CcError, add_cc, canonical_phone, normalize_person_name, remove_cc
+from bot.support.contact import (
+    CcError,
+    CcOperation,
+    add_cc,
+    canonical_phone,
+    cc_operation,
+    normalize_person_name,
+    remove_cc,
+)
 
 OWN = "Yamada@Example.co.jp"
 
@@ -139,3 +147,32 @@ def test_cc_rules_hold_for_any_input(current, address):
         assert added[-1] not in {c.lower() for c in current} | {OWN.lower()}
     removed, remove_error = remove_cc(current, address)
     assert (removed == current) is (remove_error is not None)
+
+
+@pytest.mark.parametrize(
+    "text, names_an_address, operation",
+    [
+        ("CCに登録しているアドレスを教えて", False, CcOperation.LIST),
+        ("CCの設定を確認したい", False, CcOperation.LIST),
+        ("CCに登録されているアドレスを見せて", False, CcOperation.LIST),
+        ("CCに suzuki@example.jp を登録して", True, CcOperation.ADD),
+        ("同僚をCCに入れてほしい", False, CcOperation.ADD),
+        ("CCを1件増やしたい", False, CcOperation.ADD),
+        ("CCから suzuki@example.jp を外してください", True, CcOperation.REMOVE),
+        ("退職者のアドレスをCCから削除したい", False, CcOperation.REMOVE),
+        ("CCに入れるのをやめたい", False, CcOperation.REMOVE),
+        ("ＣＣの宛先を消して", False, CcOperation.REMOVE),
+    ],
+)
+def test_cc_operation(text, names_an_address, operation):
+    assert cc_operation(text, names_an_address) is operation
+
+
+@pytest.mark.parametrize("text, name", [
+    ("高橋 健です", "高橋 健"),
+    ("名前は山田 太郎です。", "山田 太郎"),
+    ("佐藤と申します", "佐藤"),
+    ("株式会社サンプル商事 情報システム部", "株式会社サンプル商事 情報システム部"),
+])
+def test_the_words_around_a_name_are_not_stored(text, name):
+    assert normalize_person_name(text) == name

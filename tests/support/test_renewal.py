@@ -14,8 +14,11 @@ from bot.nlp.lexicon import (
 from bot.support.renewal import (
     RenewalReason,
     assess_renewal,
+    SlipApplicationBlock,
     parse_renewal_years,
+    parse_renewal_years_in,
     renewal_window,
+    slip_application_block,
     slip_arrival,
 )
 
@@ -184,3 +187,47 @@ def test_parse_renewal_years_reads_half_and_full_width(years, template, full_wid
 )
 def test_slip_arrives_one_to_two_weeks_after_applying(applied_on, earliest, latest):
     assert slip_arrival(applied_on) == (earliest, latest)
+
+
+@pytest.mark.parametrize(
+    "text, years",
+    [
+        ("VBCL-4821-7730-1956-2204 を２年で更新を申し込みます", 2),
+        ("3年更新でお願いします", 3),
+        ("二年間でお願いします", 2),
+        ("1年分", 1),
+        ("2", 2),
+        ("5年で", None),  # not a choice
+        ("1年か2年で迷っています", None),  # two answers are no answer
+        ("2026年11月に期限が切れます", None),  # a year of the calendar
+        ("1年前に買いました", None),  # a time, not a term
+        ("更新を申し込みます", None),
+    ],
+)
+def test_years_in_a_sentence(text, years):
+    assert parse_renewal_years_in(text) == years
+
+
+@settings(database=None)
+@given(st.text())
+def test_years_in_a_sentence_never_raises_and_stays_in_range(text):
+    assert parse_renewal_years_in(text) in (None, 1, 2, 3)
+
+
+@pytest.mark.parametrize(
+    "product, expiry, auto, wanted, pending, block",
+    [
+        (CLOUD, date(2027, 1, 15), False, None, False, None),
+        (CLOUD, date(2027, 1, 15), False, CLOUD, False, None),
+        (CLOUD, date(2027, 1, 15), False, None, True, SlipApplicationBlock.ORDER_PENDING),
+        (CLOUD, date(2024, 6, 30), False, None, False, SlipApplicationBlock.NOT_RENEWABLE),  # too late
+        (CLOUD, date(2030, 12, 31), False, None, False, SlipApplicationBlock.NOT_RENEWABLE),  # too early
+        (CLOUD, date(2027, 1, 15), False, TOTAL_SECURITY, False, SlipApplicationBlock.UPGRADE_NEEDS_CARD),
+        (CLOUD_DLS, date(2026, 12, 20), True, TOTAL_SECURITY_PREMIUM, False, SlipApplicationBlock.UPGRADE_NEEDS_CARD),
+        # トータルセキュリティ renewed as トータルセキュリティ is no upgrade.
+        (TOTAL_SECURITY_PREMIUM, date(2022, 4, 30), False, TOTAL_SECURITY, False, None),
+    ],
+)
+def test_slip_application_block(product, expiry, auto, wanted, pending, block):
+    assessment = assess_renewal(product, expiry, DEMO_TODAY, auto)
+    assert slip_application_block(assessment, wanted, pending) == block

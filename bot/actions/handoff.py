@@ -1,0 +1,258 @@
+"""Handing the conversation to a person: why, what the agent needs, the ticket, then quiet."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ConversationPaused, FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+from sqlalchemy.orm import Session
+
+from bot import clock
+from bot.actions import settings
+from bot.actions.data_access import in_session
+from bot.actions.forms import CountingFormValidation, entity_value
+from bot.actions.verification import is_locked
+from bot.store import repository, tickets
+from bot.support.business_hours import is_open, next_opening
+from bot.support.identifiers import canonical_activation_code, canonical_serial
+from bot.support.triage import Reason, category, identifier_to_ask, mask, priority, reason_in_words, summary
+
+HANDOFF_SLOTS = ("handoff_reason", "contact_email", "handoff_identifier", "handoff_consent")
+UNKNOWN_IDENTIFIER = "不明"
+_INTRO_OF_REASON = {
+    Reason.REPEATED_FALLBACK: "utter_handoff_intro_fallback",
+    Reason.VERIFICATION_FAILED: "utter_handoff_intro_verification",
+    Reason.PAYMENT_OVERDUE: "utter_handoff_intro_payment",
+    Reason.THREAT_ANALYSIS: "utter_handoff_intro_threat",
+    Reason.PRODUCT_TROUBLE: "utter_handoff_intro_product",
+    Reason.FRUSTRATION: "utter_handoff_intro_frustration",
+}
+# Messages the bot could not answer: not understood, or understood as none of its topics.
+UNANSWERED = frozenset({"nlu_fallback", "out_of_scope"})
+# Intents that are about the handoff itself, not the customer's problem.
+_NOT_A_QUESTION = frozenset({"request_human", "affirm", "deny", "inform", "greet", "thank", "goodbye"})
+
+
+def topics(tracker: Tracker) -> List[str]:
+    """The conversation's intents, oldest first, FAQ answers as faq/<key>."""
+    found = []
+    for event in tracker.events:
+        if event.get("event") != "user":
+            continue
+        parse = event.get("parse_data") or {}
+        intent = (parse.get("intent") or {}).get("name")
+        selectors = parse.get("response_selector") or {}
+        # One selector is trained for every retrieval intent, so Rasa files it as "default".
+        selected = selectors.get("faq") or selectors.get("default") or {}
+        key = (selected.get("response") or {}).get("intent_response_key")
+        if intent:
+            found.append(key if intent == "faq" and key else intent)
+    return found
+
+
+def last_question(tracker: Tracker) -> Optional[str]:
+    """What the customer last asked before the handoff began (not the answers to its questions)."""
+    events = list(tracker.events)
+    starts = [i for i, e in enumerate(events) if e.get("event") == "action" and e.get("name") == "action_start_handoff"]
+    for event in reversed(events[: starts[-1]] if starts else events):
+        if event.get("event") == "user":
+            intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
+            if intent not in _NOT_A_QUESTION and event.get("text"):
+                return event["text"]
+    return None
+
+
+def transcript(tracker: Tracker) -> List[Dict[str, str]]:
+    lines = []
+    for event in tracker.events:
+        if event.get("event") in ("user", "bot") and event.get("text"):
+            who = "customer" if event["event"] == "user" else "bot"
+            lines.append({"who": who, "text": mask(event["text"])})
+    return lines
+
+
+class ActionStartHandoff(Action):
+    """Says why a person takes over, then asks what the agent still needs."""
+
+    def name(self) -> Text:
+        return "action_start_handoff"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[Text, Any]]:
+        reason = Reason(tracker.get_slot("handoff_reason") or self._reason(tracker).value)
+        if reason in _INTRO_OF_REASON:
+            dispatcher.utter_message(response=_INTRO_OF_REASON[reason])
+        return [
+            SlotSet("handoff_reason", reason.value),
+            SlotSet("contact_email", tracker.get_slot("verified_email")),
+            FollowupAction("handoff_form"),
+        ]
+
+    @staticmethod
+    def _reason(tracker: Tracker) -> Reason:
+        if tracker.get_slot("payment_overdue"):
+            return Reason.PAYMENT_OVERDUE
+        if is_locked(tracker):
+            return Reason.VERIFICATION_FAILED
+        return reason_in_words(tracker.latest_message.get("text") or "") or Reason.CUSTOMER_ASKED
+
+
+class ActionTriageUnanswered(Action):
+    """What the bot cannot answer: hand over when the words or a second miss say so."""
+
+    def name(self) -> Text:
+        return "action_triage_unanswered"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[Text, Any]]:
+        # Not get_intent_of_latest_message(): it would skip nlu_fallback, the case in point.
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        reason = reason_in_words(tracker.latest_message.get("text") or "")
+        if reason is None and intent in UNANSWERED and self._previous_intent(tracker) in UNANSWERED:
+            reason = Reason.REPEATED_FALLBACK
+        if reason is not None:
+            return [SlotSet("handoff_reason", reason.value), FollowupAction("action_start_handoff")]
+        fallback = {"nlu_fallback": "utter_default", "deny": "utter_deny"}.get(intent, "utter_out_of_scope")
+        dispatcher.utter_message(response=fallback)
+        return []
+
+    @staticmethod
+    def _previous_intent(tracker: Tracker) -> Optional[str]:
+        users = [e for e in tracker.events if e.get("event") == "user"]
+        if len(users) < 2:
+            return None
+        return ((users[-2].get("parse_data") or {}).get("intent") or {}).get("name")
+
+
+def latest_entity(tracker: Tracker, kind: str) -> Optional[str]:
+    """The newest value of an entity anywhere in the conversation."""
+    for event in reversed(tracker.events):
+        if event.get("event") != "user":
+            continue
+        for entity in (event.get("parse_data") or {}).get("entities", []):
+            if entity.get("entity") == kind:
+                return entity.get("value")
+    return None
+
+
+def known_identifier(tracker: Tracker, kind: str) -> Optional[str]:
+    """A serial or activation code the conversation already holds, so it is not asked again."""
+    canonical = canonical_serial if kind == "serial_number" else canonical_activation_code
+    for value in (tracker.get_slot("serial_number"), tracker.get_slot("proof")):
+        if value and canonical(value):
+            return value
+    return latest_entity(tracker, kind)
+
+
+class ValidateHandoffForm(CountingFormValidation):
+    """Asks only what the agent needs and the conversation does not hold yet."""
+
+    def name(self) -> Text:
+        return "validate_handoff_form"
+
+    async def required_slots(self, domain_slots, dispatcher, tracker, domain) -> List[Text]:
+        reason = Reason(tracker.get_slot("handoff_reason") or Reason.CUSTOMER_ASKED.value)
+        kind = identifier_to_ask(category(reason, topics(tracker)))
+        # Once asked, the answer itself is a known identifier: keep the question until it is stored.
+        asked = tracker.get_slot("requested_slot") == "handoff_identifier"
+        if kind is None or tracker.get_slot("verified_email") or (known_identifier(tracker, kind) and not asked):
+            return [slot for slot in domain_slots if slot != "handoff_identifier"]
+        return domain_slots
+
+    async def extract_handoff_identifier(self, dispatcher, tracker, domain) -> Dict[str, Any]:
+        if tracker.get_slot("requested_slot") != "handoff_identifier":
+            return {}
+        for entity in ("serial_number", "activation_code"):
+            value = entity_value(tracker, entity)
+            if value:
+                return {"handoff_identifier": value}
+        # 「わからない」 (or anything else) is an answer too: the agent can ask later.
+        if tracker.get_intent_of_latest_message() not in ("faq", "request_human"):
+            return {"handoff_identifier": UNKNOWN_IDENTIFIER}
+        return {}
+
+    async def extract_contact_email(self, dispatcher, tracker, domain) -> Dict[str, Any]:
+        return self.email_answer(dispatcher, tracker, "contact_email")
+
+    async def validate_contact_email(self, value, dispatcher, tracker, domain) -> Dict[str, Any]:
+        return self.accepted("contact_email", value)
+
+    async def extract_handoff_consent(self, dispatcher, tracker, domain) -> Dict[str, Any]:
+        return self.yes_for(tracker, "handoff_consent")
+
+
+def _file_ticket(session: Session, tracker: Tracker, reason: Reason) -> tickets.TicketRecord:
+    sender = tracker.sender_id
+    existing = tickets.unfinished_ticket_of(session, sender)
+    if existing is not None:
+        return existing
+    verified = tracker.get_slot("verified_email")
+    account = repository.find_account(session, verified) if verified else None
+    queue = category(reason, topics(tracker))
+    fields = {
+        name: mask(str(value))
+        for name in ("serial_number", "proof", "handoff_identifier", "payment_channel", "paid_on", "renewal_product")
+        if (value := tracker.get_slot(name))
+    }
+    # Not asked because the customer had already named it: the agent needs it all the same.
+    kind = identifier_to_ask(queue)
+    if "handoff_identifier" not in fields and kind and (known := known_identifier(tracker, kind)):
+        fields["handoff_identifier"] = mask(known)
+    product = latest_entity(tracker, "product")
+    if product:
+        fields["product"] = product
+    fields["reason"] = reason.value
+    return tickets.create_ticket(
+        session,
+        sender_id=sender,
+        channel=tracker.get_latest_input_channel() or "unknown",
+        category=queue,
+        priority=priority(reason, bool(account and account.premium_service)),
+        summary=summary(reason, queue, last_question(tracker), verified is not None),
+        verified_email=verified,
+        contact_email=tracker.get_slot("contact_email"),
+        fields=fields,
+        transcript=transcript(tracker),
+    )
+
+
+class ActionCreateTicket(Action):
+    def name(self) -> Text:
+        return "action_create_ticket"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[Text, Any]]:
+        reason = Reason(tracker.get_slot("handoff_reason") or Reason.CUSTOMER_ASKED.value)
+        ticket = await in_session(lambda session: _file_ticket(session, tracker, reason))
+        now, hours = clock.now(), settings.support_hours()
+        if is_open(now, hours):
+            dispatcher.utter_message(response="utter_handoff_created", number=ticket.number)
+        else:
+            opening = next_opening(now, hours)
+            dispatcher.utter_message(
+                response="utter_handoff_created_after_hours", number=ticket.number,
+                opening=f"{opening.month}月{opening.day}日({'月火水木金土日'[opening.weekday()]}){opening:%H:%M}",
+            )
+        return [*(SlotSet(slot, None) for slot in HANDOFF_SLOTS), SlotSet("payment_overdue", None), ConversationPaused()]
+
+
+class ActionRelayAgentMessage(Action):
+    """Sends what the agent wrote (the inbox sets agent_message, then runs this through Rasa's API)."""
+
+    def name(self) -> Text:
+        return "action_relay_agent_message"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[Text, Any]]:
+        text = tracker.get_slot("agent_message")
+        if text:
+            dispatcher.utter_message(text=f"担当者: {text}")
+        return [SlotSet("agent_message", None)]
+
+
+class ActionHandoffClosed(Action):
+    def name(self) -> Text:
+        return "action_handoff_closed"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[Text, Any]]:
+        dispatcher.utter_message(response="utter_handoff_closed")
+        return []

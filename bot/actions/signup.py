@@ -1,0 +1,107 @@
+"""Creating a portal account in the chat: activation code, name, e-mail and phone."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+from sqlalchemy.orm import Session
+
+from bot import clock
+from bot.actions.data_access import in_session
+from bot.actions.forms import CountingFormValidation, entity_value, is_answer_to
+from bot.actions.phrasing import japanese_date
+from bot.store import repository
+from bot.support.account import can_sign_up
+from bot.support.contact import canonical_phone, normalize_person_name
+
+SIGNUP_SLOTS = ("signup_code", "signup_name", "signup_email", "signup_phone")
+WELCOME_TEMPLATE = "signup_completed"
+WELCOME_SUBJECT = "トレンドマイクロ ビジネスサポートポータル■アカウント作成完了のお知らせ"
+ALREADY_REGISTERED_TEMPLATE = "signup_already_registered"
+ALREADY_REGISTERED_SUBJECT = "トレンドマイクロ ビジネスサポートポータル■アカウント登録についてのお知らせ"
+
+
+class ValidateSignupForm(CountingFormValidation):
+    def name(self) -> Text:
+        return "validate_signup_form"
+
+    async def extract_signup_code(self, dispatcher, tracker, domain) -> Dict[str, Any]:
+        value = entity_value(tracker, "activation_code")
+        if value:
+            return {"signup_code": value}
+        if is_answer_to(tracker, "signup_code"):
+            return self.format_failure(dispatcher, tracker, "utter_activation_code_format")
+        return {}
+
+    async def validate_signup_code(self, value, dispatcher, tracker, domain) -> Dict[str, Any]:
+        record = await in_session(lambda session: repository.find_activation_code(session, value))
+        if record is None:
+            dispatcher.utter_message(response="utter_signup_code_unknown")
+            return {"signup_code": None}
+        if not can_sign_up(record.contract_end, clock.today()):
+            dispatcher.utter_message(response="utter_signup_code_ended", contract_end=japanese_date(record.contract_end))
+            return {"signup_code": None}
+        return self.accepted("signup_code", record.code)
+
+    async def extract_signup_name(self, dispatcher, tracker, domain) -> Dict[str, Any]:
+        if not is_answer_to(tracker, "signup_name"):
+            return {}
+        name = normalize_person_name(tracker.latest_message.get("text") or "")
+        if name is None:
+            return self.format_failure(dispatcher, tracker, "utter_name_format")
+        return {"signup_name": name}
+
+    async def validate_signup_name(self, value, dispatcher, tracker, domain) -> Dict[str, Any]:
+        return self.accepted("signup_name", value)
+
+    async def extract_signup_email(self, dispatcher, tracker, domain) -> Dict[str, Any]:
+        return self.email_answer(dispatcher, tracker, "signup_email")
+
+    async def validate_signup_email(self, value, dispatcher, tracker, domain) -> Dict[str, Any]:
+        return self.accepted("signup_email", value)
+
+    async def extract_signup_phone(self, dispatcher, tracker, domain) -> Dict[str, Any]:
+        if not is_answer_to(tracker, "signup_phone"):
+            return {}
+        phone = canonical_phone(tracker.latest_message.get("text") or "")
+        if phone is None:
+            return self.format_failure(dispatcher, tracker, "utter_phone_format")
+        return {"signup_phone": phone}
+
+    async def validate_signup_phone(self, value, dispatcher, tracker, domain) -> Dict[str, Any]:
+        return self.accepted("signup_phone", value)
+
+
+def _sign_up(session: Session, code: str, name: str, email: str, phone: str) -> None:
+    """Create the account and queue its welcome mail, or tell the address's owner it exists."""
+    try:
+        repository.create_account(session, email=email, name=name, phone=phone, activation_code=code)
+    except repository.DuplicateAccount:
+        # Only the owner of the address reads this, so the chat can say the same either way.
+        repository.queue_mail(
+            session, to=email, template=ALREADY_REGISTERED_TEMPLATE, subject=ALREADY_REGISTERED_SUBJECT,
+            body="このメールアドレスのアカウントはすでに作成されています。パスワードをお忘れの場合は、"
+                 "ログインページの「パスワードをお忘れですか?」から再設定してください。",
+        )
+        return
+    repository.queue_mail(
+        session, to=email, template=WELCOME_TEMPLATE, subject=WELCOME_SUBJECT,
+        body=f"{name} 様\nメール内のパスワード欄にあるリンクから、パスワードを設定してください。",
+    )
+
+
+class ActionSignUp(Action):
+    def name(self) -> Text:
+        return "action_sign_up"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[Text, Any]]:
+        code, name, email, phone = (tracker.get_slot(slot) for slot in SIGNUP_SLOTS)
+        await in_session(lambda session: _sign_up(session, code, name, email, phone))
+        # The same words whether the address was new or already had an account, so the
+        # chat cannot be used to find out which addresses are registered.
+        dispatcher.utter_message(response="utter_signup_done", email=email)
+        return [SlotSet(slot, None) for slot in SIGNUP_SLOTS]

@@ -1,0 +1,136 @@
+"""Queries on handoff tickets. Like bot.store.repository, callers get frozen records."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Dict, List, Optional, Tuple
+
+from sqlalchemy import case, select
+from sqlalchemy.orm import Session
+
+from bot import clock
+from bot.store import models as m
+from bot.store.repository import StoreError
+
+
+class UnknownTicket(StoreError):
+    pass
+
+
+class TicketClosed(StoreError):
+    """A closed ticket cannot be claimed or closed again."""
+
+
+@dataclass(frozen=True)
+class TicketRecord:
+    id: int
+    number: str
+    sender_id: str
+    channel: str
+    category: str
+    priority: str
+    status: str
+    summary: str
+    verified_email: Optional[str]
+    contact_email: Optional[str]
+    fields: Dict[str, Any]
+    transcript: Tuple[Dict[str, str], ...]
+    agent: Optional[str]
+    created_at: datetime
+    updated_at: datetime
+    closed_at: Optional[datetime]
+
+
+def ticket_number(ticket_id: int) -> str:
+    """What the customer is told and the agent searches for."""
+    return f"T{ticket_id:06d}"
+
+
+def create_ticket(
+    session: Session,
+    *,
+    sender_id: str,
+    channel: str,
+    category: str,
+    priority: str,
+    summary: str,
+    verified_email: Optional[str],
+    contact_email: Optional[str],
+    fields: Dict[str, Any],
+    transcript: List[Dict[str, str]],
+) -> TicketRecord:
+    now = clock.now()
+    ticket = m.Ticket(
+        sender_id=sender_id, channel=channel, category=category, priority=priority, status=m.TICKET_OPEN,
+        summary=summary, verified_email=verified_email, contact_email=contact_email,
+        fields=json.dumps(fields, ensure_ascii=False), transcript=json.dumps(transcript, ensure_ascii=False),
+        created_at=now, updated_at=now,
+    )
+    session.add(ticket)
+    session.flush()
+    return _record(ticket)
+
+
+def get_ticket(session: Session, ticket_id: int) -> Optional[TicketRecord]:
+    ticket = session.get(m.Ticket, ticket_id)
+    return None if ticket is None else _record(ticket)
+
+
+def unfinished_ticket_of(session: Session, sender_id: str) -> Optional[TicketRecord]:
+    """The conversation's ticket that is not closed yet: one handoff at a time per conversation."""
+    ticket = session.scalar(
+        select(m.Ticket)
+        .where(m.Ticket.sender_id == sender_id, m.Ticket.status != m.TICKET_CLOSED)
+        .order_by(m.Ticket.id.desc())
+        .limit(1)
+    )
+    return None if ticket is None else _record(ticket)
+
+
+def unfinished_tickets(session: Session, limit: int = 200) -> Tuple[TicketRecord, ...]:
+    """Open and claimed tickets, high priority first, oldest first within a priority."""
+    high_first = case((m.Ticket.priority == m.HIGH, 0), else_=1)
+    tickets = session.scalars(
+        select(m.Ticket)
+        .where(m.Ticket.status != m.TICKET_CLOSED)
+        .order_by(high_first, m.Ticket.created_at, m.Ticket.id)
+        .limit(limit)
+    )
+    return tuple(_record(ticket) for ticket in tickets)
+
+
+def claim_ticket(session: Session, ticket_id: int, agent: str) -> TicketRecord:
+    ticket = _unfinished(session, ticket_id)
+    ticket.status, ticket.agent, ticket.updated_at = m.TICKET_CLAIMED, agent, clock.now()
+    session.flush()
+    return _record(ticket)
+
+
+def close_ticket(session: Session, ticket_id: int, agent: str) -> TicketRecord:
+    ticket = _unfinished(session, ticket_id)
+    now = clock.now()
+    ticket.status, ticket.agent, ticket.updated_at, ticket.closed_at = m.TICKET_CLOSED, agent, now, now
+    session.flush()
+    return _record(ticket)
+
+
+def _unfinished(session: Session, ticket_id: int) -> m.Ticket:
+    # Row lock on PostgreSQL, so two agents cannot both claim or close the same ticket.
+    ticket = session.scalar(select(m.Ticket).where(m.Ticket.id == ticket_id).with_for_update())
+    if ticket is None:
+        raise UnknownTicket(ticket_id)
+    if ticket.status == m.TICKET_CLOSED:
+        raise TicketClosed(ticket_id)
+    return ticket
+
+
+def _record(ticket: m.Ticket) -> TicketRecord:
+    return TicketRecord(
+        id=ticket.id, number=ticket_number(ticket.id), sender_id=ticket.sender_id, channel=ticket.channel,
+        category=ticket.category, priority=ticket.priority, status=ticket.status, summary=ticket.summary,
+        verified_email=ticket.verified_email, contact_email=ticket.contact_email,
+        fields=json.loads(ticket.fields), transcript=tuple(json.loads(ticket.transcript)),
+        agent=ticket.agent, created_at=ticket.created_at, updated_at=ticket.updated_at, closed_at=ticket.closed_at,
+    )

@@ -1,0 +1,185 @@
+"""Handing over to a person: the reason, the ticket the agent reads, and the quiet afterwards."""
+
+import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot.actions.handoff import ActionCreateTicket, ActionStartHandoff, ActionTriageUnanswered
+from bot.store import tickets
+from bot.store.db import session_scope
+from tracker_helpers import DOMAIN, responses, slot_values
+
+SERIAL = "VBCL-4821-7730-1956-2204"
+
+
+def user(text, intent, faq_key=None):
+    parse = {"intent": {"name": intent, "confidence": 1.0}, "entities": [], "text": text}
+    if faq_key:
+        parse["response_selector"] = {"default": {"response": {"intent_response_key": faq_key}}}
+    return {"event": "user", "text": text, "parse_data": parse, "input_channel": "socketio"}
+
+
+def bot_says(text):
+    return {"event": "bot", "text": text}
+
+
+def conversation(turns, slots=None, sender="web-abc"):
+    latest = next(e for e in reversed(turns) if e["event"] == "user")
+    message = {**latest["parse_data"], "metadata": {}}
+    all_slots = {"verification_failures": 0, "format_failures": 0, **(slots or {})}
+    return Tracker(sender, all_slots, message, turns, False, None, {}, "action_listen")
+
+
+async def run(action, tracker):
+    dispatcher = CollectingDispatcher()
+    events = await action.run(dispatcher, tracker, DOMAIN)
+    return dispatcher, events
+
+
+@pytest.mark.parametrize("slots, text, reason, intro", [
+    ({}, "担当者と話したい", "customer_asked", []),
+    ({"payment_overdue": True}, "担当者と話したい", "payment_overdue", ["utter_handoff_intro_payment"]),
+    ({"verification_failures": 3}, "担当者と話したい", "verification_failed", ["utter_handoff_intro_verification"]),
+    ({"handoff_reason": "threat_analysis"}, "検体の解析依頼", "threat_analysis", ["utter_handoff_intro_threat"]),
+])
+async def test_the_handoff_says_why_and_asks_for_what_is_missing(slots, text, reason, intro):
+    dispatcher, events = await run(ActionStartHandoff(), conversation([user(text, "request_human")], slots))
+    assert responses(dispatcher) == intro
+    assert slot_values(events)["handoff_reason"] == reason
+    assert {"event": "followup", "name": "handoff_form", "timestamp": None} in events
+
+
+async def test_a_verified_customer_is_not_asked_for_an_address_again():
+    _, events = await run(ActionStartHandoff(), conversation(
+        [user("担当者と話したい", "request_human")], {"verified_email": "yamada@sample-shoji.co.jp"}))
+    assert slot_values(events)["contact_email"] == "yamada@sample-shoji.co.jp"
+
+
+@pytest.mark.parametrize("turns, handed_over, said", [
+    ([user("今日の天気は？", "out_of_scope")], None, ["utter_out_of_scope"]),
+    ([user("検体の解析依頼をしたいです", "out_of_scope")], "threat_analysis", []),
+    ([user("ウイルスバスターでエラーが出て起動しません", "out_of_scope")], "product_trouble", []),
+    ([user("いい加減にしてください、役に立たない", "nlu_fallback")], "frustration", []),
+    ([user("あいうえお", "nlu_fallback")], None, ["utter_default"]),
+    ([user("あいうえお", "nlu_fallback"), bot_says("…"), user("かきくけこ", "nlu_fallback")], "repeated_fallback", []),
+    ([user("あいうえお", "nlu_fallback"), user("振込用紙はいつ届く", "faq"), user("かきくけこ", "nlu_fallback")],
+     None, ["utter_default"]),
+    ([user("今日の天気は？", "out_of_scope"), user("かきくけこ", "nlu_fallback")], "repeated_fallback", []),
+])
+async def test_what_the_bot_cannot_answer(turns, handed_over, said):
+    dispatcher, events = await run(ActionTriageUnanswered(), conversation(turns))
+    assert responses(dispatcher) == said
+    if handed_over:
+        assert slot_values(events)["handoff_reason"] == handed_over
+        assert {"event": "followup", "name": "action_start_handoff", "timestamp": None} in events
+    else:
+        assert events == []
+
+
+async def test_ticket_has_category_priority_summary_and_a_masked_transcript(demo_db, monkeypatch):
+    monkeypatch.setenv("BOT_NOW", "2026-11-24T10:00")  # a Tuesday, in hours
+    turns = [
+        user("パスワードを忘れました", "faq", "faq/portal_forgot_password"),
+        bot_says("ログインページの…"),
+        user(f"シリアル {SERIAL} の件も聞きたい", "check_renewal"),
+        user("担当者と話したい", "request_human"),
+    ]
+    tracker = conversation(turns, {"handoff_reason": "customer_asked", "contact_email": "yamada@sample-shoji.co.jp",
+                                   "verified_email": "yamada@sample-shoji.co.jp", "serial_number": SERIAL,
+                                   "handoff_consent": True})
+    dispatcher, events = await run(ActionCreateTicket(), tracker)
+    with session_scope(demo_db) as session:
+        [ticket] = tickets.unfinished_tickets(session)
+    assert dispatcher.messages[0]["response"] == "utter_handoff_created"
+    assert dispatcher.messages[0]["number"] == ticket.number
+    assert ticket.category == "契約更新・支払い"  # the newest topic the customer raised
+    assert ticket.priority == "high"  # サンプル商事 has the premium service
+    assert ticket.channel == "socketio" and ticket.sender_id == "web-abc"
+    assert ticket.summary.startswith("【契約更新・支払い】お客さまが担当者との対応を希望。")
+    assert ticket.fields["serial_number"] == "VBCL-****-****-****-2204"
+    everything = ticket.summary + str(ticket.transcript) + str(ticket.fields)
+    assert "4821-7730" not in everything
+    assert [line["who"] for line in ticket.transcript] == ["customer", "bot", "customer", "customer"]
+    assert {"event": "pause", "timestamp": None} in events
+
+
+async def test_outside_hours_the_customer_hears_when_someone_answers(demo_db, monkeypatch):
+    monkeypatch.setenv("BOT_NOW", "2026-11-21T20:00")  # Saturday evening; Monday the 23rd is a holiday
+    dispatcher, _ = await run(ActionCreateTicket(), conversation(
+        [user("担当者と話したい", "request_human")], {"contact_email": "kato@example.jp", "handoff_consent": True}))
+    assert dispatcher.messages[0]["response"] == "utter_handoff_created_after_hours"
+    assert dispatcher.messages[0]["opening"] == "11月24日(火)09:00"
+
+
+async def test_one_ticket_per_conversation_until_it_is_closed(demo_db, monkeypatch):
+    monkeypatch.setenv("BOT_NOW", "2026-11-24T10:00")
+    tracker = conversation([user("担当者と話したい", "request_human")], {"contact_email": "kato@example.jp"})
+    first, _ = await run(ActionCreateTicket(), tracker)
+    second, _ = await run(ActionCreateTicket(), tracker)
+    assert first.messages[0]["number"] == second.messages[0]["number"]
+    with session_scope(demo_db) as session:
+        assert len(tickets.unfinished_tickets(session)) == 1
+        assert tickets.unfinished_tickets(session)[0].priority == "normal"
+
+
+async def required(tracker):
+    from bot.actions.handoff import ValidateHandoffForm
+
+    slots = ["contact_email", "handoff_identifier", "handoff_consent"]
+    return await ValidateHandoffForm().required_slots(slots, CollectingDispatcher(), tracker, DOMAIN)
+
+
+@pytest.mark.parametrize("turns, slots, asks_identifier", [
+    ([user("振込用紙はいつ届きますか", "faq", "faq/renewal_slip_arrival"), user("担当者", "request_human")], {}, True),
+    ([user(f"{SERIAL} の更新", "check_renewal"), user("担当者", "request_human")], {"serial_number": SERIAL}, False),
+    ([user("パスワードを忘れました", "faq", "faq/portal_forgot_password"), user("担当者", "request_human")],
+     {"verified_email": "yamada@sample-shoji.co.jp"}, False),
+    ([user("今日の天気は？", "out_of_scope"), user("担当者", "request_human")], {}, False),  # その他: nothing to ask
+])
+async def test_the_handoff_asks_for_an_identifier_only_when_it_helps_and_is_unknown(turns, slots, asks_identifier):
+    assert ("handoff_identifier" in await required(conversation(turns, slots))) is asks_identifier
+
+
+async def test_not_knowing_the_identifier_is_an_answer():
+    from bot.actions.handoff import ValidateHandoffForm
+
+    tracker = conversation([user("わからない", "deny")], {"requested_slot": "handoff_identifier"})
+    slots = await ValidateHandoffForm().extract_handoff_identifier(CollectingDispatcher(), tracker, DOMAIN)
+    assert slots == {"handoff_identifier": "不明"}
+
+
+def user_with_serial(text, intent, serial=SERIAL):
+    event = user(text, intent)
+    event["parse_data"]["entities"] = [{"entity": "serial_number", "value": serial}]
+    return event
+
+
+async def test_the_identifier_given_as_the_answer_is_kept_asked_until_stored():
+    turns = [user("振込用紙はいつ届きますか", "faq", "faq/renewal_slip_arrival"), user("担当者", "request_human"),
+             user_with_serial(SERIAL, "inform")]
+    assert "handoff_identifier" in await required(conversation(turns, {"requested_slot": "handoff_identifier"}))
+
+
+async def test_an_identifier_named_before_the_handoff_reaches_the_ticket_without_being_asked(demo_db, monkeypatch):
+    monkeypatch.setenv("BOT_NOW", "2026-11-24T10:00")
+    turns = [user_with_serial(f"{SERIAL} を郵便局で払ったのに反映されない", "payment_status"),
+             user("担当者と話したい", "request_human")]
+    tracker = conversation(turns, {"contact_email": "kato@example.jp", "handoff_consent": True})
+    assert "handoff_identifier" not in await required(tracker)
+    await run(ActionCreateTicket(), tracker)
+    with session_scope(demo_db) as session:
+        [ticket] = tickets.unfinished_tickets(session)
+    assert ticket.fields["handoff_identifier"] == "VBCL-****-****-****-2204"
+
+
+async def test_the_summary_quotes_the_question_not_the_answers_to_the_handoff(demo_db, monkeypatch):
+    monkeypatch.setenv("BOT_NOW", "2026-11-24T10:00")
+    turns = [user("振込用紙はいつ届きますか", "faq", "faq/renewal_slip_arrival"), user("担当者と話したい", "request_human"),
+             {"event": "action", "name": "action_start_handoff"},
+             user("customer@example.jp", "inform"), user("わからない", "out_of_scope"), user("はい", "affirm")]
+    tracker = conversation(turns, {"contact_email": "customer@example.jp", "handoff_identifier": "不明",
+                                   "handoff_consent": True})
+    await run(ActionCreateTicket(), tracker)
+    with session_scope(demo_db) as session:
+        [ticket] = tickets.unfinished_tickets(session)
+    assert ticket.summary.endswith("最後のご質問: 「振込用紙はいつ届きますか」")
