@@ -7,6 +7,8 @@ PYTHON310 ?= $(shell command -v python3.10 2>/dev/null || echo $(HOME)/.pyenv/ve
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# npm ci empties node_modules first, so a stamp inside it goes with every reinstall.
+WEB_STAMP := web/node_modules/.installed
 MODEL := models/current.tar.gz
 TRAIN_INPUTS := config.yml domain.yml $(shell find data -name '*.yml') \
 	$(shell find bot/nlp bot/support -name '*.py')
@@ -19,7 +21,7 @@ export TRACKER_STORE_URL ?= sqlite:///$(CURDIR)/var/tracker.db
 .PHONY: help setup train run shell test validate demo-data clean
 
 help:
-	@echo "make run    set up, train if needed, start the bot (REST on :5005, actions on :5055)"
+	@echo "make run    set up, train if needed, start the bot (web chat on :8080, REST on :5005, actions on :5055)"
 	@echo "make test   set up, train if needed, run the whole test suite"
 	@echo "make train  train the model (models/current.tar.gz)"
 	@echo "make shell  talk to the bot in the terminal"
@@ -32,15 +34,21 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@
 
-setup: $(STAMP)
+# The web chat widget, exactly as package-lock.json has it; no package needs an install script.
+$(WEB_STAMP): web/package.json web/package-lock.json
+	cd web && npm ci --ignore-scripts --no-audit --no-fund
+	touch $@
+
+setup: $(STAMP) $(WEB_STAMP)
 
 $(MODEL): $(STAMP) $(TRAIN_INPUTS)
 	$(BIN)/rasa train --fixed-model-name current --out models
 
 train: $(MODEL)
 
-run: $(MODEL)
-	$(BIN)/python -m bot.serve --model $(MODEL)
+# The page's demo login is on for `make run` unless BOT_WEB_DEMO_LOGIN is set otherwise.
+run: $(MODEL) $(WEB_STAMP)
+	BOT_WEB_DEMO_LOGIN=$${BOT_WEB_DEMO_LOGIN-1} $(BIN)/python -m bot.serve --model $(MODEL)
 
 shell: $(MODEL)
 	mkdir -p var
@@ -54,7 +62,7 @@ demo-data: $(STAMP)
 validate: $(STAMP)
 	$(BIN)/rasa data validate --fail-on-warnings
 
-test: $(MODEL)
+test: $(MODEL) $(WEB_STAMP)
 	mkdir -p var
 	$(BIN)/pytest
 

@@ -1,13 +1,18 @@
-"""Start the action server and the Rasa server together; Ctrl-C stops both.
+"""Start the action server, the Rasa server and the web chat page together; Ctrl-C stops them.
 
 `make run` calls this, and so does the end-to-end test, so what is tested is how the
 bot is really started.
+
+BOT_WEB_DEMO_LOGIN=1 (which `make run` sets unless told otherwise) lets the page sign
+identity tokens for the demo customers; with no BOT_JWT_SECRET it then uses a random key
+for this run only. Leave it unset in production: the support site signs the tokens.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -16,7 +21,10 @@ import urllib.request
 from pathlib import Path
 from typing import Dict, List
 
+from bot.channels.webchat import PageSettings, serve_in_background
+
 ROOT = Path(__file__).resolve().parent.parent
+DEMO_LOGIN_NOTICE = "  デモ用ログイン: 有効 (BOT_WEB_DEMO_LOGIN=1。デモ専用です。本番では設定しないでください)\n"
 
 
 def demo_environment(rasa_port: int, actions_port: int) -> Dict[str, str]:
@@ -26,10 +34,27 @@ def demo_environment(rasa_port: int, actions_port: int) -> Dict[str, str]:
     # Always the action server started here, whatever the caller's environment says.
     env["ACTION_ENDPOINT_URL"] = f"http://127.0.0.1:{actions_port}/webhook"
     env.setdefault("TRACKER_STORE_URL", f"sqlite:///{ROOT / 'var' / 'tracker.db'}")
+    if demo_login(env) and not env.get("BOT_JWT_SECRET"):
+        # Both the page and the action server read it; a key no one else knows, valid until Ctrl-C.
+        env["BOT_JWT_SECRET"] = secrets.token_urlsafe(32)
     return env
 
 
-def server_commands(model: Path, rasa_port: int, actions_port: int) -> List[List[str]]:
+def demo_login(env: Dict[str, str]) -> bool:
+    return env.get("BOT_WEB_DEMO_LOGIN") == "1"
+
+
+def page_origins(web_host: str, web_port: int) -> List[str]:
+    """Where the web chat page is loaded from, as the browser names it."""
+    hosts = ["localhost", "127.0.0.1"]
+    if web_host not in (*hosts, "0.0.0.0", "::"):
+        hosts.append(web_host)
+    return [f"http://{host}:{web_port}" for host in hosts]
+
+
+def server_commands(
+    model: Path, rasa_port: int, actions_port: int, origins: List[str]
+) -> List[List[str]]:
     bindir = Path(sys.executable).parent
     rasa = str(bindir / "rasa")
     return [
@@ -40,6 +65,8 @@ def server_commands(model: Path, rasa_port: int, actions_port: int) -> List[List
             "--port", str(rasa_port),
             "--endpoints", str(ROOT / "endpoints.yml"),
             "--credentials", str(ROOT / "credentials.yml"),
+            # The page is served from another port: socket.io's first requests are cross-origin.
+            "--cors", *origins,
         ],
     ]
 
@@ -76,6 +103,8 @@ def main(argv: List[str] | None = None) -> int:
     parser.add_argument("--model", type=Path, default=ROOT / "models" / "current.tar.gz")
     parser.add_argument("--port", type=int, default=5005, help="Rasa server port")
     parser.add_argument("--actions-port", type=int, default=5055)
+    parser.add_argument("--web-port", type=int, default=8080, help="web chat page port")
+    parser.add_argument("--web-host", default="127.0.0.1", help="address the web chat page listens on")
     parser.add_argument("--startup-timeout", type=float, default=180)
     args = parser.parse_args(argv)
 
@@ -86,9 +115,20 @@ def main(argv: List[str] | None = None) -> int:
     # Schema migrations, and the demo records when the database is empty.
     subprocess.run([sys.executable, "-m", "bot.store.demo_data"], cwd=ROOT, check=True)
     env = demo_environment(args.port, args.actions_port)
+    # First, so that a busy port or a missing `npm ci` fails before the servers spend half a minute starting.
+    try:
+        page = serve_in_background(
+            args.web_host, args.web_port,
+            PageSettings(socket_port=args.port, demo_login=demo_login(env), jwt_secret=env.get("BOT_JWT_SECRET")),
+        )
+    except OSError as error:
+        print(f"Webチャットのページを開始できませんでした: {error}", file=sys.stderr)
+        return 1
     processes = [
         subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
-        for command in server_commands(args.model, args.port, args.actions_port)
+        for command in server_commands(
+            args.model, args.port, args.actions_port, page_origins(args.web_host, args.web_port)
+        )
     ]
 
     def on_signal(signum, frame):
@@ -107,6 +147,8 @@ def main(argv: List[str] | None = None) -> int:
             "-H 'Content-Type: application/json' "
             "-d '{\"sender\": \"demo\", \"message\": \"パスワードを忘れました\"}'\n"
             f"  アクションサーバー: http://localhost:{args.actions_port}/health\n"
+            f"  Webチャット: http://localhost:{args.web_port}/\n"
+            f"{DEMO_LOGIN_NOTICE if demo_login(env) else ''}"
             "  終了するには Ctrl-C を押してください。\n",
             flush=True,
         )
@@ -120,6 +162,7 @@ def main(argv: List[str] | None = None) -> int:
         print(f"起動に失敗しました: {error}", file=sys.stderr)
         return 1
     finally:
+        page.shutdown()
         stop(processes)
 
 

@@ -28,18 +28,19 @@ def free_port() -> int:
 
 
 def start_bot(model: Path, workdir: Path, **env_overrides: str) -> dict:
-    """Both servers, started the way `make run` starts them, on free ports and their own databases."""
+    """Both servers and the web page, started the way `make run` starts them, on free ports and their own databases."""
 
-    rasa_port, actions_port = free_port(), free_port()
+    rasa_port, actions_port, web_port = free_port(), free_port(), free_port()
     env = dict(
         os.environ,
         TRACKER_STORE_URL=f"sqlite:///{workdir / 'tracker.db'}",
         DATABASE_URL=f"sqlite:///{workdir / 'bot.db'}",
-        **env_overrides,
+        # As `make run` does: the browser tests log in as a demo customer.
+        **{"BOT_WEB_DEMO_LOGIN": "1", **env_overrides},
     )
     process = subprocess.Popen(
         [sys.executable, "-m", "bot.serve", "--model", str(model),
-         "--port", str(rasa_port), "--actions-port", str(actions_port)],
+         "--port", str(rasa_port), "--actions-port", str(actions_port), "--web-port", str(web_port)],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )
     lines = []
@@ -54,7 +55,7 @@ def start_bot(model: Path, workdir: Path, **env_overrides: str) -> dict:
     # Keep reading the servers' output, or a full pipe would stall them.
     threading.Thread(target=lambda: [None for _ in process.stdout], daemon=True).start()
     return {"process": process, "rasa_port": rasa_port, "actions_port": actions_port,
-            "database_url": env["DATABASE_URL"]}
+            "web_port": web_port, "database_url": env["DATABASE_URL"]}
 
 
 def post(port: int, sender: str, message: str, metadata: dict = None) -> list:
