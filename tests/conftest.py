@@ -1,4 +1,5 @@
 import os
+import sys
 
 import pytest
 import yaml
@@ -24,11 +25,22 @@ def responses() -> dict:
 
 
 @pytest.fixture(scope="session")
-def bot(model, tmp_path_factory):
+def line_api():
+    """A stand-in for the LINE Messaging API, up before the bot so that the bot's LINE replies go there."""
+    sys.path.insert(0, str(ROOT / "tests" / "channels"))  # also when no test module there was collected
+    from line_helpers import LineApiStandIn
+
+    with LineApiStandIn() as stand_in:
+        yield stand_in
+
+
+@pytest.fixture(scope="session")
+def bot(model, tmp_path_factory, line_api):
     """One running bot for the end-to-end tests, on the day the demo data assumes."""
     from project_helpers import start_bot
 
-    running = start_bot(model, tmp_path_factory.mktemp("bot"), BOT_TODAY="2026-11-22", BOT_JWT_SECRET="e2e-secret")
+    running = start_bot(model, tmp_path_factory.mktemp("bot"), BOT_TODAY="2026-11-22", BOT_JWT_SECRET="e2e-secret",
+                        **line_api.bot_environment())
     yield running
     running["process"].terminate()
     running["process"].wait(timeout=60)

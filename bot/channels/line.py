@@ -1,0 +1,161 @@
+"""LINE Messaging API input channel: `bot.channels.line.LineInput` in credentials.yml.
+
+The webhook is /webhooks/line/webhook. The channel secret and access token come from the
+environment (LINE_CHANNEL_SECRET, LINE_CHANNEL_ACCESS_TOKEN; LINE_API_BASE points the API
+calls elsewhere, for tests). Without a secret every webhook request is refused.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from typing import Any, Awaitable, Callable, Dict, Optional
+
+from rasa.core.channels.channel import InputChannel, UserMessage
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from bot.channels.line_api import DEFAULT_API_BASE, LineApi
+from bot.channels.line_dedupe import InMemorySeenEvents, SeenEvents
+from bot.channels.line_messages import LineOutput
+from bot.channels.line_signature import SIGNATURE_HEADER, signature_is_valid
+from bot.channels.line_tasks import OrderedTasks
+
+logger = logging.getLogger(__name__)
+
+# What Rasa hears when someone adds the account as a friend: the greeting, with its quick replies.
+FOLLOW_PAYLOAD = "/greet"
+PLEASE_SEND_TEXT = (
+    "申し訳ありません。スタンプや画像、位置情報などにはお答えできません。"
+    "ご質問の内容をテキストでお送りください。"
+)
+SHUTDOWN_GRACE_SECONDS = 10.0
+
+OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
+
+
+def conversation_id(source: Optional[Dict[str, Any]]) -> Optional[str]:
+    """Whom the bot talks to: the group or room when it is in one, else the user. Push goes there too."""
+    source = source or {}
+    return source.get("groupId") or source.get("roomId") or source.get("userId")
+
+
+def text_for_rasa(event: Dict[str, Any]) -> Optional[str]:
+    """What Rasa should read for this event, or None when Rasa has nothing to do with it."""
+    kind = event.get("type")
+    if kind == "message" and event.get("message", {}).get("type") == "text":
+        return event["message"].get("text") or None
+    if kind == "postback":
+        # Quick reply buttons carry a Rasa payload ("/intent") or plain text.
+        return event.get("postback", {}).get("data") or None
+    if kind == "follow":
+        return FOLLOW_PAYLOAD
+    return None
+
+
+class LineInput(InputChannel):
+    def __init__(
+        self,
+        channel_secret: Optional[str],
+        access_token: Optional[str],
+        api_base: str = DEFAULT_API_BASE,
+        seen_events: Optional[SeenEvents] = None,
+    ) -> None:
+        self.channel_secret = channel_secret or ""
+        self.api = LineApi(access_token or "", api_base)
+        self.seen_events = seen_events or InMemorySeenEvents()
+        self.tasks = OrderedTasks()
+        if not self.channel_secret:
+            logger.warning("LINE_CHANNEL_SECRET is not set: the LINE webhook refuses every request.")
+        elif not access_token:
+            logger.warning("LINE_CHANNEL_ACCESS_TOKEN is not set: the bot cannot answer on LINE.")
+
+    @classmethod
+    def name(cls) -> str:
+        return "line"
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[str, Any]]) -> "LineInput":
+        # Read here, not as ${VARS} in credentials.yml: Rasa refuses to start on an unset
+        # variable there, and the bot must start without LINE configured.
+        credentials = credentials or {}
+        return cls(
+            channel_secret=credentials.get("channel_secret") or os.environ.get("LINE_CHANNEL_SECRET"),
+            access_token=credentials.get("channel_access_token") or os.environ.get("LINE_CHANNEL_ACCESS_TOKEN"),
+            api_base=credentials.get("api_base") or os.environ.get("LINE_API_BASE") or DEFAULT_API_BASE,
+        )
+
+    def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
+        webhook = Blueprint("line_webhook", __name__)
+
+        @webhook.route("/", methods=["GET"])
+        async def health(request: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @webhook.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            if not self.channel_secret:
+                return response.text("LINE channel not configured", status=403)
+            signature = request.headers.get(SIGNATURE_HEADER)
+            if not signature:
+                return response.text("missing signature", status=401)
+            if not signature_is_valid(self.channel_secret, request.body, signature):
+                logger.warning("LINE webhook: request with a wrong signature refused")
+                return response.text("invalid signature", status=403)
+            try:
+                events = json.loads(request.body)["events"]
+                if not isinstance(events, list):
+                    raise TypeError("events is not a list")
+            except (ValueError, KeyError, TypeError):
+                return response.text("malformed body", status=400)
+            for event in events:
+                await self._accept(event, on_new_message)
+            # At once: LINE gives up on a slow webhook, and an action may take seconds.
+            return response.text("OK")
+
+        @webhook.listener("before_server_stop")
+        async def finish_work(app, loop) -> None:
+            await self.tasks.drain(SHUTDOWN_GRACE_SECONDS)
+            await self.api.close()
+
+        return webhook
+
+    async def _accept(self, event: Any, on_new_message: OnNewMessage) -> None:
+        if not isinstance(event, dict):
+            return
+        event_id = event.get("webhookEventId")
+        if event_id and not await self.seen_events.first_sighting(event_id):
+            logger.info("LINE webhook: event %s already handled, redelivery ignored", event_id)
+            return
+        key = conversation_id(event.get("source")) or event_id or ""
+        self.tasks.submit(key, lambda: self._handle(event, on_new_message))
+
+    async def _handle(self, event: Dict[str, Any], on_new_message: OnNewMessage) -> None:
+        try:
+            await self._answer(event, on_new_message)
+        except Exception:
+            logger.exception("LINE event %s could not be handled", event.get("webhookEventId"))
+
+    async def _answer(self, event: Dict[str, Any], on_new_message: OnNewMessage) -> None:
+        # In standby another module (for example a human agent's tool) answers the chat.
+        if event.get("mode", "active") != "active":
+            return
+        recipient = conversation_id(event.get("source"))
+        if recipient is None:
+            return
+        output = LineOutput()
+        text = text_for_rasa(event)
+        if text is not None:
+            await on_new_message(UserMessage(
+                text,
+                output,
+                recipient,
+                input_channel=self.name(),
+                message_id=event.get("webhookEventId"),
+                metadata={"line_event": event},
+            ))
+        elif event.get("type") == "message":
+            await output.send_text_message(recipient, PLEASE_SEND_TEXT)
+        await self.api.send(output.line_messages(), reply_token=event.get("replyToken"), to=recipient)

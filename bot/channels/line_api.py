@@ -1,0 +1,144 @@
+"""The LINE Messaging API client: reply and push, with a short retry on transient failures."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+from typing import Any, Dict, List, Optional
+
+import aiohttp
+from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_after_attempt, wait_exponential
+
+from bot.channels.line_messages import LineMessage, batches
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_API_BASE = "https://api.line.me"
+REPLY_PATH = "/v2/bot/message/reply"
+PUSH_PATH = "/v2/bot/message/push"
+
+
+class LineApiError(Exception):
+    """LINE refused a call. The text is LINE's own error message: it never contains the token."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(f"HTTP {status}: {message}")
+        self.status = status
+
+
+class InvalidReplyToken(LineApiError):
+    """The reply token has expired or is used up: only a push can still reach the user."""
+
+
+class ReplyOutcomeUnknown(LineApiError):
+    """A retried reply found its token used up, maybe by the attempt that seemed to fail."""
+
+
+def _transient(error: BaseException) -> bool:
+    if isinstance(error, LineApiError):
+        return error.status >= 500
+    return isinstance(error, (aiohttp.ClientConnectionError, asyncio.TimeoutError))
+
+
+def _log_retry(state: RetryCallState) -> None:
+    logger.warning("LINE API call failed (%s), attempt %d, trying again", state.outcome.exception(), state.attempt_number)
+
+
+async def _error_from(response: aiohttp.ClientResponse) -> LineApiError:
+    try:
+        body = await response.json(content_type=None)
+        message = str(body.get("message", ""))
+        details = "; ".join(f"{d.get('property', '')}: {d.get('message', '')}" for d in body.get("details") or [])
+    except (ValueError, AttributeError, aiohttp.ClientError):
+        message, details = (await response.text())[:200], ""
+    text = f"{message} ({details})" if details else message
+    if response.status == 400 and message.lower().startswith("invalid reply token"):
+        return InvalidReplyToken(response.status, text)
+    return LineApiError(response.status, text)
+
+
+class LineApi:
+    """One LINE channel's access to the Messaging API. Create it anywhere; the HTTP session opens on first use."""
+
+    def __init__(
+        self,
+        access_token: str,
+        base_url: str = DEFAULT_API_BASE,
+        *,
+        timeout: float = 10.0,
+        attempts: int = 3,
+        first_wait: float = 0.2,
+    ) -> None:
+        self._access_token = access_token
+        self._base_url = base_url.rstrip("/")
+        self._timeout = aiohttp.ClientTimeout(total=timeout)
+        self._attempts = attempts
+        self._first_wait = first_wait
+        self._session: Optional[aiohttp.ClientSession] = None
+
+    async def send(self, messages: List[LineMessage], *, reply_token: Optional[str], to: str) -> None:
+        """All messages for one event: five in the reply, the rest pushed five at a time.
+
+        When the reply token no longer works, everything goes by push. Failures are logged,
+        never raised: one lost answer must not take the channel down.
+        """
+        pending = batches(messages)
+        try:
+            if reply_token and pending:
+                try:
+                    await self.reply(reply_token, pending[0])
+                    pending = pending[1:]
+                except InvalidReplyToken:
+                    logger.info("LINE: reply token no longer valid, pushing %d messages instead", len(messages))
+            while pending:
+                await self.push(to, pending[0])
+                pending = pending[1:]
+        except (LineApiError, aiohttp.ClientError, asyncio.TimeoutError) as error:
+            undelivered = sum(len(batch) for batch in pending)
+            logger.error("LINE: %d of %d messages not delivered: %s", undelivered, len(messages), error)
+
+    async def reply(self, reply_token: str, messages: List[LineMessage]) -> None:
+        async for attempt in self._retrying():
+            with attempt:
+                try:
+                    await self._post(REPLY_PATH, {"replyToken": reply_token, "messages": messages})
+                except InvalidReplyToken as error:
+                    if attempt.retry_state.attempt_number > 1:
+                        # Pushing now could give the customer the same answer twice.
+                        raise ReplyOutcomeUnknown(error.status, "reply token used up after a failed attempt") from error
+                    raise
+
+    async def push(self, to: str, messages: List[LineMessage]) -> None:
+        # One key for all attempts: LINE then delivers a retried push only once.
+        retry_key = str(uuid.uuid4())
+        async for attempt in self._retrying():
+            with attempt:
+                try:
+                    await self._post(PUSH_PATH, {"to": to, "messages": messages}, {"X-Line-Retry-Key": retry_key})
+                except LineApiError as error:
+                    if error.status != 409:
+                        raise
+                    logger.info("LINE: a failed-looking push attempt had been accepted")
+
+    async def close(self) -> None:
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
+
+    def _retrying(self) -> AsyncRetrying:
+        return AsyncRetrying(
+            stop=stop_after_attempt(self._attempts),
+            wait=wait_exponential(multiplier=self._first_wait, max=2),
+            retry=retry_if_exception(_transient),
+            before_sleep=_log_retry,
+            reraise=True,
+        )
+
+    async def _post(self, path: str, body: Dict[str, Any], headers: Optional[Dict[str, str]] = None) -> None:
+        if self._session is None or self._session.closed:
+            self._session = aiohttp.ClientSession(timeout=self._timeout)
+        headers = {"Authorization": f"Bearer {self._access_token}", **(headers or {})}
+        async with self._session.post(self._base_url + path, json=body, headers=headers) as response:
+            if response.status != 200:
+                raise await _error_from(response)
