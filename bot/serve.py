@@ -1,4 +1,4 @@
-"""Start the action server, the Rasa server and the web chat page together; Ctrl-C stops them.
+"""Start the action server, the Rasa server, the agent inbox and the web chat page together; Ctrl-C stops them.
 
 `make run` calls this, and so does the end-to-end test, so what is tested is how the
 bot is really started.
@@ -25,6 +25,7 @@ from bot.channels.webchat import PageSettings, serve_in_background
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_LOGIN_NOTICE = "  デモ用ログイン: 有効 (BOT_WEB_DEMO_LOGIN=1。デモ専用です。本番では設定しないでください)\n"
+DEMO_AGENT = "demo"
 
 
 def demo_environment(rasa_port: int, actions_port: int) -> Dict[str, str]:
@@ -37,11 +38,24 @@ def demo_environment(rasa_port: int, actions_port: int) -> Dict[str, str]:
     if demo_login(env) and not env.get("BOT_JWT_SECRET"):
         # Both the page and the action server read it; a key no one else knows, valid until Ctrl-C.
         env["BOT_JWT_SECRET"] = secrets.token_urlsafe(32)
+    # Only the inbox started here talks to Rasa's HTTP API; without a token given, nobody else can.
+    if not env.get("RASA_API_TOKEN"):
+        env["RASA_API_TOKEN"] = secrets.token_urlsafe(32)
+    if demo_login(env) and not env.get("BOT_AGENT_TOKENS"):
+        env["BOT_AGENT_TOKENS"] = f"{DEMO_AGENT}={secrets.token_urlsafe(24)}"
     return env
 
 
 def demo_login(env: Dict[str, str]) -> bool:
     return env.get("BOT_WEB_DEMO_LOGIN") == "1"
+
+
+def demo_agent_notice(env: Dict[str, str]) -> str:
+    """The demo agent's token, printed only when this run made it up (demo mode, no agents configured)."""
+    if not demo_login(env) or os.environ.get("BOT_AGENT_TOKENS"):
+        return ""
+    token = env["BOT_AGENT_TOKENS"].partition("=")[2]
+    return f"  担当者受付箱のデモ用トークン (担当者 {DEMO_AGENT}、この実行のあいだだけ有効): {token}\n"
 
 
 def page_origins(web_host: str, web_port: int) -> List[str]:
@@ -53,14 +67,18 @@ def page_origins(web_host: str, web_port: int) -> List[str]:
 
 
 def server_commands(
-    model: Path, rasa_port: int, actions_port: int, origins: List[str]
+    model: Path, rasa_port: int, actions_port: int, origins: List[str], inbox_host: str, inbox_port: int
 ) -> List[List[str]]:
     bindir = Path(sys.executable).parent
     rasa = str(bindir / "rasa")
     return [
         [rasa, "run", "actions", "--actions", "bot.actions", "--port", str(actions_port)],
         [
-            rasa, "run",
+            sys.executable, "-m", "bot.handoff.inbox", "--host", inbox_host, "--port", str(inbox_port),
+            "--rasa-url", f"http://127.0.0.1:{rasa_port}",
+        ],
+        [
+            sys.executable, "-m", "bot.rasa_server",
             "--model", str(model),
             "--port", str(rasa_port),
             "--endpoints", str(ROOT / "endpoints.yml"),
@@ -105,6 +123,8 @@ def main(argv: List[str] | None = None) -> int:
     parser.add_argument("--actions-port", type=int, default=5055)
     parser.add_argument("--web-port", type=int, default=8080, help="web chat page port")
     parser.add_argument("--web-host", default="127.0.0.1", help="address the web chat page listens on")
+    parser.add_argument("--inbox-port", type=int, default=8081, help="agent inbox port")
+    parser.add_argument("--inbox-host", default="127.0.0.1", help="address the agent inbox listens on")
     parser.add_argument("--startup-timeout", type=float, default=180)
     args = parser.parse_args(argv)
 
@@ -127,7 +147,8 @@ def main(argv: List[str] | None = None) -> int:
     processes = [
         subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
         for command in server_commands(
-            args.model, args.port, args.actions_port, page_origins(args.web_host, args.web_port)
+            args.model, args.port, args.actions_port, page_origins(args.web_host, args.web_port),
+            args.inbox_host, args.inbox_port,
         )
     ]
 
@@ -140,6 +161,7 @@ def main(argv: List[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, on_signal)
     try:
         wait_until_up(f"http://127.0.0.1:{args.actions_port}/health", processes, args.startup_timeout)
+        wait_until_up(f"http://127.0.0.1:{args.inbox_port}/health", processes, args.startup_timeout)
         wait_until_up(f"http://127.0.0.1:{args.port}/", processes, args.startup_timeout)
         print(
             "\nボットの準備ができました。\n"
@@ -148,7 +170,9 @@ def main(argv: List[str] | None = None) -> int:
             "-d '{\"sender\": \"demo\", \"message\": \"パスワードを忘れました\"}'\n"
             f"  アクションサーバー: http://localhost:{args.actions_port}/health\n"
             f"  Webチャット: http://localhost:{args.web_port}/\n"
+            f"  担当者受付箱: http://localhost:{args.inbox_port}/\n"
             f"{DEMO_LOGIN_NOTICE if demo_login(env) else ''}"
+            f"{demo_agent_notice(env)}"
             "  終了するには Ctrl-C を押してください。\n",
             flush=True,
         )

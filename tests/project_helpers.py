@@ -7,6 +7,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -27,20 +28,26 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_bot(model: Path, workdir: Path, **env_overrides: str) -> dict:
-    """Both servers and the web page, started the way `make run` starts them, on free ports and their own databases."""
+# Two agents of the inbox, as an operator would list them in BOT_AGENT_TOKENS.
+AGENT_TOKENS = {"agent-a": "agent-a-token-0123456789", "agent-b": "agent-b-token-0123456789"}
 
-    rasa_port, actions_port, web_port = free_port(), free_port(), free_port()
+
+def start_bot(model: Path, workdir: Path, **env_overrides: str) -> dict:
+    """All the servers, started the way `make run` starts them, on free ports and their own databases."""
+
+    rasa_port, actions_port, web_port, inbox_port = free_port(), free_port(), free_port(), free_port()
     env = dict(
         os.environ,
         TRACKER_STORE_URL=f"sqlite:///{workdir / 'tracker.db'}",
         DATABASE_URL=f"sqlite:///{workdir / 'bot.db'}",
+        BOT_AGENT_TOKENS=",".join(f"{name}={token}" for name, token in AGENT_TOKENS.items()),
         # As `make run` does: the browser tests log in as a demo customer.
         **{"BOT_WEB_DEMO_LOGIN": "1", **env_overrides},
     )
     process = subprocess.Popen(
         [sys.executable, "-m", "bot.serve", "--model", str(model),
-         "--port", str(rasa_port), "--actions-port", str(actions_port), "--web-port", str(web_port)],
+         "--port", str(rasa_port), "--actions-port", str(actions_port), "--web-port", str(web_port),
+         "--inbox-port", str(inbox_port)],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )
     lines = []
@@ -52,10 +59,11 @@ def start_bot(model: Path, workdir: Path, **env_overrides: str) -> dict:
     if "ボットの準備ができました" not in "".join(lines):
         process.kill()
         raise AssertionError("".join(lines[-60:]))
-    # Keep reading the servers' output, or a full pipe would stall them.
-    threading.Thread(target=lambda: [None for _ in process.stdout], daemon=True).start()
+    # Keep reading the servers' output, or a full pipe would stall them; tests may read it.
+    threading.Thread(target=lambda: lines.extend(process.stdout), daemon=True).start()
     return {"process": process, "rasa_port": rasa_port, "actions_port": actions_port,
-            "web_port": web_port, "database_url": env["DATABASE_URL"]}
+            "web_port": web_port, "inbox_port": inbox_port, "database_url": env["DATABASE_URL"],
+            "log": lines}
 
 
 def post(port: int, sender: str, message: str, metadata: dict = None) -> list:
@@ -69,3 +77,19 @@ def post(port: int, sender: str, message: str, metadata: dict = None) -> list:
     )
     with urllib.request.urlopen(request, timeout=60) as response:
         return json.loads(response.read())
+
+
+def inbox(bot: dict, method: str, path: str, agent: str = "agent-a", body: dict = None):
+    """Call the running bot's agent inbox API as `agent` (None: without a token); (status, JSON body)."""
+    headers = {"Content-Type": "application/json"}
+    if agent:
+        headers["Authorization"] = f"Bearer {AGENT_TOKENS[agent]}"
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{bot['inbox_port']}{path}", method=method, headers=headers,
+        data=json.dumps(body).encode() if body is not None else (b"" if method == "POST" else None),
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read())

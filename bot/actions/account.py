@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from bot import clock
 from bot.actions import settings
-from bot.actions.data_access import in_session
+from bot.store.db import in_session
 from bot.actions.phrasing import japanese_date
 from bot.store import repository
 from bot.support.account import AccountState, account_status

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Optional, Sequence, Text
 
-from rasa_sdk.events import FollowupAction, SlotSet
+from rasa_sdk.events import FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session
 
-from bot.actions.data_access import in_session
+from bot.store.db import in_session
 from bot.actions.forms import CountingFormValidation
 from bot.store import repository
 from bot.support.contact import CcError, CcOperation, add_cc, remove_cc

@@ -5,20 +5,22 @@ from __future__ import annotations
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ConversationPaused, FollowupAction, SlotSet
+from rasa_sdk.events import ActionExecuted, ConversationPaused, FollowupAction, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.orm import Session
 
 from bot import clock
 from bot.actions import settings
-from bot.actions.data_access import in_session
+from bot.store.db import in_session
 from bot.actions.forms import CountingFormValidation, entity_value
 from bot.actions.verification import is_locked
 from bot.store import repository, tickets
-from bot.support.business_hours import is_open, next_opening
+from bot.support.business_hours import hours_in_words, is_open, next_opening
 from bot.support.identifiers import canonical_activation_code, canonical_serial
-from bot.support.triage import Reason, category, identifier_to_ask, mask, priority, reason_in_words, summary
+from bot.support.triage import (
+    Reason, category, conversation_lines, identifier_to_ask, mask, priority, reason_in_words, summary,
+)
 
 HANDOFF_SLOTS = ("handoff_reason", "contact_email", "handoff_identifier", "handoff_consent")
 UNKNOWN_IDENTIFIER = "不明"
@@ -63,15 +65,6 @@ def last_question(tracker: Tracker) -> Optional[str]:
             if intent not in _NOT_A_QUESTION and event.get("text"):
                 return event["text"]
     return None
-
-
-def transcript(tracker: Tracker) -> List[Dict[str, str]]:
-    lines = []
-    for event in tracker.events:
-        if event.get("event") in ("user", "bot") and event.get("text"):
-            who = "customer" if event["event"] == "user" else "bot"
-            lines.append({"who": who, "text": mask(event["text"])})
-    return lines
 
 
 class ActionStartHandoff(Action):
@@ -213,7 +206,8 @@ def _file_ticket(session: Session, tracker: Tracker, reason: Reason) -> tickets.
         verified_email=verified,
         contact_email=tracker.get_slot("contact_email"),
         fields=fields,
-        transcript=transcript(tracker),
+        transcript=conversation_lines(tracker.events),
+        conversation_offset=len(tracker.events),
     )
 
 
@@ -230,29 +224,30 @@ class ActionCreateTicket(Action):
         else:
             opening = next_opening(now, hours)
             dispatcher.utter_message(
-                response="utter_handoff_created_after_hours", number=ticket.number,
+                response="utter_handoff_created_after_hours", number=ticket.number, hours=hours_in_words(hours),
                 opening=f"{opening.month}月{opening.day}日({'月火水木金土日'[opening.weekday()]}){opening:%H:%M}",
             )
         return [*(SlotSet(slot, None) for slot in HANDOFF_SLOTS), SlotSet("payment_overdue", None), ConversationPaused()]
 
 
-class ActionRelayAgentMessage(Action):
-    """Sends what the agent wrote (the inbox sets agent_message, then runs this through Rasa's API)."""
+class ActionSessionStart(Action):
+    """Rasa's session start, but a conversation whose ticket is still with a person stays quiet.
+
+    A new session would otherwise forget the pause: a customer who writes again an hour
+    after an evening handoff would get the bot while the agent has not answered yet.
+    """
 
     def name(self) -> Text:
-        return "action_relay_agent_message"
+        return "action_session_start"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[Text, Any]]:
-        text = tracker.get_slot("agent_message")
-        if text:
-            dispatcher.utter_message(text=f"担当者: {text}")
-        return [SlotSet("agent_message", None)]
-
-
-class ActionHandoffClosed(Action):
-    def name(self) -> Text:
-        return "action_handoff_closed"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[Text, Any]]:
-        dispatcher.utter_message(response="utter_handoff_closed")
-        return []
+        events: List[Dict[Text, Any]] = [SessionStarted()]
+        if domain.get("session_config", {}).get("carry_over_slots_to_new_session", True):
+            events += [SlotSet(name, value) for name, value in tracker.slots.items() if name != "session_started_metadata"]
+        metadata = tracker.get_slot("session_started_metadata")
+        if metadata:
+            events.append(SlotSet("session_started_metadata", metadata))
+        ticket = await in_session(lambda session: tickets.unfinished_ticket_of(session, tracker.sender_id))
+        if ticket is not None:
+            events.append(ConversationPaused())
+        return [*events, ActionExecuted("action_listen")]

@@ -7,7 +7,7 @@ from typing import Optional, Tuple
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot import clock
-from bot.actions.data_access import in_session
+from bot.store.db import in_session
 from bot.actions.phrasing import japanese_date
 from bot.store import repository
 from bot.store.repository import LicenceRecord

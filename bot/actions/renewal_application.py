@@ -10,7 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session
 
 from bot import clock
-from bot.actions.data_access import in_session
+from bot.store.db import in_session
 from bot.actions.forms import CountingFormValidation, entity_value, is_answer_to
 from bot.actions.phrasing import japanese_date
 from bot.actions.renewal import tell_one

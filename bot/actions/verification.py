@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
@@ -10,7 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from bot.actions import settings
-from bot.actions.data_access import in_session
+from bot.store.db import in_session
 from bot.actions.forms import CountingFormValidation, entity_value
 from bot.actions.identity import email_from_token, proof_matches, token_in
 from bot.support.contact import cc_operation

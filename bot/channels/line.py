@@ -55,6 +55,21 @@ def text_for_rasa(event: Dict[str, Any]) -> Optional[str]:
     return None
 
 
+class LinePushOutput(LineOutput):
+    """Sends each bot message at once by push: for messages that answer no LINE event, such as
+    an agent's words from the inbox, there is no reply token to wait for."""
+
+    def __init__(self, api: LineApi) -> None:
+        super().__init__()
+        self._api = api
+
+    async def send_response(self, recipient_id: str, message: Dict[str, Any]) -> None:
+        await super().send_response(recipient_id, message)
+        messages = self.line_messages()
+        self.clear()
+        await self._api.send(messages, reply_token=None, to=recipient_id)
+
+
 class LineInput(InputChannel):
     def __init__(
         self,
@@ -86,6 +101,10 @@ class LineInput(InputChannel):
             access_token=credentials.get("channel_access_token") or os.environ.get("LINE_CHANNEL_ACCESS_TOKEN"),
             api_base=credentials.get("api_base") or os.environ.get("LINE_API_BASE") or DEFAULT_API_BASE,
         )
+
+    def get_output_channel(self) -> LinePushOutput:
+        """What Rasa's HTTP API uses to reach a LINE user outside a webhook call."""
+        return LinePushOutput(self.api)
 
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
         webhook = Blueprint("line_webhook", __name__)

@@ -119,6 +119,9 @@ class LineOutput(OutputChannel):
             messages[-1]["quickReply"] = self._quick_reply
         return messages
 
+    def clear(self) -> None:
+        self._messages, self._quick_reply = [], None
+
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
         self._messages.extend(text_messages(text))
 

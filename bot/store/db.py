@@ -6,11 +6,12 @@ so the action server, the shell commands and the tests can each point elsewhere.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import threading
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Dict, Iterator, Optional
+from typing import Callable, Dict, Iterator, Optional, TypeVar
 
 from alembic import command
 from alembic.config import Config
@@ -21,6 +22,8 @@ from sqlalchemy.orm import Session, sessionmaker
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_URL = f"sqlite:///{ROOT / 'var' / 'bot.db'}"
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+T = TypeVar("T")
 
 _engines: Dict[str, Engine] = {}
 _lock = threading.Lock()
@@ -85,6 +88,16 @@ def session_scope(url: Optional[str] = None) -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+def _run(work: Callable[[Session], T]) -> T:
+    with session_scope() as session:
+        return work(session)
+
+
+async def in_session(work: Callable[[Session], T]) -> T:
+    """Run `work(session)` in a worker thread and commit, so a slow query never blocks a server's other requests."""
+    return await asyncio.to_thread(_run, work)
 
 
 def dispose_engines() -> None:

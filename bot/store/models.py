@@ -251,6 +251,8 @@ class Ticket(Base):
     contact_email = Column(String(EMAIL_LENGTH))
     fields = Column(Text, nullable=False)
     transcript = Column(Text, nullable=False)
+    # How many events the conversation had at the handoff: the inbox shows what came after.
+    conversation_offset = Column(Integer, nullable=False)
     agent = Column(String(100))
     created_at = Column(AwareDateTime, nullable=False)
     updated_at = Column(AwareDateTime, nullable=False)

@@ -23,6 +23,14 @@ class TicketClosed(StoreError):
     """A closed ticket cannot be claimed or closed again."""
 
 
+class TicketTaken(StoreError):
+    """Another agent has claimed the ticket: one agent talks to a customer at a time."""
+
+
+class TicketNotClaimed(StoreError):
+    """Nobody has claimed the ticket yet: an agent claims it before writing to the customer."""
+
+
 @dataclass(frozen=True)
 class TicketRecord:
     id: int
@@ -37,6 +45,7 @@ class TicketRecord:
     contact_email: Optional[str]
     fields: Dict[str, Any]
     transcript: Tuple[Dict[str, str], ...]
+    conversation_offset: int
     agent: Optional[str]
     created_at: datetime
     updated_at: datetime
@@ -60,13 +69,14 @@ def create_ticket(
     contact_email: Optional[str],
     fields: Dict[str, Any],
     transcript: List[Dict[str, str]],
+    conversation_offset: int,
 ) -> TicketRecord:
     now = clock.now()
     ticket = m.Ticket(
         sender_id=sender_id, channel=channel, category=category, priority=priority, status=m.TICKET_OPEN,
         summary=summary, verified_email=verified_email, contact_email=contact_email,
         fields=json.dumps(fields, ensure_ascii=False), transcript=json.dumps(transcript, ensure_ascii=False),
-        created_at=now, updated_at=now,
+        conversation_offset=conversation_offset, created_at=now, updated_at=now,
     )
     session.add(ticket)
     session.flush()
@@ -102,27 +112,39 @@ def unfinished_tickets(session: Session, limit: int = 200) -> Tuple[TicketRecord
 
 
 def claim_ticket(session: Session, ticket_id: int, agent: str) -> TicketRecord:
-    ticket = _unfinished(session, ticket_id)
+    """The ticket, now `agent`'s (claiming one's own ticket again changes nothing)."""
+    ticket = _held_by(session, ticket_id, agent)
     ticket.status, ticket.agent, ticket.updated_at = m.TICKET_CLAIMED, agent, clock.now()
     session.flush()
     return _record(ticket)
 
 
 def close_ticket(session: Session, ticket_id: int, agent: str) -> TicketRecord:
-    ticket = _unfinished(session, ticket_id)
+    ticket = _held_by(session, ticket_id, agent)
     now = clock.now()
     ticket.status, ticket.agent, ticket.updated_at, ticket.closed_at = m.TICKET_CLOSED, agent, now, now
     session.flush()
     return _record(ticket)
 
 
-def _unfinished(session: Session, ticket_id: int) -> m.Ticket:
+def ticket_for(session: Session, ticket_id: int, agent: str) -> TicketRecord:
+    """The ticket if `agent` may write to its customer now: it must have claimed it."""
+    ticket = _held_by(session, ticket_id, agent)
+    if ticket.status != m.TICKET_CLAIMED:
+        raise TicketNotClaimed(ticket_id)
+    return _record(ticket)
+
+
+def _held_by(session: Session, ticket_id: int, agent: str) -> m.Ticket:
+    """An unfinished ticket that is open or already `agent`'s."""
     # Row lock on PostgreSQL, so two agents cannot both claim or close the same ticket.
     ticket = session.scalar(select(m.Ticket).where(m.Ticket.id == ticket_id).with_for_update())
     if ticket is None:
         raise UnknownTicket(ticket_id)
     if ticket.status == m.TICKET_CLOSED:
         raise TicketClosed(ticket_id)
+    if ticket.status == m.TICKET_CLAIMED and ticket.agent != agent:
+        raise TicketTaken(ticket_id)
     return ticket
 
 
@@ -132,5 +154,5 @@ def _record(ticket: m.Ticket) -> TicketRecord:
         category=ticket.category, priority=ticket.priority, status=ticket.status, summary=ticket.summary,
         verified_email=ticket.verified_email, contact_email=ticket.contact_email,
         fields=json.loads(ticket.fields), transcript=tuple(json.loads(ticket.transcript)),
-        agent=ticket.agent, created_at=ticket.created_at, updated_at=ticket.updated_at, closed_at=ticket.closed_at,
+        conversation_offset=ticket.conversation_offset, agent=ticket.agent, created_at=ticket.created_at, updated_at=ticket.updated_at, closed_at=ticket.closed_at,
     )

@@ -26,6 +26,11 @@ class SupportHours:
     closes: time = time(17, 30)
 
 
+def hours_in_words(hours: SupportHours) -> str:
+    """09:00-17:30 as a customer reads it: 9:00〜17:30."""
+    return f"{hours.opens.hour}:{hours.opens:%M}〜{hours.closes.hour}:{hours.closes:%M}"
+
+
 def parse_support_hours(text: Optional[str]) -> SupportHours:
     """"9:00-17:30" → SupportHours; unset means the default; nonsense is an operator error."""
     if not text:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from enum import Enum
-from typing import Iterable, Optional
+from typing import Any, Dict, Iterable, List, Mapping, Optional
 
 from bot.nlp.normalize import normalize
 from bot.nlp.pipeline import analyse
@@ -24,6 +24,8 @@ HIGH = "high"
 NORMAL = "normal"
 
 SUMMARY_QUESTION_LENGTH = 80
+# How the customer sees an agent's words in the chat.
+AGENT_PREFIX = "担当者: "
 
 
 class Reason(str, Enum):
@@ -139,3 +141,30 @@ def summary(reason: Reason, category_name: str, last_question: Optional[str], ve
             question = question[: SUMMARY_QUESTION_LENGTH - 1] + "…"
         lines.append(f"最後のご質問: 「{question}」")
     return "\n".join(lines)
+
+
+def conversation_lines(events: Iterable[Mapping[str, Any]]) -> List[Dict[str, str]]:
+    """Rasa's events as an agent reads the conversation: who said what, serials and codes masked.
+
+    A button the customer pressed shows as its title, as the customer saw it; a payload no
+    button offered (the web chat's opening /greet) is nothing the customer said.
+    """
+    lines: List[Dict[str, str]] = []
+    titles: Dict[str, str] = {}
+    for event in events:
+        kind, text = event.get("event"), event.get("text")
+        if kind == "bot":
+            buttons = (event.get("data") or {}).get("buttons") or []
+            titles = {button.get("payload"): button.get("title") for button in buttons if button.get("title")}
+            agent = (event.get("metadata") or {}).get("agent")
+            if agent and text:
+                lines.append({"who": "agent", "agent": agent, "text": text.removeprefix(AGENT_PREFIX)})
+            elif text:
+                lines.append({"who": "bot", "text": mask(text)})
+        elif kind == "user" and text:
+            if text.startswith("/"):
+                if text not in titles:
+                    continue
+                text = titles[text]
+            lines.append({"who": "customer", "text": mask(text)})
+    return lines

@@ -109,6 +109,16 @@ async def test_outside_hours_the_customer_hears_when_someone_answers(demo_db, mo
         [user("担当者と話したい", "request_human")], {"contact_email": "kato@example.jp", "handoff_consent": True}))
     assert dispatcher.messages[0]["response"] == "utter_handoff_created_after_hours"
     assert dispatcher.messages[0]["opening"] == "11月24日(火)09:00"
+    assert dispatcher.messages[0]["hours"] == "9:00〜17:30"
+
+
+async def test_outside_hours_the_customer_hears_the_hours_the_operator_set(demo_db, monkeypatch):
+    monkeypatch.setenv("BOT_NOW", "2026-11-24T08:30")  # a Tuesday, before 10:00
+    monkeypatch.setenv("BOT_SUPPORT_HOURS", "10:00-18:00")
+    dispatcher, _ = await run(ActionCreateTicket(), conversation(
+        [user("担当者と話したい", "request_human")], {"contact_email": "kato@example.jp", "handoff_consent": True}))
+    assert dispatcher.messages[0]["response"] == "utter_handoff_created_after_hours"
+    assert (dispatcher.messages[0]["hours"], dispatcher.messages[0]["opening"]) == ("10:00〜18:00", "11月24日(火)10:00")
 
 
 async def test_one_ticket_per_conversation_until_it_is_closed(demo_db, monkeypatch):
@@ -183,3 +193,19 @@ async def test_the_summary_quotes_the_question_not_the_answers_to_the_handoff(de
     with session_scope(demo_db) as session:
         [ticket] = tickets.unfinished_tickets(session)
     assert ticket.summary.endswith("最後のご質問: 「振込用紙はいつ届きますか」")
+
+
+async def test_a_new_session_stays_quiet_while_a_person_has_the_conversation(demo_db, monkeypatch):
+    from bot.actions.handoff import ActionSessionStart
+
+    monkeypatch.setenv("BOT_NOW", "2026-11-24T10:00")
+    tracker = conversation([user("担当者と話したい", "request_human")],
+                           {"contact_email": "kato@example.jp", "verified_email": "kato@example.jp"})
+    domain = {**DOMAIN, "session_config": {"carry_over_slots_to_new_session": True}}
+    before = await ActionSessionStart().run(CollectingDispatcher(), tracker, domain)
+    assert [event["event"] for event in before if event["event"] != "slot"] == ["session_started", "action"]
+
+    await run(ActionCreateTicket(), tracker)
+    after = await ActionSessionStart().run(CollectingDispatcher(), tracker, domain)
+    assert [event["event"] for event in after if event["event"] != "slot"] == ["session_started", "pause", "action"]
+    assert slot_values(after)["verified_email"] == "kato@example.jp"

@@ -115,3 +115,20 @@ async def test_an_unreachable_api_is_retried_then_logged_without_raising(caplog)
     await api.close()
     assert caplog.text.count("trying again") == 2
     assert "1 of 1 messages not delivered" in caplog.text and ACCESS_TOKEN not in caplog.text
+
+
+async def test_messages_that_answer_no_event_go_by_push_at_once(stand_in):
+    """An agent's words from the inbox: Rasa's HTTP API sends them through the channel's output."""
+    from bot.channels.line import LineInput
+
+    channel = LineInput("secret", ACCESS_TOKEN, stand_in.base_url)
+    user = new_user_id()
+    output = channel.get_output_channel()
+    await output.send_response(user, {"text": "担当者: お待たせしました。"})
+    await output.send_response(user, {"text": "ご確認ください。", "buttons": [{"title": "はい", "payload": "/affirm"}]})
+    assert [(call.path, call.to, call.texts) for call in stand_in.delivered()] == [
+        (PUSH_PATH, user, ["担当者: お待たせしました。"]),
+        (PUSH_PATH, user, ["ご確認ください。"]),
+    ]
+    assert stand_in.delivered()[1].body["messages"][0]["quickReply"]["items"][0]["action"]["data"] == "/affirm"
+    await channel.api.close()

@@ -14,7 +14,7 @@ def new_ticket(session, sender="web-1", priority="normal", category="その他")
         session, sender_id=sender, channel="socketio", category=category, priority=priority,
         summary="担当者との対話を希望", verified_email=None, contact_email="kato@example.jp",
         fields={"serial_number": "VBCL-****-****-****-7742"},
-        transcript=[{"who": "customer", "text": "担当者と話したい"}],
+        transcript=[{"who": "customer", "text": "担当者と話したい"}], conversation_offset=7,
     )
 
 
@@ -27,7 +27,7 @@ def test_ticket_round_trip(migrated_url):
     assert ticket.number == f"T{created.id:06d}"
     assert ticket.fields == {"serial_number": "VBCL-****-****-****-7742"}
     assert ticket.transcript == ({"who": "customer", "text": "担当者と話したい"},)
-    assert ticket.status == "open"
+    assert ticket.status == "open" and ticket.conversation_offset == 7
 
 
 def test_inbox_order_is_priority_then_age_and_closed_tickets_leave_it(migrated_url, monkeypatch):
@@ -63,3 +63,19 @@ def test_claim_then_close(migrated_url):
 def test_the_database_refuses_unknown_categories(migrated_url):
     with pytest.raises(Exception), session_scope(migrated_url) as session:
         new_ticket(session, category="雑談")
+
+
+def test_one_agent_holds_a_ticket(migrated_url):
+    with session_scope(migrated_url) as session:
+        ticket_id = new_ticket(session).id
+    with session_scope(migrated_url) as session, pytest.raises(tickets.TicketNotClaimed):
+        tickets.ticket_for(session, ticket_id, "agent-a")  # nobody writes to a customer before claiming
+    with session_scope(migrated_url) as session:
+        tickets.claim_ticket(session, ticket_id, "agent-a")
+        assert tickets.claim_ticket(session, ticket_id, "agent-a").agent == "agent-a"  # again: no change
+        assert tickets.ticket_for(session, ticket_id, "agent-a").id == ticket_id
+    for other_agent_does in (tickets.claim_ticket, tickets.close_ticket, tickets.ticket_for):
+        with session_scope(migrated_url) as session, pytest.raises(tickets.TicketTaken):
+            other_agent_does(session, ticket_id, "agent-b")
+    with session_scope(migrated_url) as session:
+        assert tickets.get_ticket(session, ticket_id).agent == "agent-a"

@@ -9,31 +9,14 @@ from __future__ import annotations
 
 import pytest
 import yaml
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from bot.channels.webchat import PageSettings, serve_in_background
 from project_helpers import ROOT, free_port
-from webchat_helpers import ChatPage, ScriptedBot, launch_chromium
+from webchat_helpers import SCREENSHOTS, ChatPage, ScriptedBot
 
-SCREENSHOTS = ROOT / "test-output"
 XSS = "window.__xss=1"
 FONT_STACK_START = '"Hiragino Sans"'
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def context(browser):
-    # A new context per test: its own sessionStorage, so its own conversation.
-    context = browser.new_context(locale="ja-JP", viewport={"width": 1280, "height": 800})
-    yield context
-    context.close()
 
 
 @pytest.fixture(scope="module")

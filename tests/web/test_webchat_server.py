@@ -131,5 +131,5 @@ def test_demo_login_gets_a_key_of_its_own_run_only_when_none_is_set(monkeypatch)
 def test_rasa_accepts_the_page_origins():
     origins = serve.page_origins("127.0.0.1", 8080)
     assert origins == ["http://localhost:8080", "http://127.0.0.1:8080"]
-    rasa_command = serve.server_commands(serve.ROOT / "m.tar.gz", 5005, 5055, origins)[1]
+    rasa_command = serve.server_commands(serve.ROOT / "m.tar.gz", 5005, 5055, origins, "127.0.0.1", 8081)[-1]
     assert rasa_command[rasa_command.index("--cors") + 1:] == origins

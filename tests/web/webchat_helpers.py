@@ -12,7 +12,7 @@ import socketio
 from aiohttp import web
 from playwright.sync_api import BrowserContext, Locator, Page, Playwright, expect
 
-from project_helpers import free_port
+from project_helpers import ROOT, free_port
 
 CHROMIUM_FLAGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -20,6 +20,7 @@ CHROMIUM_FLAGS = [
 ]
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 REPLY_TIMEOUT_MS = 30_000
+SCREENSHOTS = ROOT / "test-output"
 
 
 def launch_chromium(playwright: Playwright):

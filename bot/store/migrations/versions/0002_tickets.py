@@ -34,6 +34,7 @@ def upgrade() -> None:
         sa.Column("contact_email", sa.String(length=254), nullable=True),
         sa.Column("fields", sa.Text(), nullable=False),
         sa.Column("transcript", sa.Text(), nullable=False),
+        sa.Column("conversation_offset", sa.Integer(), nullable=False),
         sa.Column("agent", sa.String(length=100), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),

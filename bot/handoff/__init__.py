@@ -1,0 +1,1 @@
+"""Handing conversations to people: the agent inbox and what it needs."""

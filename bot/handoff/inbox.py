@@ -1,0 +1,268 @@
+"""The agents' inbox: unfinished tickets by priority and age, the conversation, claim, write, close.
+
+    python -m bot.handoff.inbox --port 8081 --rasa-url http://127.0.0.1:5005
+
+A page for people (`/`) and a JSON API for help-desk tools (`/api/…`, described in
+`/api/openapi.yml`). Every API call needs `Authorization: Bearer <token>` with an agent's
+token from BOT_AGENT_TOKENS; the agent's words reach the customer through Rasa's HTTP API
+(RASA_API_TOKEN), in the channel the customer used. Closing a ticket gives the
+conversation back to the bot.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+from pathlib import Path
+from typing import Any, Awaitable, Callable, Dict, List, Mapping, Optional
+
+from aiohttp import web
+
+from bot.handoff.agents import agent_of, parse_agent_tokens
+from bot.handoff.rasa_api import DELIVERABLE_CHANNELS, RasaApi, RasaApiError
+from bot.store import tickets
+from bot.store.db import in_session
+from bot.support.triage import AGENT_PREFIX, conversation_lines
+
+logger = logging.getLogger(__name__)
+
+HERE = Path(__file__).resolve().parent
+PAGE = HERE.parent.parent / "web" / "inbox"
+OPENAPI = HERE / "openapi.yml"
+MAX_MESSAGE_LENGTH = 2000
+CLOSING_MESSAGE = "担当者との対応を終了しました。ここからはボットがお答えします。ほかにご質問があればお送りください。"
+
+AGENTS = web.AppKey("agents", dict)
+RASA = web.AppKey("rasa", RasaApi)
+
+_STATIC = {
+    "/": ("index.html", "text/html; charset=utf-8"),
+    "/inbox.js": ("inbox.js", "text/javascript; charset=utf-8"),
+    "/inbox.css": ("inbox.css", "text/css; charset=utf-8"),
+}
+_SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+        "object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-store",
+}
+
+
+def json_response(body: Any, status: int = 200) -> web.Response:
+    # Japanese as it is: agents and their tools read these.
+    return web.json_response(body, status=status, dumps=lambda value: json.dumps(value, ensure_ascii=False))
+
+
+class ApiError(Exception):
+    """A JSON error the page shows as it is and a tool can branch on."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+
+    def response(self) -> web.Response:
+        return json_response({"error": self.code, "message": self.message}, status=self.status)
+
+
+_STORE_ERRORS = {
+    tickets.UnknownTicket: (404, "unknown_ticket", "このチケットはありません。"),
+    tickets.TicketClosed: (409, "ticket_closed", "このチケットは対応が終了しています。"),
+    tickets.TicketTaken: (409, "ticket_taken", "このチケットはほかの担当者が対応中です。"),
+    tickets.TicketNotClaimed: (409, "ticket_not_claimed", "お客さまに送る前に、このチケットを担当してください。"),
+}
+
+
+async def _store(work: Callable[[Any], Any]) -> Any:
+    try:
+        return await in_session(work)
+    except tuple(_STORE_ERRORS) as failure:
+        raise ApiError(*_STORE_ERRORS[type(failure)]) from None
+
+
+def ticket_json(ticket: tickets.TicketRecord, full: bool = False) -> Dict[str, Any]:
+    body = {
+        "id": ticket.id, "number": ticket.number, "status": ticket.status, "priority": ticket.priority,
+        "category": ticket.category, "channel": ticket.channel, "agent": ticket.agent,
+        "summary": ticket.summary, "created_at": ticket.created_at.isoformat(),
+        "updated_at": ticket.updated_at.isoformat(),
+        "closed_at": ticket.closed_at.isoformat() if ticket.closed_at else None,
+        "can_message": ticket.channel in DELIVERABLE_CHANNELS,
+    }
+    if full:
+        body.update(verified_email=ticket.verified_email, contact_email=ticket.contact_email,
+                    fields=ticket.fields, transcript=list(ticket.transcript))
+    return body
+
+
+def since_handoff(events: List[Dict[str, Any]], offset: int) -> List[Dict[str, str]]:
+    """The messages of the conversation after the handoff, as the agent reads them."""
+    return conversation_lines(events[offset:])
+
+
+def _ticket_id(request: web.Request) -> int:
+    raw = request.match_info["ticket_id"]
+    if not raw.isdigit() or len(raw) > 9:
+        raise ApiError(404, "unknown_ticket", "このチケットはありません。")
+    return int(raw)
+
+
+async def _message_text(request: web.Request) -> str:
+    if request.content_type != "application/json":
+        raise ApiError(415, "json_only", "本文は JSON ({\"text\": \"...\"}) で送ってください。")
+    try:
+        body = await request.json()
+    except ValueError:
+        raise ApiError(400, "bad_json", "本文が JSON として読めません。") from None
+    text = body.get("text") if isinstance(body, dict) else None
+    if not isinstance(text, str) or not text.strip():
+        raise ApiError(400, "text_required", "送る文章 (text) を入力してください。")
+    if len(text) > MAX_MESSAGE_LENGTH:
+        raise ApiError(400, "text_too_long", f"文章は{MAX_MESSAGE_LENGTH}文字以内にしてください。")
+    return text.strip()
+
+
+async def me(request: web.Request) -> web.Response:
+    return json_response({"agent": request["agent"]})
+
+
+async def list_tickets(request: web.Request) -> web.Response:
+    found = await _store(tickets.unfinished_tickets)
+    return json_response({"tickets": [ticket_json(ticket) for ticket in found]})
+
+
+async def show_ticket(request: web.Request) -> web.Response:
+    ticket_id = _ticket_id(request)
+    ticket = await _store(lambda session: tickets.get_ticket(session, ticket_id))
+    if ticket is None:
+        raise ApiError(404, "unknown_ticket", "このチケットはありません。")
+    body: Dict[str, Any] = {"ticket": ticket_json(ticket, full=True), "conversation": None}
+    try:
+        events = await request.app[RASA].events(ticket.sender_id)
+        body["conversation"] = since_handoff(events, ticket.conversation_offset)
+    except RasaApiError as failure:
+        # The ticket alone still lets the agent start; the page says what is missing.
+        logger.warning("inbox: conversation of ticket %s not available: %s", ticket.number, failure)
+        body["conversation_error"] = "会話の続きを取得できませんでした。しばらくしてから再読み込みしてください。"
+    return json_response(body)
+
+
+async def claim(request: web.Request) -> web.Response:
+    ticket_id, agent = _ticket_id(request), request["agent"]
+    ticket = await _store(lambda session: tickets.claim_ticket(session, ticket_id, agent))
+    return json_response({"ticket": ticket_json(ticket, full=True)})
+
+
+async def send_message(request: web.Request) -> web.Response:
+    ticket_id, agent = _ticket_id(request), request["agent"]
+    text = await _message_text(request)
+    ticket = await _store(lambda session: tickets.ticket_for(session, ticket_id, agent))
+    if ticket.channel not in DELIVERABLE_CHANNELS:
+        raise ApiError(409, "channel_cannot_receive",
+                    f"このお客さまのチャネル ({ticket.channel}) には送れません。メール ({ticket.contact_email}) でご連絡ください。")
+    await _via_rasa(request.app[RASA].say_as_agent(ticket.sender_id, ticket.channel, agent, AGENT_PREFIX + text))
+    return json_response({"delivered": True}, status=201)
+
+
+async def close(request: web.Request) -> web.Response:
+    ticket_id, agent = _ticket_id(request), request["agent"]
+    # Checked first, so that nobody resumes a conversation another agent is holding.
+    ticket = await _store(lambda session: tickets.claim_ticket(session, ticket_id, agent))
+    # The bot speaks again before the ticket is closed: a failure leaves the ticket open, to try again.
+    await _via_rasa(request.app[RASA].resume(ticket.sender_id, ticket.channel, CLOSING_MESSAGE))
+    closed = await _store(lambda session: tickets.close_ticket(session, ticket_id, agent))
+    return json_response({"ticket": ticket_json(closed, full=True)})
+
+
+async def _via_rasa(call: Awaitable[None]) -> None:
+    try:
+        await call
+    except RasaApiError as failure:
+        logger.error("inbox: %s", failure)
+        raise ApiError(502, "rasa_unavailable", "ボットのサーバーに届きませんでした。しばらくしてからもう一度お試しください。") from None
+
+
+async def openapi(request: web.Request) -> web.Response:
+    return web.Response(body=OPENAPI.read_bytes(), content_type="application/yaml", charset="utf-8")
+
+
+async def page_file(request: web.Request) -> web.Response:
+    name, content_type = _STATIC[request.path]
+    return web.Response(body=(PAGE / name).read_bytes(), headers={"Content-Type": content_type})
+
+
+async def health(request: web.Request) -> web.Response:
+    return json_response({"status": "ok"})
+
+
+@web.middleware
+async def agents_only(request: web.Request, handler):
+    if request.path.startswith("/api/") and request.path != "/api/openapi.yml":
+        agent = agent_of(request.headers.get("Authorization"), request.app[AGENTS])
+        if agent is None:
+            refusal = ApiError(401, "unauthorized", "担当者のトークンが必要です。").response()
+            refusal.headers["WWW-Authenticate"] = 'Bearer realm="inbox"'
+            return refusal
+        request["agent"] = agent
+    return await handler(request)
+
+
+@web.middleware
+async def json_errors(request: web.Request, handler):
+    """Every answer carries the security headers; nothing answers with a traceback."""
+    try:
+        response = await handler(request)
+    except ApiError as failure:
+        response = failure.response()
+    except web.HTTPException as failure:  # aiohttp's own: unknown path, wrong method, body too large
+        response = ApiError(failure.status, "http_error", failure.reason).response()
+    except Exception:
+        logger.exception("inbox: %s %s failed", request.method, request.path)
+        response = ApiError(500, "internal", "処理できませんでした。").response()
+    response.headers.update(_SECURITY_HEADERS)
+    return response
+
+
+def make_app(agents: Mapping[str, str], rasa: RasaApi) -> web.Application:
+    app = web.Application(middlewares=[json_errors, agents_only], client_max_size=64 * 1024)
+    app[AGENTS] = dict(agents)
+    app[RASA] = rasa
+    for path in _STATIC:
+        app.router.add_get(path, page_file)
+    app.router.add_get("/health", health)
+    app.router.add_get("/api/openapi.yml", openapi)
+    app.router.add_get("/api/me", me)
+    app.router.add_get("/api/tickets", list_tickets)
+    app.router.add_get("/api/tickets/{ticket_id}", show_ticket)
+    app.router.add_post("/api/tickets/{ticket_id}/claim", claim)
+    app.router.add_post("/api/tickets/{ticket_id}/messages", send_message)
+    app.router.add_post("/api/tickets/{ticket_id}/close", close)
+
+    async def close_client(app: web.Application) -> None:
+        await rasa.close()
+
+    app.on_cleanup.append(close_client)
+    return app
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8081)
+    parser.add_argument("--rasa-url", default="http://127.0.0.1:5005")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s - %(message)s")
+    agents = parse_agent_tokens(os.environ.get("BOT_AGENT_TOKENS"))
+    if not agents:
+        logger.warning("BOT_AGENT_TOKENS is not set: the inbox refuses every API request.")
+    rasa = RasaApi(args.rasa_url, os.environ.get("RASA_API_TOKEN") or "")
+    web.run_app(make_app(agents, rasa), host=args.host, port=args.port, print=None, access_log=None)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
