@@ -18,7 +18,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export ACTION_ENDPOINT_URL ?= http://127.0.0.1:5055/webhook
 export TRACKER_STORE_URL ?= sqlite:///$(CURDIR)/var/tracker.db
 
-.PHONY: help setup train run shell test validate demo-data clean
+.PHONY: help setup train run shell test validate demo-data purge clean
 
 help:
 	@echo "make run    set up, train if needed, start the bot (web chat on :8080, REST on :5005, actions on :5055)"
@@ -26,6 +26,7 @@ help:
 	@echo "make train  train the model (models/current.tar.gz)"
 	@echo "make shell  talk to the bot in the terminal"
 	@echo "make demo-data  reset the database to the demo records"
+	@echo "make purge DAYS=N  delete conversations and ticket transcripts older than N days"
 
 $(STAMP): requirements.lock pyproject.toml
 	test -d $(VENV) || $(PYTHON310) -m venv $(VENV)
@@ -52,12 +53,17 @@ run: $(MODEL) $(WEB_STAMP)
 
 shell: $(MODEL)
 	mkdir -p var
-	$(BIN)/rasa run actions --actions bot.actions --port 5055 & actions=$$!; \
+	$(BIN)/python -m bot.actions_server --actions bot.actions --port 5055 & actions=$$!; \
 	trap "kill $$actions" EXIT; \
 	$(BIN)/rasa shell --model $(MODEL) --endpoints endpoints.yml
 
 demo-data: $(STAMP)
 	$(BIN)/python -m bot.store.demo_data --reset
+
+# Retention: conversations and ticket transcripts older than DAYS days.
+purge: $(STAMP)
+	@test -n "$(DAYS)" || { echo "usage: make purge DAYS=N (keep the last N days)"; exit 2; }
+	$(BIN)/python -m bot.store.purge --days $(DAYS)
 
 validate: $(STAMP)
 	$(BIN)/rasa data validate --fail-on-warnings

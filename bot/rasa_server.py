@@ -1,4 +1,5 @@
-"""`rasa run`, with Rasa's HTTP API on only behind the token in RASA_API_TOKEN.
+"""`rasa run` with the bot's safeguards: Rasa's HTTP API only behind RASA_API_TOKEN, every
+message through bot.guards, every log line masked (bot.log_privacy).
 
 The token joins Rasa's arguments inside this process, so it never stands on a command
 line, where `ps` shows it to every user of the machine. Without the variable the API
@@ -12,8 +13,12 @@ import sys
 
 from rasa.__main__ import main as rasa_main
 
+from bot import guards, log_privacy
+
 
 def main() -> None:
+    log_privacy.install()
+    guards.install()
     token = os.environ.get("RASA_API_TOKEN")
     sys.argv = ["rasa", "run", *sys.argv[1:], *(["--enable-api", "--auth-token", token] if token else [])]
     rasa_main()

@@ -69,10 +69,8 @@ def page_origins(web_host: str, web_port: int) -> List[str]:
 def server_commands(
     model: Path, rasa_port: int, actions_port: int, origins: List[str], inbox_host: str, inbox_port: int
 ) -> List[List[str]]:
-    bindir = Path(sys.executable).parent
-    rasa = str(bindir / "rasa")
     return [
-        [rasa, "run", "actions", "--actions", "bot.actions", "--port", str(actions_port)],
+        [sys.executable, "-m", "bot.actions_server", "--actions", "bot.actions", "--port", str(actions_port)],
         [
             sys.executable, "-m", "bot.handoff.inbox", "--host", inbox_host, "--port", str(inbox_port),
             "--rasa-url", f"http://127.0.0.1:{rasa_port}",

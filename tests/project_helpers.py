@@ -28,6 +28,9 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+# The end-to-end bot's secrets: known to the tests, so they can check none of them is ever logged.
+JWT_SECRET = "e2e-identity-token-secret"
+RASA_API_TOKEN = "e2e-rasa-api-token-0123456789"
 # Two agents of the inbox, as an operator would list them in BOT_AGENT_TOKENS.
 AGENT_TOKENS = {"agent-a": "agent-a-token-0123456789", "agent-b": "agent-b-token-0123456789"}
 

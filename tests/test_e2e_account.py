@@ -6,7 +6,7 @@ import jwt
 
 from bot.store import repository
 from bot.store.db import session_scope
-from project_helpers import post
+from project_helpers import JWT_SECRET, post
 
 CODE_SAMPLE = "TB-3KQ7-M2X9P-4HD8W-7RT5N-Q6J3C-9ZV2L"
 CODE_TEST_KOGYO = "TB-8WN4-C6R2T-1PX7K-5MQ9D-3HL8F-2BV6G"
@@ -96,7 +96,7 @@ def test_payment_status_asks_for_what_is_missing(bot, responses):
 
 
 def test_signed_token_from_the_page_skips_the_questions(bot, responses):
-    token = jwt.encode({"email": "yamada@sample-shoji.co.jp", "exp": int(time.time()) + 600}, "e2e-secret", algorithm="HS256")
+    token = jwt.encode({"email": "yamada@sample-shoji.co.jp", "exp": int(time.time()) + 600}, JWT_SECRET, algorithm="HS256")
     replies = say(bot, "e2e-token", "アカウントの状態を確認したい", metadata={"customData": {"token": token}})
     assert replies == [
         responses["utter_account_valid"].format(email="yamada@sample-shoji.co.jp", contract_end="2027年3月31日")

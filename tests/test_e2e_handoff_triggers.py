@@ -15,7 +15,7 @@ def say(bot, sender, text):
 
 def ticket_of(bot, sender):
     with session_scope(bot["database_url"]) as session:
-        return tickets.unfinished_ticket_of(session, sender)
+        return tickets.unfinished_ticket_of(session, f"rest:{sender}")
 
 
 def agree(bot, sender, responses, replies, identifier="わからない"):

@@ -1,4 +1,6 @@
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 import spacy
 
 from bot.nlp.pipeline import analyse, build_nlp, get_nlp
@@ -81,3 +83,13 @@ def test_saved_pipeline_loads_again(tmp_path):
     loaded = spacy.load(tmp_path / "ja_support")
     doc = loaded("VBCL-4821-7730-1956-2204のシリアル番号")
     assert [(e.label_, e.text) for e in doc.ents] == [("serial_number", "VBCL-4821-7730-1956-2204")]
+
+
+@given(st.text(max_size=200))
+@settings(max_examples=300, deadline=None)
+def test_any_text_tokenizes_with_offsets_inside_the_typed_text(text):
+    analysis = analyse(text)
+    for item in (*analysis.tokens, *analysis.entities):
+        assert 0 <= item.start <= item.end <= len(text)
+    starts = [token.start for token in analysis.tokens]
+    assert starts == sorted(starts)

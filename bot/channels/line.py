@@ -17,6 +17,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot import shared_state
 from bot.channels.line_api import DEFAULT_API_BASE, LineApi
 from bot.channels.line_dedupe import InMemorySeenEvents, SeenEvents
 from bot.channels.line_messages import LineOutput
@@ -100,6 +101,8 @@ class LineInput(InputChannel):
             channel_secret=credentials.get("channel_secret") or os.environ.get("LINE_CHANNEL_SECRET"),
             access_token=credentials.get("channel_access_token") or os.environ.get("LINE_CHANNEL_ACCESS_TOKEN"),
             api_base=credentials.get("api_base") or os.environ.get("LINE_API_BASE") or DEFAULT_API_BASE,
+            # In Redis when several Rasa processes serve: a redelivery may reach another one.
+            seen_events=shared_state.seen_events(),
         )
 
     def get_output_channel(self) -> LinePushOutput:

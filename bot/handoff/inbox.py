@@ -20,6 +20,7 @@ from typing import Any, Awaitable, Callable, Dict, List, Mapping, Optional
 
 from aiohttp import web
 
+from bot import log_privacy
 from bot.handoff.agents import agent_of, parse_agent_tokens
 from bot.handoff.rasa_api import DELIVERABLE_CHANNELS, RasaApi, RasaApiError
 from bot.store import tickets
@@ -255,6 +256,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--port", type=int, default=8081)
     parser.add_argument("--rasa-url", default="http://127.0.0.1:5005")
     args = parser.parse_args(argv)
+    log_privacy.install()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s - %(message)s")
     agents = parse_agent_tokens(os.environ.get("BOT_AGENT_TOKENS"))
     if not agents:

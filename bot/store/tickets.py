@@ -15,6 +15,10 @@ from bot.store import models as m
 from bot.store.repository import StoreError
 
 
+# The summary line that quotes the customer (bot.support.triage.summary).
+QUOTE_LINE = "最後のご質問:"
+
+
 class UnknownTicket(StoreError):
     pass
 
@@ -156,3 +160,22 @@ def _record(ticket: m.Ticket) -> TicketRecord:
         fields=json.loads(ticket.fields), transcript=tuple(json.loads(ticket.transcript)),
         conversation_offset=ticket.conversation_offset, agent=ticket.agent, created_at=ticket.created_at, updated_at=ticket.updated_at, closed_at=ticket.closed_at,
     )
+
+
+def unfinished_sender_ids(session: Session) -> Tuple[str, ...]:
+    """Conversations a person still has: retention leaves them alone."""
+    return tuple(session.scalars(select(m.Ticket.sender_id).where(m.Ticket.status != m.TICKET_CLOSED).distinct()))
+
+
+def forget_transcripts(session: Session, closed_before: datetime) -> int:
+    """Drop the transcript, and the customer's quoted words in the summary, of tickets closed
+    before `closed_before`; category, priority, dates and the masked fields stay for the records."""
+    old = session.scalars(
+        select(m.Ticket).where(m.Ticket.status == m.TICKET_CLOSED, m.Ticket.closed_at < closed_before,
+                               m.Ticket.transcript != "[]")
+    ).all()
+    for ticket in old:
+        ticket.transcript = "[]"
+        ticket.summary = "\n".join(line for line in ticket.summary.splitlines() if not line.startswith(QUOTE_LINE))
+    session.flush()
+    return len(old)

@@ -126,6 +126,9 @@ def mask(text: str) -> str:
         return f"{canonical[:4]}-****-****-****-{canonical[-4:]}"
 
     def code(match: re.Match) -> str:
+        # 31 letters in a row are a word (DefaultPolicyPredictionEnsemble), not a code.
+        if not any(ch.isdigit() for ch in match.group(0)):
+            return match.group(0)
         canonical = canonical_activation_code(match.group(0)) or match.group(0)
         return f"{canonical[:2]}-****-*****-*****-*****-*****-{canonical[-5:]}"
 

@@ -1,0 +1,38 @@
+"""No customer data and no secret in the logs of the running bot (all its processes, at DEBUG)."""
+
+import time
+
+from project_helpers import AGENT_TOKENS, JWT_SECRET, RASA_API_TOKEN, inbox, post
+
+CODE = "TB-5RD2-H8L4Q-3NZ7V-9KC1W-6PM5X-1GT8B"
+SECRETS_OF_THE_CUSTOMER = [
+    "yamada@sample-shoji.co.jp", "TB-3KQ7-M2X9P-4HD8W-7RT5N-Q6J3C-9ZV2L", "3KQ7", "M2X9P",
+    "privacy.jiro@example.co.jp", "5RD2", "H8L4Q", "090-8765-4321", "09087654321", "8765",
+    "VBCL-4821-7730-1956-2204", "4821-7730", "nakamura@example.jp", "privacy-contact@example.jp",
+]
+
+
+def say(bot, sender, text):
+    return [r.get("text") for r in post(bot["rasa_port"], sender, text)]
+
+
+def test_a_full_conversation_leaves_no_personal_data_or_secret_in_the_logs(bot):
+    say(bot, "privacy-a", "アカウントの状態を確認したい")
+    say(bot, "privacy-a", "yamada@sample-shoji.co.jp TB-3KQ7-M2X9P-4HD8W-7RT5N-Q6J3C-9ZV2L")
+    for text in ("このチャットでアカウントを作成してください", CODE, "山本 次郎", "privacy.jiro@example.co.jp", "090-8765-4321"):
+        say(bot, "privacy-b", text)
+    say(bot, "privacy-c", "VBCL-4821-7730-1956-2204 は更新できますか")
+    say(bot, "privacy-c", "nakamura@example.jp")
+    for text in ("担当者と話したい", "privacy-contact@example.jp", "VBCL-4821-7730-1956-2204", "はい"):
+        replies = say(bot, "privacy-d", text)
+    assert "受付番号" in replies[-1]
+    assert inbox(bot, "GET", "/api/tickets")[0] == 200
+    time.sleep(1)  # the servers' last lines reach the reader thread
+
+    log = "".join(bot["log"])
+    # The conversation really was logged (Rasa at DEBUG logs every message), masked.
+    assert "***@sample-shoji.co.jp" in log and "VBCL-****-****-****-2204" in log
+    leaked = [value for value in SECRETS_OF_THE_CUSTOMER if value in log]
+    assert leaked == []
+    secrets = [JWT_SECRET, RASA_API_TOKEN, *AGENT_TOKENS.values()]
+    assert [secret for secret in secrets if secret in log] == []

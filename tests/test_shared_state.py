@@ -1,0 +1,56 @@
+"""Rate counts and LINE's handled events in Redis, shared by every Rasa process; failing open."""
+
+import os
+import secrets
+
+import pytest
+from redis import asyncio as aioredis
+from redis.exceptions import ConnectionError as RedisConnectionError
+
+from bot.shared_state import RedisRateLimiter, RedisSeenEvents
+from project_helpers import free_port
+
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://localhost:6379/15")
+
+
+@pytest.fixture
+async def redis_client():
+    client = aioredis.from_url(REDIS_URL, socket_connect_timeout=2)
+    try:
+        await client.ping()
+    except RedisConnectionError as error:
+        await client.close()
+        message = f"Redis at {REDIS_URL} is unreachable: {error}"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+    yield client
+    await client.close()
+
+
+async def test_the_limit_holds_across_processes(redis_client):
+    sender, now = f"s-{secrets.token_hex(4)}", [6000.0]
+    # Two limiters stand for two Rasa processes; they share the count.
+    first = RedisRateLimiter(redis_client, limit=3, clock=lambda: now[0])
+    second = RedisRateLimiter(aioredis.from_url(REDIS_URL), limit=3, clock=lambda: now[0])
+    assert [await first.allow(sender), await second.allow(sender), await first.allow(sender)] == [True] * 3
+    assert await second.allow(sender) is False
+    assert await first.allow("someone-else-" + sender) is True
+    now[0] += 60  # the next minute
+    assert await second.allow(sender) is True
+    assert 0 < await redis_client.ttl(f"bot:rate:{sender}:{int(now[0] // 60)}") <= 120
+
+
+async def test_a_line_event_is_handled_once_whichever_process_gets_it(redis_client):
+    event_id = f"01H{secrets.token_hex(10).upper()}"
+    first, second = RedisSeenEvents(redis_client), RedisSeenEvents(aioredis.from_url(REDIS_URL))
+    assert await first.first_sighting(event_id) is True
+    assert await second.first_sighting(event_id) is False
+    assert 0 < await redis_client.ttl(f"bot:line-event:{event_id}") <= 24 * 3600
+
+
+async def test_without_redis_both_fail_open():
+    nowhere = aioredis.from_url(f"redis://127.0.0.1:{free_port()}", socket_connect_timeout=0.5)
+    assert await RedisRateLimiter(nowhere, limit=1).allow("alice") is True
+    assert await RedisRateLimiter(nowhere, limit=1).allow("alice") is True
+    assert await RedisSeenEvents(nowhere).first_sighting("01HXYZ") is True
