@@ -18,10 +18,11 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export ACTION_ENDPOINT_URL ?= http://127.0.0.1:5055/webhook
 export TRACKER_STORE_URL ?= sqlite:///$(CURDIR)/var/tracker.db
 
-.PHONY: help setup train run shell test validate demo-data purge clean
+.PHONY: help setup train run run-scaled shell test validate demo-data purge clean
 
 help:
 	@echo "make run    set up, train if needed, start the bot (web chat on :8080, REST on :5005, actions on :5055)"
+	@echo "make run-scaled  the same with two Rasa and two action servers behind HAProxy (PostgreSQL, Redis)"
 	@echo "make test   set up, train if needed, run the whole test suite"
 	@echo "make train  train the model (models/current.tar.gz)"
 	@echo "make shell  talk to the bot in the terminal"
@@ -50,6 +51,10 @@ train: $(MODEL)
 # The page's demo login is on for `make run` unless BOT_WEB_DEMO_LOGIN is set otherwise.
 run: $(MODEL) $(WEB_STAMP)
 	BOT_WEB_DEMO_LOGIN=$${BOT_WEB_DEMO_LOGIN-1} $(BIN)/python -m bot.serve --model $(MODEL)
+
+# Two Rasa and two action servers behind HAProxy, on PostgreSQL and Redis (README: Scaling).
+run-scaled: $(MODEL) $(WEB_STAMP)
+	BOT_WEB_DEMO_LOGIN=$${BOT_WEB_DEMO_LOGIN-1} $(BIN)/python -m bot.serve_scaled --model $(MODEL)
 
 shell: $(MODEL)
 	mkdir -p var

@@ -7,10 +7,12 @@ seams change that, both in the Rasa process:
 - every message goes through `Agent.handle_message`: here it is cleaned, refused
   politely when empty, too long or one too many from its sender (nothing is stored
   then), and any failure while Rasa handles it becomes a polite message;
-- every custom action goes through `RemoteAction.run`: here it gets a time limit, and a
-  failure becomes a polite message instead of silence.
+- every custom action goes through `RemoteAction.run`: here the actions of one message
+  share a time budget, and a failure becomes a polite message instead of silence.
 
-Rasa offers no hook for either, so the methods are wrapped once at start-up.
+Rasa offers no hook for either, so the methods are wrapped once at start-up. Two more
+wraps: the PostgreSQL tracker store tests pooled connections before use, and a tracker
+store error is no longer hidden (Rasa would answer as if the conversation were new).
 """
 
 from __future__ import annotations
@@ -19,11 +21,15 @@ import asyncio
 import functools
 import logging
 import os
+import time
+from contextvars import ContextVar
 from typing import Any, List, Optional
 
+from rasa.core import tracker_store
 from rasa.core.actions.action import ActionExecutionRejection, ActionSessionStart, RemoteAction
 from rasa.core.agent import Agent
 from rasa.core.channels.channel import UserMessage
+from rasa.core.tracker_store import FailSafeTrackerStore
 from rasa.shared.core.constants import ACTION_LISTEN_NAME, ACTION_SESSION_START_NAME
 from rasa.shared.core.events import BotUttered, Event, FollowupAction
 
@@ -40,6 +46,7 @@ TROUBLE_REPLY = (
     "少し時間をおいてから、もう一度お送りください。解決しない場合は「担当者と話したい」とお送りください。"
 )
 DEFAULT_ACTION_TIMEOUT = 2.5
+DEFAULT_CONCURRENT_MESSAGES = 8
 
 
 def _int_setting(name: str, default: int) -> int:
@@ -58,10 +65,34 @@ def messages_per_minute() -> int:
 
 
 def action_timeout() -> float:
-    """BOT_ACTION_TIMEOUT_SECONDS: how long a custom action may take (default 2.5, so the
-    customer hears something within 3 seconds)."""
+    """BOT_ACTION_TIMEOUT_SECONDS: how long the custom actions of one message may take in all
+    (default 2.5, so the customer hears something within 3 seconds)."""
     value = os.environ.get("BOT_ACTION_TIMEOUT_SECONDS")
     return float(value) if value else DEFAULT_ACTION_TIMEOUT
+
+
+def concurrent_messages() -> int:
+    """BOT_MAX_CONCURRENT_MESSAGES: messages one Rasa process works on at once (default 8);
+    the rest wait their turn before the actions' budget starts."""
+    return _int_setting("BOT_MAX_CONCURRENT_MESSAGES", DEFAULT_CONCURRENT_MESSAGES)
+
+
+class _TurnBudget:
+    """The time the custom actions of one message may take in all. It starts with the first
+    action: waiting for the conversation's lock or for NLU is not the action server's slowness."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.deadline: Optional[float] = None
+
+    def left(self) -> float:
+        if self.deadline is None:
+            self.deadline = time.monotonic() + self.seconds
+        return max(0.0, self.deadline - time.monotonic())
+
+
+# One budget for the whole turn: a new customer's first message alone calls two actions.
+_turn_budget: ContextVar[Optional[_TurnBudget]] = ContextVar("turn_budget", default=None)
 
 
 async def _tell(message: UserMessage, text: str) -> None:
@@ -71,8 +102,10 @@ async def _tell(message: UserMessage, text: str) -> None:
         logger.exception("could not tell the customer that their message was not handled")
 
 
-def guard_messages(limiter: Any, max_chars: int) -> None:
+def guard_messages(limiter: Any, max_chars: int, actions_budget: float, at_once: int) -> None:
     handle_message = Agent.handle_message
+    # Bound to the server's event loop when first used (Python 3.10 and later).
+    slots = asyncio.Semaphore(at_once)
 
     @functools.wraps(handle_message)
     async def guarded(self: Agent, message: UserMessage) -> Optional[List[Any]]:
@@ -90,7 +123,11 @@ def guard_messages(limiter: Any, max_chars: int) -> None:
             return None
         message.text = text
         try:
-            return await handle_message(self, message)
+            # A Rasa process works on its messages on one event loop: given a hundred at once it
+            # finishes none in time. The rest wait here, where no budget runs yet.
+            async with slots:
+                _turn_budget.set(_TurnBudget(actions_budget))
+                return await handle_message(self, message)
         except Exception as error:
             logger.error("message not handled: %s: %s", type(error).__name__, error)
             await _tell(message, TROUBLE_REPLY)
@@ -104,8 +141,12 @@ def guard_actions(timeout: float) -> None:
 
     @functools.wraps(run)
     async def guarded(self: RemoteAction, output_channel, nlg, tracker, domain) -> List[Event]:
+        budget = _turn_budget.get()
+        left = timeout if budget is None else budget.left()
         try:
-            return await asyncio.wait_for(run(self, output_channel, nlg, tracker, domain), timeout)
+            if left <= 0:
+                raise asyncio.TimeoutError  # the turn's budget is spent: do not even ask
+            return await asyncio.wait_for(run(self, output_channel, nlg, tracker, domain), left)
         except ActionExecutionRejection:
             raise  # a form's "that was no answer": Rasa's own business
         except Exception as error:
@@ -122,6 +163,41 @@ def guard_actions(timeout: float) -> None:
     RemoteAction.run = guarded
 
 
+def check_pooled_connections() -> None:
+    """PostgreSQL tracker store connections are tested before use, so that after a database
+    restart the next message is answered instead of failing on a dead pooled connection."""
+    engine_kwargs = tracker_store.create_engine_kwargs
+
+    @functools.wraps(engine_kwargs)
+    def with_pre_ping(url):
+        return {**engine_kwargs(url), "pool_pre_ping": True}
+
+    tracker_store.create_engine_kwargs = with_pre_ping
+
+
+def fail_loudly_on_store_errors() -> None:
+    """Rasa wraps the tracker store so that a database error on reading means "no conversation
+    yet" and one on writing keeps the conversation in memory: a customer in the middle of a
+    form would be answered as a stranger, and what they said then kept nowhere that lasts.
+    The errors go up instead, where guard_messages answers politely and nothing is stored."""
+
+    async def retrieve(self, sender_id):
+        return await self._tracker_store.retrieve(sender_id)
+
+    async def retrieve_full_tracker(self, sender_id):
+        return await self._tracker_store.retrieve_full_tracker(sender_id)
+
+    async def save(self, tracker):
+        await self._tracker_store.save(tracker)
+
+    FailSafeTrackerStore.retrieve = retrieve
+    FailSafeTrackerStore.retrieve_full_tracker = retrieve_full_tracker
+    FailSafeTrackerStore.save = save
+
+
 def install() -> None:
-    guard_messages(shared_state.rate_limiter(messages_per_minute()), max_message_chars())
+    guard_messages(shared_state.rate_limiter(messages_per_minute()), max_message_chars(), action_timeout(),
+                   concurrent_messages())
     guard_actions(action_timeout())
+    check_pooled_connections()
+    fail_loudly_on_store_errors()

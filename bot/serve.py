@@ -66,24 +66,33 @@ def page_origins(web_host: str, web_port: int) -> List[str]:
     return [f"http://{host}:{web_port}" for host in hosts]
 
 
+def actions_command(port: int) -> List[str]:
+    return [sys.executable, "-m", "bot.actions_server", "--actions", "bot.actions", "--port", str(port)]
+
+
+def inbox_command(host: str, port: int, rasa_url: str) -> List[str]:
+    return [sys.executable, "-m", "bot.handoff.inbox", "--host", host, "--port", str(port), "--rasa-url", rasa_url]
+
+
+def rasa_command(model: Path, port: int, origins: List[str], endpoints: Path = ROOT / "endpoints.yml") -> List[str]:
+    return [
+        sys.executable, "-m", "bot.rasa_server",
+        "--model", str(model),
+        "--port", str(port),
+        "--endpoints", str(endpoints),
+        "--credentials", str(ROOT / "credentials.yml"),
+        # The page is served from another port: socket.io's first requests are cross-origin.
+        "--cors", *origins,
+    ]
+
+
 def server_commands(
     model: Path, rasa_port: int, actions_port: int, origins: List[str], inbox_host: str, inbox_port: int
 ) -> List[List[str]]:
     return [
-        [sys.executable, "-m", "bot.actions_server", "--actions", "bot.actions", "--port", str(actions_port)],
-        [
-            sys.executable, "-m", "bot.handoff.inbox", "--host", inbox_host, "--port", str(inbox_port),
-            "--rasa-url", f"http://127.0.0.1:{rasa_port}",
-        ],
-        [
-            sys.executable, "-m", "bot.rasa_server",
-            "--model", str(model),
-            "--port", str(rasa_port),
-            "--endpoints", str(ROOT / "endpoints.yml"),
-            "--credentials", str(ROOT / "credentials.yml"),
-            # The page is served from another port: socket.io's first requests are cross-origin.
-            "--cors", *origins,
-        ],
+        actions_command(actions_port),
+        inbox_command(inbox_host, inbox_port, f"http://127.0.0.1:{rasa_port}"),
+        rasa_command(model, rasa_port, origins),
     ]
 
 
@@ -114,6 +123,48 @@ def stop(processes: List[subprocess.Popen]) -> None:
             process.wait()
 
 
+def start_page(host: str, port: int, socket_port: int, env: Dict[str, str]):
+    """The web chat page; first, so that a busy port or a missing `npm ci` fails before
+    the servers spend half a minute starting (raises OSError)."""
+    settings = PageSettings(socket_port=socket_port, demo_login=demo_login(env), jwt_secret=env.get("BOT_JWT_SECRET"))
+    return serve_in_background(host, port, settings)
+
+
+def stop_on_signals() -> None:
+    def on_signal(signum, frame):
+        raise KeyboardInterrupt
+
+    # Explicitly: a shell starts background jobs with SIGINT ignored, and Python
+    # would then never turn Ctrl-C into KeyboardInterrupt.
+    signal.signal(signal.SIGINT, on_signal)
+    signal.signal(signal.SIGTERM, on_signal)
+
+
+def ready_text(port: int, actions_port: int, web_port: int, inbox_port: int, env: Dict[str, str]) -> str:
+    return (
+        "\nボットの準備ができました。\n"
+        f"  REST: curl -s http://localhost:{port}/webhooks/rest/webhook "
+        "-H 'Content-Type: application/json' "
+        "-d '{\"sender\": \"demo\", \"message\": \"パスワードを忘れました\"}'\n"
+        f"  アクションサーバー: http://localhost:{actions_port}/health\n"
+        f"  Webチャット: http://localhost:{web_port}/\n"
+        f"  担当者受付箱: http://localhost:{inbox_port}/\n"
+        f"{DEMO_LOGIN_NOTICE if demo_login(env) else ''}"
+        f"{demo_agent_notice(env)}"
+        "  終了するには Ctrl-C を押してください。\n"
+    )
+
+
+def prepare(model: Path) -> bool:
+    """Whether the bot can start: a model, and a migrated database with the demo records when empty."""
+    if not model.exists():
+        print(f"モデルがありません: {model} (make train で作成してください)", file=sys.stderr)
+        return False
+    (ROOT / "var").mkdir(exist_ok=True)
+    subprocess.run([sys.executable, "-m", "bot.store.demo_data"], cwd=ROOT, check=True)
+    return True
+
+
 def main(argv: List[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--model", type=Path, default=ROOT / "models" / "current.tar.gz")
@@ -126,19 +177,11 @@ def main(argv: List[str] | None = None) -> int:
     parser.add_argument("--startup-timeout", type=float, default=180)
     args = parser.parse_args(argv)
 
-    if not args.model.exists():
-        print(f"モデルがありません: {args.model} (make train で作成してください)", file=sys.stderr)
+    if not prepare(args.model):
         return 2
-    (ROOT / "var").mkdir(exist_ok=True)
-    # Schema migrations, and the demo records when the database is empty.
-    subprocess.run([sys.executable, "-m", "bot.store.demo_data"], cwd=ROOT, check=True)
     env = demo_environment(args.port, args.actions_port)
-    # First, so that a busy port or a missing `npm ci` fails before the servers spend half a minute starting.
     try:
-        page = serve_in_background(
-            args.web_host, args.web_port,
-            PageSettings(socket_port=args.port, demo_login=demo_login(env), jwt_secret=env.get("BOT_JWT_SECRET")),
-        )
+        page = start_page(args.web_host, args.web_port, args.port, env)
     except OSError as error:
         print(f"Webチャットのページを開始できませんでした: {error}", file=sys.stderr)
         return 1
@@ -149,31 +192,12 @@ def main(argv: List[str] | None = None) -> int:
             args.inbox_host, args.inbox_port,
         )
     ]
-
-    def on_signal(signum, frame):
-        raise KeyboardInterrupt
-
-    # Explicitly: a shell starts background jobs with SIGINT ignored, and Python
-    # would then never turn Ctrl-C into KeyboardInterrupt.
-    signal.signal(signal.SIGINT, on_signal)
-    signal.signal(signal.SIGTERM, on_signal)
+    stop_on_signals()
     try:
         wait_until_up(f"http://127.0.0.1:{args.actions_port}/health", processes, args.startup_timeout)
         wait_until_up(f"http://127.0.0.1:{args.inbox_port}/health", processes, args.startup_timeout)
         wait_until_up(f"http://127.0.0.1:{args.port}/", processes, args.startup_timeout)
-        print(
-            "\nボットの準備ができました。\n"
-            f"  REST: curl -s http://localhost:{args.port}/webhooks/rest/webhook "
-            "-H 'Content-Type: application/json' "
-            "-d '{\"sender\": \"demo\", \"message\": \"パスワードを忘れました\"}'\n"
-            f"  アクションサーバー: http://localhost:{args.actions_port}/health\n"
-            f"  Webチャット: http://localhost:{args.web_port}/\n"
-            f"  担当者受付箱: http://localhost:{args.inbox_port}/\n"
-            f"{DEMO_LOGIN_NOTICE if demo_login(env) else ''}"
-            f"{demo_agent_notice(env)}"
-            "  終了するには Ctrl-C を押してください。\n",
-            flush=True,
-        )
+        print(ready_text(args.port, args.actions_port, args.web_port, args.inbox_port, env), flush=True)
         while all(p.poll() is None for p in processes):
             time.sleep(0.5)
         print("サーバーが停止しました。", file=sys.stderr)

@@ -214,6 +214,7 @@ class LineApiStandIn:
         self._used_tokens: set = set()
         self._retry_keys: set = set()
         self._failures: Dict[str, List[Dict[str, Any]]] = {}
+        self._hangs: Dict[str, List[float]] = {}
         self._socket = socket.socket()
         self._socket.bind(("127.0.0.1", 0))
         self.base_url = f"http://127.0.0.1:{self._socket.getsockname()[1]}"
@@ -273,7 +274,15 @@ class LineApiStandIn:
         self._loop.run_until_complete(runner.cleanup())
         self._loop.close()
 
+    def hang_next(self, path: str, seconds: float) -> None:
+        """Answer the next call to `path` only after `seconds`, as LINE might when it is in trouble."""
+        with self._lock:
+            self._hangs.setdefault(path, []).append(seconds)
+
     async def _receive(self, request: web.Request) -> web.Response:
+        with self._lock:
+            hang = self._hangs.get(request.path, []).pop(0) if self._hangs.get(request.path) else 0
+        await asyncio.sleep(hang)
         try:
             body = await request.json()
         except ValueError:

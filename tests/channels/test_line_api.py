@@ -1,5 +1,6 @@
 """The Messaging API client against the stand-in: batching, push fallback, retries, errors."""
 
+import asyncio
 import logging
 import uuid
 
@@ -132,3 +133,17 @@ async def test_messages_that_answer_no_event_go_by_push_at_once(stand_in):
     ]
     assert stand_in.delivered()[1].body["messages"][0]["quickReply"]["items"][0]["action"]["data"] == "/affirm"
     await channel.api.close()
+
+
+async def test_a_line_api_that_hangs_is_given_up_on_logged_and_the_next_answer_goes_out(stand_in, caplog):
+    api = LineApi(ACCESS_TOKEN, stand_in.base_url, timeout=0.5, attempts=2, first_wait=0.01)
+    user = new_user_id()
+    stand_in.hang_next(PUSH_PATH, 5)
+    stand_in.hang_next(PUSH_PATH, 5)
+    started = asyncio.get_running_loop().time()
+    await api.send(texts(1), reply_token=None, to=user)  # logged, not raised: the channel goes on
+    assert asyncio.get_running_loop().time() - started < 3
+    assert "not delivered" in caplog.text and ACCESS_TOKEN not in caplog.text
+    await api.send(texts(1), reply_token=None, to=user)
+    assert [call.texts for call in stand_in.delivered(user)][-1] == ["1通目です。"]
+    await api.close()

@@ -1,0 +1,164 @@
+"""Two Rasa servers and two action servers behind one HAProxy address, on PostgreSQL and Redis.
+
+    make run-scaled        (python -m bot.serve_scaled)
+
+The same pieces a cluster runs (see the README's "Scaling" section and deploy/): the
+conversations live in PostgreSQL, Redis locks each conversation while a server handles a
+message and carries the web chat's emits and the shared counters between servers, and any
+server can take any message. A server that dies is started again, as an orchestrator would.
+
+DATABASE_URL and TRACKER_STORE_URL default to the database `supportbot` on the local
+PostgreSQL (created when missing), REDIS_URL to the local Redis.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Dict, List, Optional
+from urllib.parse import urlsplit
+
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from bot import serve
+
+DEPLOY = serve.ROOT / "deploy"
+DEFAULT_DATABASE_URL = "postgresql://postgres@localhost:5432/supportbot"
+DEFAULT_REDIS_URL = "redis://localhost:6379/0"
+
+
+@dataclass
+class Supervised:
+    """A server process that is started again when it dies."""
+
+    name: str
+    command: List[str]
+    env: Dict[str, str]
+    process: Optional[subprocess.Popen] = field(default=None)
+    restarts: int = 0
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(self.command, cwd=serve.ROOT, env=self.env, start_new_session=True)
+
+    def revive(self) -> None:
+        if self.process is not None and self.process.poll() is not None:
+            print(f"{self.name} が停止しました (終了コード {self.process.returncode})。再起動します。", file=sys.stderr, flush=True)
+            self.restarts += 1
+            self.start()
+
+
+def ensure_database(url: str) -> None:
+    """Create the PostgreSQL database of `url` if it does not exist yet."""
+    target = make_url(url)
+    if target.get_backend_name() != "postgresql":
+        return
+    admin = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT", future=True)
+    try:
+        with admin.connect() as connection:
+            exists = connection.execute(text("SELECT 1 FROM pg_database WHERE datname = :name"),
+                                        {"name": target.database}).scalar()
+            if not exists:
+                connection.exec_driver_sql(f'CREATE DATABASE "{target.database}"')
+    finally:
+        admin.dispose()
+
+
+def scaled_environment(args: argparse.Namespace) -> Dict[str, str]:
+    os.environ.setdefault("DATABASE_URL", DEFAULT_DATABASE_URL)
+    os.environ.setdefault("TRACKER_STORE_URL", os.environ["DATABASE_URL"])
+    os.environ.setdefault("REDIS_URL", DEFAULT_REDIS_URL)
+    env = serve.demo_environment(args.port, args.actions_port)
+    redis = urlsplit(env["REDIS_URL"])
+    # The lock store is configured in deploy/endpoints-scaled.yml from these.
+    env.update(REDIS_HOST=redis.hostname or "localhost", REDIS_PORT=str(redis.port or 6379),
+               REDIS_DB=(redis.path or "/0").lstrip("/") or "0")
+    return env
+
+
+def servers(args: argparse.Namespace, env: Dict[str, str]) -> List[Supervised]:
+    origins = serve.page_origins(args.web_host, args.web_port)
+    endpoints = DEPLOY / "endpoints-scaled.yml"
+    proxy_env = dict(env, BOT_PORT=str(args.port), ACTIONS_PORT=str(args.actions_port),
+                     RASA1_PORT=str(args.rasa_ports[0]), RASA2_PORT=str(args.rasa_ports[1]),
+                     ACTIONS1_PORT=str(args.actions_ports[0]), ACTIONS2_PORT=str(args.actions_ports[1]))
+    return [
+        *(Supervised(f"アクションサーバー{n}", serve.actions_command(port), env)
+          for n, port in enumerate(args.actions_ports, 1)),
+        *(Supervised(f"Rasaサーバー{n}", serve.rasa_command(args.model, port, origins, endpoints), env)
+          for n, port in enumerate(args.rasa_ports, 1)),
+        Supervised("担当者受付箱", serve.inbox_command(args.inbox_host, args.inbox_port,
+                                                   f"http://127.0.0.1:{args.port}"), env),
+        Supervised("HAProxy", [args.haproxy, "-db", "-f", str(DEPLOY / "haproxy.cfg")], proxy_env),
+    ]
+
+
+def ports(text: str) -> List[int]:
+    values = [int(part) for part in text.split(",")]
+    if len(values) != 2:
+        raise argparse.ArgumentTypeError("two ports, comma-separated")
+    return values
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", type=Path, default=serve.ROOT / "models" / "current.tar.gz")
+    parser.add_argument("--port", type=int, default=5005, help="the one address of the Rasa servers")
+    parser.add_argument("--actions-port", type=int, default=5055, help="the one address of the action servers")
+    parser.add_argument("--rasa-ports", type=ports, default=[5105, 5205])
+    parser.add_argument("--actions-ports", type=ports, default=[5155, 5255])
+    parser.add_argument("--web-port", type=int, default=8080)
+    parser.add_argument("--web-host", default="127.0.0.1")
+    parser.add_argument("--inbox-port", type=int, default=8081)
+    parser.add_argument("--inbox-host", default="127.0.0.1")
+    parser.add_argument("--haproxy", default=shutil.which("haproxy") or "/usr/sbin/haproxy")
+    parser.add_argument("--startup-timeout", type=float, default=300)
+    args = parser.parse_args(argv)
+
+    if not Path(args.haproxy).exists():
+        print("HAProxy がありません (Debian: apt-get install haproxy)", file=sys.stderr)
+        return 2
+    env = scaled_environment(args)
+    ensure_database(env["DATABASE_URL"])
+    ensure_database(env["TRACKER_STORE_URL"])
+    if not serve.prepare(args.model):
+        return 2
+    try:
+        page = serve.start_page(args.web_host, args.web_port, args.port, env)
+    except OSError as error:
+        print(f"Webチャットのページを開始できませんでした: {error}", file=sys.stderr)
+        return 1
+    supervised = servers(args, env)
+    for server in supervised:
+        server.start()
+    serve.stop_on_signals()
+    try:
+        health = [f"http://127.0.0.1:{port}/health" for port in args.actions_ports]
+        health += [f"http://127.0.0.1:{port}/" for port in args.rasa_ports]
+        health += [f"http://127.0.0.1:{args.inbox_port}/health", f"http://127.0.0.1:{args.port}/",
+                   f"http://127.0.0.1:{args.actions_port}/health"]
+        for url in health:
+            serve.wait_until_up(url, [server.process for server in supervised], args.startup_timeout)
+        print(serve.ready_text(args.port, args.actions_port, args.web_port, args.inbox_port, env), flush=True)
+        while True:
+            time.sleep(0.5)
+            for server in supervised:
+                server.revive()
+    except KeyboardInterrupt:
+        return 0
+    except (RuntimeError, TimeoutError) as error:
+        print(f"起動に失敗しました: {error}", file=sys.stderr)
+        return 1
+    finally:
+        page.shutdown()
+        serve.stop([server.process for server in supervised if server.process is not None])
+
+
+if __name__ == "__main__":
+    sys.exit(main())
