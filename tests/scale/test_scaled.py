@@ -88,3 +88,37 @@ def test_a_rasa_server_killed_mid_form_is_started_again_and_the_form_goes_on(clu
     assert any("Rasaサーバー1 が停止しました" in line for line in cluster.log)
     status, replies, _ = say(first, sender, "takahashi@scale-test.example.jp")
     assert replies[-1] == responses["utter_ask_signup_form_signup_phone"]
+
+
+async def test_a_message_for_a_web_customer_reaches_them_from_the_other_server(cluster):
+    """The inbox's Rasa API call for a web chat customer lands on any server; the socket is on one."""
+    import asyncio
+
+    import aiohttp
+    import socketio
+
+    from project_helpers import RASA_API_TOKEN
+
+    holding, other = cluster.rasa_ports
+    session_id = "scale-web-" + str(time.time_ns())
+    received = asyncio.Queue()
+    client = socketio.AsyncClient()  # polling: the pinned Engine.IO's websocket client wants a newer aiohttp
+    client.on("bot_uttered", received.put_nowait)
+    confirmed = asyncio.Event()
+    client.on("session_confirm", lambda *_: confirmed.set())
+    await client.connect(f"http://127.0.0.1:{holding}", socketio_path="/socket.io/", transports=["polling"])
+    try:
+        await client.emit("session_request", {"session_id": session_id})
+        await asyncio.wait_for(confirmed.wait(), 10)
+        await client.emit("user_uttered", {"message": "振込用紙はいつ届きますか", "session_id": session_id})
+        await asyncio.wait_for(received.get(), 30)  # the conversation exists and its channel is socketio
+
+        url = (f"http://127.0.0.1:{other}/conversations/{session_id}/tracker/events"
+               f"?token={RASA_API_TOKEN}&output_channel=socketio&execute_side_effects=true")
+        async with aiohttp.ClientSession() as session:
+            async with session.post(url, json=[{"event": "bot", "text": "担当者: 別のサーバーから失礼します"}]) as answer:
+                assert answer.status == 200
+        message = await asyncio.wait_for(received.get(), 10)
+        assert message["text"] == "担当者: 別のサーバーから失礼します"
+    finally:
+        await client.disconnect()
