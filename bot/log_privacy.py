@@ -12,8 +12,7 @@ import re
 import traceback
 import unicodedata
 
-from bot.support.identifiers import EMAIL_RE
-from bot.support.triage import mask as mask_identifiers
+from bot.support.identifiers import EMAIL_RE, mask_identifiers
 
 # Japanese phone numbers as customers type them: 03-1234-5678, 090 1234 5678, (03)1234-5678, 0312345678.
 # Boundaries in ASCII only: Japanese text runs straight up to the number (電話は03-…).

@@ -17,10 +17,9 @@ from bot.actions.forms import CountingFormValidation, entity_value
 from bot.actions.verification import is_locked
 from bot.store import repository, tickets
 from bot.support.business_hours import hours_in_words, is_open, next_opening
-from bot.support.identifiers import canonical_activation_code, canonical_serial
-from bot.support.triage import (
-    Reason, category, conversation_lines, identifier_to_ask, mask, priority, reason_in_words, summary,
-)
+from bot.support.identifiers import canonical_activation_code, canonical_serial, mask_identifiers
+from bot.support.transcript import conversation_lines
+from bot.support.triage import Reason, category, identifier_to_ask, priority, reason_in_words, summary
 
 HANDOFF_SLOTS = ("handoff_reason", "contact_email", "handoff_identifier", "handoff_consent")
 UNKNOWN_IDENTIFIER = "不明"
@@ -184,14 +183,14 @@ def _file_ticket(session: Session, tracker: Tracker, reason: Reason) -> tickets.
     account = repository.find_account(session, verified) if verified else None
     queue = category(reason, topics(tracker))
     fields = {
-        name: mask(str(value))
+        name: mask_identifiers(str(value))
         for name in ("serial_number", "proof", "handoff_identifier", "payment_channel", "paid_on", "renewal_product")
         if (value := tracker.get_slot(name))
     }
     # Not asked because the customer had already named it: the agent needs it all the same.
     kind = identifier_to_ask(queue)
     if "handoff_identifier" not in fields and kind and (known := known_identifier(tracker, kind)):
-        fields["handoff_identifier"] = mask(known)
+        fields["handoff_identifier"] = mask_identifiers(known)
     product = latest_entity(tracker, "product")
     if product:
         fields["product"] = product

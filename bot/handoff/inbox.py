@@ -25,7 +25,7 @@ from bot.handoff.agents import agent_of, parse_agent_tokens
 from bot.handoff.rasa_api import DELIVERABLE_CHANNELS, RasaApi, RasaApiError
 from bot.store import tickets
 from bot.store.db import in_session
-from bot.support.triage import AGENT_PREFIX, conversation_lines
+from bot.support.transcript import AGENT_PREFIX, conversation_lines
 
 logger = logging.getLogger(__name__)
 

@@ -1,4 +1,4 @@
-"""Serial numbers, activation codes and e-mail addresses: how to find and canonicalize them.
+"""Serial numbers, activation codes and e-mail addresses: how to find, canonicalize and mask them.
 
 Customers type these with missing or extra hyphens, spaces, lowercase letters and
 full-width characters; the patterns run on normalized text (see bot.nlp.normalize)
@@ -57,3 +57,23 @@ def canonical_email(text: str) -> Optional[str]:
     if not EMAIL_RE.fullmatch(folded) or ".." in folded:
         return None
     return folded.lower()
+
+
+def mask_identifiers(text: str) -> str:
+    """The text with serials and activation codes cut to what identifies them to a person.
+
+    VBCL-4821-7730-1956-2204 → VBCL-****-****-****-2204; an activation code keeps its
+    last group. The agent can ask for the whole value when it is really needed.
+    """
+    def serial(match: re.Match) -> str:
+        canonical = canonical_serial(match.group(0)) or match.group(0)
+        return f"{canonical[:4]}-****-****-****-{canonical[-4:]}"
+
+    def code(match: re.Match) -> str:
+        # 31 letters in a row are a word (DefaultPolicyPredictionEnsemble), not a code.
+        if not any(ch.isdigit() for ch in match.group(0)):
+            return match.group(0)
+        canonical = canonical_activation_code(match.group(0)) or match.group(0)
+        return f"{canonical[:2]}-****-*****-*****-*****-*****-{canonical[-5:]}"
+
+    return ACTIVATION_CODE_RE.sub(code, SERIAL_RE.sub(serial, text))

@@ -5,13 +5,12 @@ Pure functions of what the conversation holds, so every rule can be checked on i
 
 from __future__ import annotations
 
-import re
 from enum import Enum
-from typing import Any, Dict, Iterable, List, Mapping, Optional
+from typing import Iterable, Optional
 
 from bot.nlp.normalize import normalize
 from bot.nlp.pipeline import analyse
-from bot.support.identifiers import ACTIVATION_CODE_RE, SERIAL_RE, canonical_activation_code, canonical_serial
+from bot.support.identifiers import mask_identifiers
 
 PORTAL_ACCOUNT = "ポータルアカウント"
 LOGIN = "ログイン"
@@ -24,8 +23,6 @@ HIGH = "high"
 NORMAL = "normal"
 
 SUMMARY_QUESTION_LENGTH = 80
-# How the customer sees an agent's words in the chat.
-AGENT_PREFIX = "担当者: "
 
 
 class Reason(str, Enum):
@@ -115,59 +112,12 @@ def priority(reason: Reason, premium_service: bool) -> str:
     return HIGH if premium_service or reason is Reason.PAYMENT_OVERDUE else NORMAL
 
 
-def mask(text: str) -> str:
-    """The text with serials and activation codes cut to what identifies them to a person.
-
-    VBCL-4821-7730-1956-2204 → VBCL-****-****-****-2204; an activation code keeps its
-    last group. The agent can ask for the whole value when it is really needed.
-    """
-    def serial(match: re.Match) -> str:
-        canonical = canonical_serial(match.group(0)) or match.group(0)
-        return f"{canonical[:4]}-****-****-****-{canonical[-4:]}"
-
-    def code(match: re.Match) -> str:
-        # 31 letters in a row are a word (DefaultPolicyPredictionEnsemble), not a code.
-        if not any(ch.isdigit() for ch in match.group(0)):
-            return match.group(0)
-        canonical = canonical_activation_code(match.group(0)) or match.group(0)
-        return f"{canonical[:2]}-****-*****-*****-*****-*****-{canonical[-5:]}"
-
-    return ACTIVATION_CODE_RE.sub(code, SERIAL_RE.sub(serial, text))
-
-
 def summary(reason: Reason, category_name: str, last_question: Optional[str], verified: bool) -> str:
     """A few Japanese lines the agent reads before the transcript."""
     lines = [f"【{category_name}】{REASON_LABELS[reason]}。", "ご本人確認: 済み" if verified else "ご本人確認: 未"]
     if last_question:
-        question = mask(normalize(last_question).text)
+        question = mask_identifiers(normalize(last_question).text)
         if len(question) > SUMMARY_QUESTION_LENGTH:
             question = question[: SUMMARY_QUESTION_LENGTH - 1] + "…"
         lines.append(f"最後のご質問: 「{question}」")
     return "\n".join(lines)
-
-
-def conversation_lines(events: Iterable[Mapping[str, Any]]) -> List[Dict[str, str]]:
-    """Rasa's events as an agent reads the conversation: who said what, serials and codes masked.
-
-    A button the customer pressed shows as its title, as the customer saw it; a payload no
-    button offered (the web chat's opening /greet) is nothing the customer said.
-    """
-    lines: List[Dict[str, str]] = []
-    titles: Dict[str, str] = {}
-    for event in events:
-        kind, text = event.get("event"), event.get("text")
-        if kind == "bot":
-            buttons = (event.get("data") or {}).get("buttons") or []
-            titles = {button.get("payload"): button.get("title") for button in buttons if button.get("title")}
-            agent = (event.get("metadata") or {}).get("agent")
-            if agent and text:
-                lines.append({"who": "agent", "agent": agent, "text": text.removeprefix(AGENT_PREFIX)})
-            elif text:
-                lines.append({"who": "bot", "text": mask(text)})
-        elif kind == "user" and text:
-            if text.startswith("/"):
-                if text not in titles:
-                    continue
-                text = titles[text]
-            lines.append({"who": "customer", "text": mask(text)})
-    return lines

@@ -1,11 +1,11 @@
-"""Property tests of the identifier validators: any input, no exception, canonical forms are fixed points."""
+"""Identifier validators (any input, no exception, canonical forms are fixed points) and masking."""
 
 import re
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.support.identifiers import canonical_activation_code, canonical_email, canonical_serial
+from bot.support.identifiers import canonical_activation_code, canonical_email, canonical_serial, mask_identifiers
 
 # Text near the shapes (letters, digits, hyphens, spaces, full-width forms), and anything at all.
 near_shapes = st.text(alphabet="VBCLTBvbcltb0123456789-  ０１２３４５６７８９－ＶＢ@.ａexample", max_size=45)
@@ -37,3 +37,11 @@ def test_emails(text):
     if email is not None:
         assert email == email.lower() and email.count("@") == 1
         assert canonical_email(email) == email
+
+
+def test_mask_keeps_enough_to_recognise_and_nothing_more():
+    text = "シリアルは vbcl 4821 7730 1956 2204、コードは TB-3KQ7-M2X9P-4HD8W-7RT5N-Q6J3C-9ZV2L です"
+    masked = mask_identifiers(text)
+    assert masked == "シリアルは VBCL-****-****-****-2204、コードは TB-****-*****-*****-*****-*****-9ZV2L です"
+    assert "4821" not in masked and "3KQ7" not in masked
+    assert mask_identifiers("yamada@sample-shoji.co.jp") == "yamada@sample-shoji.co.jp"

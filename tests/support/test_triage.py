@@ -12,7 +12,6 @@ from bot.support.triage import (
     Reason,
     category,
     identifier_to_ask,
-    mask,
     priority,
     reason_in_words,
     summary,
@@ -60,14 +59,6 @@ def test_priority(reason, premium, expected):
     assert priority(reason, premium) == expected
 
 
-def test_mask_keeps_enough_to_recognise_and_nothing_more():
-    text = "シリアルは vbcl 4821 7730 1956 2204、コードは TB-3KQ7-M2X9P-4HD8W-7RT5N-Q6J3C-9ZV2L です"
-    masked = mask(text)
-    assert masked == "シリアルは VBCL-****-****-****-2204、コードは TB-****-*****-*****-*****-*****-9ZV2L です"
-    assert "4821" not in masked and "3KQ7" not in masked
-    assert mask("yamada@sample-shoji.co.jp") == "yamada@sample-shoji.co.jp"
-
-
 def test_summary_is_short_and_masked():
     text = summary(Reason.PAYMENT_OVERDUE, RENEWAL_AND_PAYMENT, "VBCL-4821-7730-1956-2204 " + "あ" * 200, True)
     assert text.splitlines()[0] == "【契約更新・支払い】入金確認の目安を過ぎたお支払い。"
@@ -85,26 +76,3 @@ def test_summary_is_short_and_masked():
 ])
 def test_which_identifier_an_agent_starts_from(category_name, identifier):
     assert identifier_to_ask(category_name) == identifier
-
-
-def test_the_conversation_as_an_agent_reads_it():
-    from bot.support.triage import conversation_lines
-
-    events = [
-        {"event": "action", "name": "action_session_start"},
-        {"event": "user", "text": "/greet"},  # the web chat's opening payload
-        {"event": "bot", "text": "こんにちは", "data": {"buttons": [{"title": "担当者に引き継ぐ", "payload": "/request_human"}]}},
-        {"event": "user", "text": "VBCL-4821-7730-1956-2204 の件"},
-        {"event": "user", "text": "/restart"},  # no button offered it: a typed command
-        {"event": "bot", "text": "お選びください", "data": {"buttons": [{"title": "はい", "payload": "/affirm"}]}},
-        {"event": "user", "text": "/affirm"},
-        {"event": "bot", "text": "担当者: 確認します", "metadata": {"agent": "suzuki"}},
-        {"event": "user", "text": ""},
-    ]
-    assert conversation_lines(events) == [
-        {"who": "bot", "text": "こんにちは"},
-        {"who": "customer", "text": "VBCL-****-****-****-2204 の件"},
-        {"who": "bot", "text": "お選びください"},
-        {"who": "customer", "text": "はい"},
-        {"who": "agent", "agent": "suzuki", "text": "確認します"},
-    ]
