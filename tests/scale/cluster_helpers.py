@@ -15,6 +15,7 @@ import urllib.error
 import urllib.request
 from typing import Dict, List, Optional, Set
 
+from bot.serve import wait_until_up
 from project_helpers import ROOT, free_port
 
 
@@ -132,14 +133,7 @@ class Cluster:
         return found
 
     def wait_until_answering(self, url: str, timeout: float = 180) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(url, timeout=2):
-                    return
-            except OSError:
-                time.sleep(0.5)
-        raise AssertionError(f"{url} did not come back within {timeout} s")
+        wait_until_up(url, [], timeout)
 
 
 def say(port: int, sender: str, text: str, timeout: float = 60) -> tuple:

@@ -4,8 +4,7 @@ stored is lost, and the bot recovers by itself when the dependency is back."""
 import os
 import signal
 import time
-
-import pytest
+from contextlib import contextmanager
 
 from bot.guards import TROUBLE_REPLY
 from cluster_helpers import say
@@ -19,6 +18,18 @@ def polite(cluster, sender, message):
     assert status == 200 and TROUBLE_REPLY in replies, replies
     assert seconds < 3.0, f"the customer waited {seconds:.1f} s"
     return replies
+
+
+@contextmanager
+def outage(*proxies):
+    """The stores behind `proxies` down for the block, and back after it whatever happened."""
+    for proxy in proxies:
+        proxy.cut()
+    try:
+        yield
+    finally:
+        for proxy in proxies:
+            proxy.restore()
 
 
 def action_server_pids(cluster):
@@ -70,11 +81,8 @@ def test_action_servers_that_died_are_replaced_and_meanwhile_customers_hear_why(
 def test_action_servers_failing_because_their_database_is_down(cluster, stores, responses):
     sender = "fault-failing"
     started(cluster, sender, responses)
-    stores["actions_db"].cut()
-    try:
+    with outage(stores["actions_db"]):
         polite(cluster, sender, f"yamada@sample-shoji.co.jp {CODE}")
-    finally:
-        stores["actions_db"].restore()
     verified(cluster, sender, responses)
 
 
@@ -82,13 +90,8 @@ def test_the_database_down_in_the_middle_of_a_form_loses_nothing(cluster, stores
     sender = "fault-database"
     assert say(cluster.port, sender, "このチャットでアカウントを作成してください")[1][-1] == responses["utter_ask_signup_form_signup_code"]
     assert say(cluster.port, sender, SIGN_UP_CODE)[1][-1] == responses["utter_ask_signup_form_signup_name"]
-    stores["tracker_db"].cut()
-    stores["actions_db"].cut()
-    try:
+    with outage(stores["tracker_db"], stores["actions_db"]):
         polite(cluster, sender, "松本 五郎")
-    finally:
-        stores["tracker_db"].restore()
-        stores["actions_db"].restore()
     # The code given before the outage is still there: the form asks for the name again, then goes on.
     assert say(cluster.port, sender, "松本 五郎")[1][-1] == responses["utter_ask_signup_form_signup_email"]
 
@@ -96,17 +99,6 @@ def test_the_database_down_in_the_middle_of_a_form_loses_nothing(cluster, stores
 def test_redis_down(cluster, stores, responses):
     sender = "fault-redis"
     started(cluster, sender, responses)
-    stores["redis"].cut()
-    try:
+    with outage(stores["redis"]):
         polite(cluster, sender, f"yamada@sample-shoji.co.jp {CODE}")
-    finally:
-        stores["redis"].restore()
     verified(cluster, sender, responses)
-
-
-@pytest.fixture(autouse=True)
-def everything_back(stores):
-    """Whatever a test cut is restored, so that one failing test does not fail the next."""
-    yield
-    for name in ("tracker_db", "actions_db", "redis"):
-        stores[name].restore()
