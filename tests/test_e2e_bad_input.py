@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.guards import EMPTY_REPLY, RATE_LIMITED_REPLY, TOO_LONG_REPLY
-from bot.store import models, repository
+from bot.store import models, repository, tickets
 from bot.store.db import session_scope
 from project_helpers import RASA_API_TOKEN, post
 
@@ -117,3 +117,26 @@ def test_rasas_api_answers_bad_event_bodies_with_a_4xx(bot, body):
     url = f"http://127.0.0.1:{bot['rasa_port']}/conversations/bad-api/tracker/events?token={RASA_API_TOKEN}"
     status, text = raw_post(url, body)
     assert 400 <= status < 500, (status, text)
+
+
+@pytest.mark.parametrize("sender, turns", [
+    ("sql-cc", ["CCに登録しているアドレスを教えて", "yamada@sample-shoji.co.jp TB-3KQ7-M2X9P-4HD8W-7RT5N-Q6J3C-9ZV2L",
+                "CCにアドレスを追加したい", f"{SQL}", f"colleague{SQL}@example.jp"]),
+    ("sql-renewal", ["VBCL-4821-7730-1956-2204 を更新を申し込みます", "nakamura@example.jp", f"{SQL}年",
+                     f"VBCL-4821-7730-1956-2204{SQL}", "いいえ"]),
+    ("sql-payment", ["支払ったのに反映されない", f"郵便局{SQL}", f"11月5日{SQL}"]),
+    ("sql-handoff", ["振込用紙はいつ届きますか", "担当者と話したい", f"x{SQL}@example.jp", "handoff-sql@example.jp",
+                     f"VBCL-4821-7730-1956-2204{SQL}", "いいえ"]),
+])
+def test_sql_in_the_other_forms_is_only_text(bot, sender, turns):
+    for text in turns:
+        status, body = raw_post(f"http://127.0.0.1:{bot['rasa_port']}/webhooks/rest/webhook",
+                                json.dumps({"sender": sender, "message": text}).encode())
+        replies = [reply.get("text") or "" for reply in json.loads(body)]
+        assert status == 200 and replies and not any("Traceback" in reply for reply in replies), (text, replies)
+    with session_scope(bot["database_url"]) as session:
+        # The tables are all there, and nothing was stored for an address made of SQL.
+        assert session.scalar(select(func.count()).select_from(models.PortalAccount)) > 0
+        assert session.scalar(select(func.count()).select_from(models.CcAddress).where(
+            models.CcAddress.email.contains("drop"))) == 0
+        assert tickets.unfinished_ticket_of(session, "rest:sql-handoff") is None  # the customer said いいえ
