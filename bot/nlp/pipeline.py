@@ -14,6 +14,8 @@ import spacy
 from spacy.language import Language
 
 from bot.nlp import lexicon
+from bot.nlp.dates import COMPONENT as DATE_COMPONENT
+from bot.nlp.dates import DATE
 from bot.nlp.tokenizer import PROPER_NOUN_TAG, TOKENIZER_NAME
 from bot.support.identifiers import canonical_activation_code, canonical_email, canonical_serial
 
@@ -39,10 +41,11 @@ def entity_patterns() -> List[dict]:
 
 
 def build_nlp() -> Language:
-    """A blank Japanese spaCy pipeline on fugashi, with the domain entity ruler."""
+    """A blank Japanese spaCy pipeline on fugashi, with the domain entity ruler and dates."""
     nlp = spacy.blank("ja", config={"nlp": {"tokenizer": {"@tokenizers": TOKENIZER_NAME}}})
     ruler = nlp.add_pipe("entity_ruler", config={"validate": True})
     ruler.add_patterns(entity_patterns())
+    nlp.add_pipe(DATE_COMPONENT, after="entity_ruler")
     return nlp
 
 
@@ -63,7 +66,7 @@ class JaToken:
 @dataclass(frozen=True)
 class JaEntity:
     label: str
-    value: str  # canonical form
+    value: str  # canonical form; for a date the normalized text as written
     start: int  # offsets into the text as typed
     end: int
 
@@ -86,7 +89,11 @@ def analyse(text: str) -> Analysis:
     entities = []
     for ent in doc.ents:
         canonical = _CANONICAL.get(ent.label_)
-        value = canonical(ent.text) if canonical else ent.lemma_
+        if canonical:
+            value = canonical(ent.text)
+        else:
+            # A date's lemmas would turn おととい into 一昨日: keep what the customer wrote.
+            value = ent.text if ent.label_ == DATE else ent.lemma_
         if value:
             entities.append(
                 JaEntity(ent.label_, value, source[ent.start][0], source[ent.end - 1][1])

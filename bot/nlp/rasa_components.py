@@ -56,7 +56,7 @@ class JapaneseTokenizer(Tokenizer):
     DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False
 )
 class JapaneseEntityExtractor(GraphComponent, EntityExtractorMixin):
-    """Serial numbers, activation codes, e-mail addresses, products and payment channels.
+    """Serial numbers, activation codes, e-mail addresses, products, payment channels, dates.
 
     These have fixed shapes or a closed vocabulary, so rules find them exactly and
     give canonical values; a statistical extractor would only add errors.

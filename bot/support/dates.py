@@ -20,7 +20,7 @@ from bot.nlp.normalize import normalize
 _WEEKDAYS = "月火水木金土日"  # Monday first: 先週の金曜日 on a Sunday is the Friday nine days earlier
 
 # Readings ja_timex does not know; さきおととい first, or it would be read as おととい.
-_READINGS = (("さきおととい", "3日前"), ("おととい", "一昨日"))
+READINGS = (("さきおととい", "3日前"), ("おととい", "一昨日"))
 
 _SIGN = {"BEFORE": -1, "NOW": 0, "AFTER": 1}
 # 先週 or 去年 name a whole period, not a day; 3日前, 昨日, 2ヶ月前 name a day.
@@ -35,7 +35,7 @@ _LEAP_SEARCH_YEARS = 9
 def parse_japanese_date(text: str, today: date) -> Optional[date]:
     """The first day named in `text`, or None; a date without a year is the latest one not after today."""
     prepared = normalize(text).text
-    for reading, written in _READINGS:
+    for reading, written in READINGS:
         prepared = prepared.replace(reading, written)
     try:
         timexes = TimexParser().parse(prepared)
@@ -44,7 +44,7 @@ def parse_japanese_date(text: str, today: date) -> Optional[date]:
     for i, timex in enumerate(timexes):
         following = timexes[i + 1] if i + 1 < len(timexes) else None
         try:
-            day = _weekday_of_relative_week(timex, following, prepared, today) or _resolve(timex, today)
+            day = weekday_of_relative_week(timex, following, prepared, today) or resolve_timex(timex, today)
         except (ValueError, OverflowError):  # 2月30日, 0年1月1日, 10000000日前: no calendar day
             continue
         if day is not None:
@@ -52,7 +52,7 @@ def parse_japanese_date(text: str, today: date) -> Optional[date]:
     return None
 
 
-def _weekday_of_relative_week(
+def weekday_of_relative_week(
     timex: TIMEX, following: Optional[TIMEX], prepared: str, today: date
 ) -> Optional[date]:
     """先週の金曜日, 来週月曜: ja_timex gives a duration in weeks and, separately, the weekday."""
@@ -69,7 +69,8 @@ def _weekday_of_relative_week(
     return monday + timedelta(days=_WEEKDAYS.index(following.parsed["weekday"]))
 
 
-def _resolve(timex: TIMEX, today: date) -> Optional[date]:
+def resolve_timex(timex: TIMEX, today: date) -> Optional[date]:
+    """The day one timex names, or None when it names a period or a time of day."""
     if timex.type == "DATE":
         if "weekday" in timex.parsed:
             return _latest_weekday(_WEEKDAYS.index(timex.parsed["weekday"]), today)
