@@ -136,6 +136,25 @@ class Cluster:
         wait_until_up(url, [], timeout)
 
 
+def wait_until_dead(pid: int, timeout: float = 10) -> None:
+    """Until a killed process has let go of its sockets (gone, or a zombie its parent has not reaped).
+
+    os.kill returns before the process is gone: a request in that instant reaches a socket
+    that still accepts and is then reset, which HAProxy answers with 502 as it would for any
+    request a server dies under. Only what comes after the crash must go to the other server.
+    """
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with open(f"/proc/{pid}/stat") as stat:
+                if stat.read().rsplit(")", 1)[1].split()[0] == "Z":
+                    return
+        except FileNotFoundError:
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"process {pid} still running {timeout} s after SIGKILL")
+
+
 def say(port: int, sender: str, text: str, timeout: float = 60) -> tuple:
     """Post to one address's REST webhook: (HTTP status, reply texts, seconds taken)."""
     request = urllib.request.Request(

@@ -8,7 +8,7 @@ import time
 
 from sqlalchemy import create_engine, text
 
-from cluster_helpers import say
+from cluster_helpers import say, wait_until_dead
 
 SIGN_UP_CODE = "TB-5RD2-H8L4Q-3NZ7V-9KC1W-6PM5X-1GT8B"
 
@@ -79,6 +79,7 @@ def test_a_rasa_server_killed_mid_form_is_started_again_and_the_form_goes_on(clu
 
     [pid] = cluster.pids_of("bot.rasa_server", first)
     os.kill(pid, signal.SIGKILL)
+    wait_until_dead(pid)
     # Through the one address: the load balancer takes it to the server still running.
     status, replies, _ = say(cluster.port, sender, "高橋 四郎")
     assert status == 200 and replies[-1] == responses["utter_ask_signup_form_signup_email"]
