@@ -18,7 +18,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export ACTION_ENDPOINT_URL ?= http://127.0.0.1:5055/webhook
 export TRACKER_STORE_URL ?= sqlite:///$(CURDIR)/var/tracker.db
 
-.PHONY: help setup train run run-scaled shell test validate demo-data purge clean
+.PHONY: help setup train run run-scaled shell test validate demo-data purge bench clean
 
 help:
 	@echo "make run    set up, train if needed, start the bot (web chat on :8080, REST on :5005, actions on :5055)"
@@ -28,6 +28,7 @@ help:
 	@echo "make shell  talk to the bot in the terminal"
 	@echo "make demo-data  reset the database to the demo records"
 	@echo "make purge DAYS=N  delete conversations and ticket transcripts older than N days"
+	@echo "make bench  benchmarks against stock Rasa and a baseline (bench/REPORT.md; about an hour)"
 
 $(STAMP): requirements.lock pyproject.toml
 	test -d $(VENV) || $(PYTHON310) -m venv $(VENV)
@@ -76,6 +77,13 @@ validate: $(STAMP)
 test: $(MODEL) $(WEB_STAMP)
 	mkdir -p var
 	$(BIN)/pytest
+
+# Understanding and speed, side by side with stock Rasa and a plain baseline (bench/REPORT.md).
+# Long (about an hour on 2 cores, most of it training); run it on a quiet machine.
+bench: $(MODEL) $(WEB_STAMP)
+	$(BIN)/python bench/nlu_quality.py
+	$(BIN)/python -m bench.speed
+	$(BIN)/python bench/assemble.py
 
 clean:
 	rm -rf models var .pytest_cache

@@ -1,0 +1,1 @@
+"""Speed benchmark: `python -m bench.speed --help`."""
