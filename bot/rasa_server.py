@@ -17,10 +17,15 @@ from rasa.__main__ import main as rasa_main
 from bot import guards, log_privacy, rasa_speedups
 
 
-def main() -> None:
+def install_hooks() -> None:
+    """Everything the served Rasa process runs with (the speed benchmark's profile installs it too)."""
     log_privacy.install()
     guards.install()
     rasa_speedups.install()
+
+
+def main() -> None:
+    install_hooks()
     token = os.environ.get("RASA_API_TOKEN")
     sys.argv = ["rasa", "run", *sys.argv[1:], *(["--enable-api", "--auth-token", token] if token else [])]
     rasa_main()

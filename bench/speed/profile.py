@@ -35,7 +35,7 @@ METHOD = (
     "time, and the bucket times with the profiler's overhead on them). The bot's tokenizer caches its analysis "
     "per text; the cache is emptied before each turn, as a real customer's new text would miss it. "
     "One 50-turn FAQ conversation is timed the same way, to compare its first and last 10 turns. "
-    "The bot's server hooks (bot.guards, bot.log_privacy) are installed as bot/rasa_server.py installs them, "
+    "The bot's server hooks (bot.guards, bot.log_privacy, bot.rasa_speedups) are installed as bot/rasa_server.py installs them, "
     "and logging is configured as `rasa run` configures it."
 )
 OTHER = "other"
@@ -272,10 +272,9 @@ def profile_turns(model: Path, actions_webhook: str, workdir: Path, turns: int) 
 
 def _install_server_hooks() -> None:
     """What bot/rasa_server.py installs in the Rasa process: the profiled turn is the served turn."""
-    from bot import guards, log_privacy
+    from bot.rasa_server import install_hooks
 
-    log_privacy.install()
-    guards.install()
+    install_hooks()
 
 
 async def _profile_passes(agent, clock: BucketClock, action_durations: Dict[str, List[float]], turns: int) -> Dict:
