@@ -46,7 +46,10 @@ TROUBLE_REPLY = (
     "少し時間をおいてから、もう一度お送りください。解決しない場合は「担当者と話したい」とお送りください。"
 )
 DEFAULT_ACTION_TIMEOUT = 2.5
-DEFAULT_CONCURRENT_MESSAGES = 8
+# 32 conversations at once on one server (bench.speed, 2 cores): at 8, 1 and 3 of 1,280 turns ran out
+# of the actions' budget (p95 2.1-2.2 s); at 4 none (p95 1.9 s), at 2 none (p95 1.8 s), each at the
+# same 21-23 messages a second. 4 leaves twice 2's room while an action server hangs.
+DEFAULT_CONCURRENT_MESSAGES = 4
 
 
 def _int_setting(name: str, default: int) -> int:
@@ -72,7 +75,7 @@ def action_timeout() -> float:
 
 
 def concurrent_messages() -> int:
-    """BOT_MAX_CONCURRENT_MESSAGES: messages one Rasa process works on at once (default 8);
+    """BOT_MAX_CONCURRENT_MESSAGES: messages one Rasa process works on at once (default 4);
     the rest wait their turn before the actions' budget starts."""
     return _int_setting("BOT_MAX_CONCURRENT_MESSAGES", DEFAULT_CONCURRENT_MESSAGES)
 
