@@ -13,16 +13,10 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
 from cluster_helpers import Cluster, TcpProxy
-from project_helpers import AGENT_TOKENS, MODEL, RASA_API_TOKEN
+from project_helpers import AGENT_TOKENS, MODEL, RASA_API_TOKEN, unavailable
 
 POSTGRES_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@localhost:5432/postgres")
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://localhost:6379/15")
-
-
-def unavailable(message):
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(message, pytrace=False)
-    pytest.skip(message)
 
 
 @pytest.fixture(scope="session")
