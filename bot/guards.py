@@ -199,8 +199,9 @@ def fail_loudly_on_store_errors() -> None:
 
 
 def install() -> None:
-    guard_messages(shared_state.rate_limiter(messages_per_minute()), max_message_chars(), action_timeout(),
+    budget = action_timeout()
+    guard_messages(shared_state.rate_limiter(messages_per_minute()), max_message_chars(), budget,
                    concurrent_messages())
-    guard_actions(action_timeout())
+    guard_actions(budget)
     check_pooled_connections()
     fail_loudly_on_store_errors()
