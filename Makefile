@@ -57,8 +57,11 @@ run: $(MODEL) $(WEB_STAMP)
 run-scaled: $(MODEL) $(WEB_STAMP)
 	BOT_WEB_DEMO_LOGIN=$${BOT_WEB_DEMO_LOGIN-1} $(BIN)/python -m bot.serve_scaled --model $(MODEL)
 
+# The action server's secrets, made up for this shell unless given: nobody else can call it.
 shell: $(MODEL)
 	mkdir -p var
+	new_secret() { $(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(32))'; }; \
+	export BOT_ACTIONS_SECRET=$${BOT_ACTIONS_SECRET:-$$(new_secret)} BOT_IDENTITY_SECRET=$${BOT_IDENTITY_SECRET:-$$(new_secret)}; \
 	$(BIN)/python -m bot.actions_server --actions bot.actions --port 5055 & actions=$$!; \
 	trap "kill $$actions" EXIT; \
 	$(BIN)/rasa shell --model $(MODEL) --endpoints endpoints.yml

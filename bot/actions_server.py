@@ -1,13 +1,25 @@
-"""`rasa run actions` with the bot's safeguards: masked logs, and a 400 for a webhook body
-that is not an action call (rasa_sdk would answer it with a 500 and a traceback).
+"""`rasa run actions` with the bot's safeguards: only callers holding BOT_ACTIONS_SECRET, on
+loopback unless told otherwise, masked logs, and a 400 for a webhook body that is not an
+action call (rasa_sdk would answer it with a 500 and a traceback).
 
-The check is a rasa_sdk plugin: the action server attaches plugins' extensions to its app.
+    python -m bot.actions_server --actions bot.actions --port 5055 [--host 127.0.0.1]
+
+rasa_sdk checks no caller: whoever reaches its port could send a made-up tracker. Rasa
+sends the secret as `Authorization: Bearer …` (endpoints.yml); every request but the
+health check must carry it, and it is compared in constant time before the body is
+parsed. The server does not start without BOT_ACTIONS_SECRET and BOT_IDENTITY_SECRET.
+
+The checks are a rasa_sdk plugin: the action server attaches plugins' extensions to its app.
 """
 
 from __future__ import annotations
 
+import argparse
+import hmac
+import logging
 import os
 import sys
+from typing import List, Optional
 
 import pluggy
 from rasa_sdk.__main__ import main as rasa_sdk_main
@@ -17,8 +29,12 @@ from sanic.exceptions import SanicException
 from sanic.request import Request
 
 from bot import log_privacy
+from bot.actions import settings
 
+logger = logging.getLogger(__name__)
 hookimpl = pluggy.HookimplMarker("rasa_sdk")
+# Load balancers and orchestrators probe it without credentials; it says only "ok".
+OPEN_PATHS = frozenset({"/health"})
 
 
 def action_call_problem(body: object) -> str | None:
@@ -34,9 +50,26 @@ def action_call_problem(body: object) -> str | None:
     return None
 
 
-class WebhookBodyCheck:
+def caller_is_trusted(authorization: Optional[str], secret: str) -> bool:
+    """Whether the Authorization header carries the shared secret (constant time, whatever it holds)."""
+    scheme, _, given = (authorization or "").partition(" ")
+    return hmac.compare_digest(given.strip().encode(), secret.encode()) and scheme.lower() == "bearer"
+
+
+class ActionServerGuards:
+    def __init__(self, secret: str) -> None:
+        self.secret = secret
+
     @hookimpl
     def attach_sanic_app_extensions(self, app: Sanic) -> None:
+        @app.middleware("request")
+        async def check_caller(request: Request):
+            if request.path in OPEN_PATHS or caller_is_trusted(request.headers.get("Authorization"), self.secret):
+                return None
+            # No detail and no address in the log: an operator needs to know it happens, not more.
+            logger.warning("Refused a call to %s %s without the action server's secret", request.method, request.path)
+            return response.json({"error": "unauthorized"}, status=401, headers={"WWW-Authenticate": "Bearer"})
+
         @app.middleware("request")
         async def check_action_call(request: Request):
             # Compressed calls (Content-Encoding: deflate) are rasa_sdk's to decode and check.
@@ -50,14 +83,25 @@ class WebhookBodyCheck:
             return response.json({"error": problem}, status=400) if problem else None
 
 
-def main() -> None:
+def main(argv: Optional[List[str]] = None) -> int:
     log_privacy.install()
-    plugin_manager().register(WebhookBodyCheck())
+    parser = argparse.ArgumentParser(add_help=False)
+    parser.add_argument("--host", default="127.0.0.1",
+                        help="address to listen on (0.0.0.0 only where a network policy keeps others out)")
+    args, rasa_sdk_args = parser.parse_known_args(sys.argv[1:] if argv is None else argv)
+    problems = settings.missing_secrets()
+    if problems:
+        print("アクションサーバーを起動できません: " + "; ".join(problems), file=sys.stderr)
+        return 2
+    plugin_manager().register(ActionServerGuards(os.environ[settings.ACTIONS_SECRET]))
+    # rasa_sdk takes its address from SANIC_HOST only, and listens on every interface without it.
+    os.environ["SANIC_HOST"] = args.host
     # Rasa reads LOG_LEVEL; rasa_sdk only a flag. One variable sets both.
     debug = ["--debug"] if os.environ.get("LOG_LEVEL", "").upper() == "DEBUG" else []
-    sys.argv = ["rasa_sdk", *sys.argv[1:], *debug]
+    sys.argv = ["rasa_sdk", *rasa_sdk_args, *debug]
     rasa_sdk_main()
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

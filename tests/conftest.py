@@ -4,7 +4,7 @@ import sys
 import pytest
 import yaml
 
-from project_helpers import JWT_SECRET, MODEL, RASA_API_TOKEN, ROOT
+from project_helpers import ACTIONS_SECRET, IDENTITY_SECRET, JWT_SECRET, MODEL, RASA_API_TOKEN, ROOT
 
 os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 os.environ.setdefault("ACTION_ENDPOINT_URL", "http://127.0.0.1:5055/webhook")
@@ -41,7 +41,8 @@ def bot(model, tmp_path_factory, line_api):
 
     # At DEBUG, Rasa logs every message and slot: what the privacy test scans must be there to mask.
     running = start_bot(model, tmp_path_factory.mktemp("bot"), BOT_TODAY="2026-11-22", BOT_JWT_SECRET=JWT_SECRET,
-                        RASA_API_TOKEN=RASA_API_TOKEN, LOG_LEVEL="DEBUG", **line_api.bot_environment())
+                        RASA_API_TOKEN=RASA_API_TOKEN, BOT_ACTIONS_SECRET=ACTIONS_SECRET,
+                        BOT_IDENTITY_SECRET=IDENTITY_SECRET, LOG_LEVEL="DEBUG", **line_api.bot_environment())
     yield running
     running["process"].terminate()
     running["process"].wait(timeout=60)

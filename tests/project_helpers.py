@@ -40,6 +40,8 @@ def free_port() -> int:
 # The end-to-end bot's secrets: known to the tests, so they can check none of them is ever logged.
 JWT_SECRET = "e2e-identity-token-secret"
 RASA_API_TOKEN = "e2e-rasa-api-token-0123456789"
+ACTIONS_SECRET = "e2e-actions-secret-0123456789abcdefghijk"
+IDENTITY_SECRET = "e2e-identity-proof-secret-0123456789abcd"
 # Two agents of the inbox, as an operator would list them in BOT_AGENT_TOKENS.
 AGENT_TOKENS = {"agent-a": "agent-a-token-0123456789", "agent-b": "agent-b-token-0123456789"}
 
@@ -105,3 +107,43 @@ def inbox(bot: dict, method: str, path: str, agent: str = "agent-a", body: dict 
             return response.status, json.loads(response.read())
     except urllib.error.HTTPError as error:
         return error.code, json.loads(error.read())
+
+
+def pids_of(module: str, port: int) -> list:
+    """The live processes of one server (`python -m <module> ... --port <port>`), found by their command line."""
+    found = []
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
+                args = cmdline.read().decode(errors="replace").split("\0")
+        except OSError:
+            continue
+        if module in args and str(port) in args and not is_dead(int(pid)):
+            found.append(int(pid))
+    return found
+
+
+def is_dead(pid: int) -> bool:
+    """Gone, or a zombie its parent has not reaped: either way its sockets are closed."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] == "Z"
+    except FileNotFoundError:
+        return True
+
+
+def wait_until_dead(pid: int, timeout: float = 10) -> None:
+    """Until a killed process has let go of its sockets.
+
+    os.kill returns before the process is gone: a request in that instant reaches a socket
+    that still accepts and is then reset (HAProxy answers it with 502, as it would any
+    request a server dies under). Only what comes after the crash is the test's business.
+    """
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if is_dead(pid):
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"process {pid} still running {timeout} s after SIGKILL")

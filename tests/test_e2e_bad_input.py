@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from bot.guards import EMPTY_REPLY, RATE_LIMITED_REPLY, TOO_LONG_REPLY
 from bot.store import models, repository, tickets
 from bot.store.db import session_scope
-from project_helpers import RASA_API_TOKEN, post
+from project_helpers import ACTIONS_SECRET, RASA_API_TOKEN, post
 
 SQL = "'; DROP TABLE accounts; --"
 
@@ -27,8 +27,9 @@ def stored_events(bot, sender):
         return connection.execute("SELECT type_name, data FROM events WHERE sender_id = ?", (sender,)).fetchall()
 
 
-def raw_post(url, body: bytes, content_type="application/json"):
-    request = urllib.request.Request(url, data=body, headers={"Content-Type": content_type}, method="POST")
+def raw_post(url, body: bytes, content_type="application/json", headers=None):
+    request = urllib.request.Request(url, data=body, headers={"Content-Type": content_type, **(headers or {})},
+                                     method="POST")
     try:
         with urllib.request.urlopen(request, timeout=30) as response:
             return response.status, response.read().decode()
@@ -108,7 +109,10 @@ def test_malformed_webhook_bodies_get_a_400_that_says_why(bot, body):
 
 @pytest.mark.parametrize("body", [b"[]", b"{}", b'{"next_action": 5}', b'{"next_action": "action_do_task", "tracker": []}', b"x"])
 def test_the_action_server_refuses_what_is_not_an_action_call(bot, body):
-    status, text = raw_post(f"http://127.0.0.1:{bot['actions_port']}/webhook", body)
+    url = f"http://127.0.0.1:{bot['actions_port']}/webhook"
+    # Without the secret, nothing is even read; with it, a clear 400 and no traceback.
+    assert raw_post(url, body)[0] == 401
+    status, text = raw_post(url, body, headers={"Authorization": f"Bearer {ACTIONS_SECRET}"})
     assert status == 400 and "Traceback" not in text
 
 

@@ -14,6 +14,7 @@ from bot import clock
 from bot.actions import settings
 from bot.store.db import in_session
 from bot.actions.forms import CountingFormValidation, entity_value
+from bot.actions.identity import verified_email
 from bot.actions.verification import is_locked
 from bot.store import repository, tickets
 from bot.support.business_hours import hours_in_words, is_open, next_opening
@@ -78,7 +79,7 @@ class ActionStartHandoff(Action):
             dispatcher.utter_message(response=_INTRO_OF_REASON[reason])
         return [
             SlotSet("handoff_reason", reason.value),
-            SlotSet("contact_email", tracker.get_slot("verified_email")),
+            SlotSet("contact_email", verified_email(tracker)),
             FollowupAction("handoff_form"),
         ]
 
@@ -148,7 +149,7 @@ class ValidateHandoffForm(CountingFormValidation):
         kind = identifier_to_ask(category(reason, topics(tracker)))
         # Once asked, the answer itself is a known identifier: keep the question until it is stored.
         asked = tracker.get_slot("requested_slot") == "handoff_identifier"
-        if kind is None or tracker.get_slot("verified_email") or (known_identifier(tracker, kind) and not asked):
+        if kind is None or verified_email(tracker) or (known_identifier(tracker, kind) and not asked):
             return [slot for slot in domain_slots if slot != "handoff_identifier"]
         return domain_slots
 
@@ -179,7 +180,8 @@ def _file_ticket(session: Session, tracker: Tracker, reason: Reason) -> tickets.
     existing = tickets.unfinished_ticket_of(session, sender)
     if existing is not None:
         return existing
-    verified = tracker.get_slot("verified_email")
+    # Agents trust what the ticket calls verified: only the action servers' own proof counts.
+    verified = verified_email(tracker)
     account = repository.find_account(session, verified) if verified else None
     queue = category(reason, topics(tracker))
     fields = {

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from bot import clock
 from bot.store.db import in_session
 from bot.actions.forms import CountingFormValidation, entity_value, is_answer_to
+from bot.actions.identity import verified_email
 from bot.actions.phrasing import japanese_date
 from bot.actions.renewal import tell_one
 from bot.store import models, repository
@@ -19,6 +20,7 @@ from bot.support.identifiers import canonical_serial
 from bot.support.renewal import (
     SlipApplicationBlock,
     assess_renewal,
+    parse_renewal_years,
     parse_renewal_years_in,
     slip_application_block,
     slip_arrival,
@@ -40,7 +42,7 @@ def _application_check(session: Session, email: str, serial: str, wanted_product
     return licence, (assessment, slip_application_block(assessment, wanted_product, pending), order)
 
 
-async def check_serial(dispatcher: CollectingDispatcher, email: str, serial_text: str,
+async def check_serial(dispatcher: CollectingDispatcher, email: Optional[str], serial_text: str,
                        wanted_product: Optional[str]) -> Dict[str, Any]:
     """Slots after checking the serial: kept when it can be applied for, else the reason is said."""
     serial = canonical_serial(serial_text)
@@ -81,9 +83,7 @@ class ValidateRenewalForm(CountingFormValidation):
         return {}
 
     async def validate_serial_number(self, value, dispatcher, tracker, domain) -> Dict[str, Any]:
-        slots = await check_serial(
-            dispatcher, tracker.get_slot("verified_email"), value, tracker.get_slot("renewal_product")
-        )
+        slots = await check_serial(dispatcher, verified_email(tracker), value, tracker.get_slot("renewal_product"))
         return {**slots, "format_failures": 0} if slots.get("serial_number") else slots
 
     async def extract_renewal_years(self, dispatcher, tracker, domain) -> Dict[str, Any]:
@@ -101,7 +101,12 @@ class ValidateRenewalForm(CountingFormValidation):
         return self.yes_for(tracker, "renewal_confirm")
 
 
-def _place_order(session: Session, email: str, serial: str, years: int):
+def _place_order(session: Session, email: str, serial: str, years: int, wanted_product: Optional[str]):
+    """The order and the slip's arrival, or None when the serial is not the customer's to apply for now."""
+    licence, verdict = _application_check(session, email, serial, wanted_product)
+    # The form checked it, but the order is what counts: check again in the same transaction.
+    if licence is None or verdict[1] is not None:
+        return None
     order = repository.create_renewal_order(session, serial=serial, years=years, payment_method=models.PAYMENT_SLIP)
     first, last = slip_arrival(order.applied_on)
     repository.queue_mail(
@@ -119,9 +124,16 @@ async def apply_renewal(dispatcher: CollectingDispatcher, tracker: Tracker, emai
         return reset
     serial, years = tracker.get_slot("serial_number"), tracker.get_slot("renewal_years")
     if tracker.get_slot("renewal_confirm") and serial and years:
-        order, first, last = await in_session(lambda session: _place_order(session, email, serial, int(years)))
+        typed, serial, years = serial, canonical_serial(serial), parse_renewal_years(years)
+        product = tracker.get_slot("renewal_product")
+        placed = serial and years and await in_session(
+            lambda session: _place_order(session, email, serial, years, product))
+        if not placed:
+            dispatcher.utter_message(response="utter_serial_not_yours", serial=typed)
+            return reset
+        order, first, last = placed
         dispatcher.utter_message(
-            response="utter_renewal_applied", order_id=order.id, serial=serial, years=int(years),
+            response="utter_renewal_applied", order_id=order.id, serial=serial, years=years,
             first=japanese_date(first), last=japanese_date(last), email=email,
         )
         dispatcher.utter_message(response="utter_faq/renewal_faster_payment")

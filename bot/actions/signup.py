@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Optional, Text, Tuple
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
@@ -17,6 +17,7 @@ from bot.actions.phrasing import japanese_date
 from bot.store import repository
 from bot.support.account import can_sign_up
 from bot.support.contact import canonical_phone, normalize_person_name
+from bot.support.identifiers import canonical_email
 
 SIGNUP_SLOTS = ("signup_code", "signup_name", "signup_email", "signup_phone")
 WELCOME_TEMPLATE = "signup_completed"
@@ -76,10 +77,25 @@ class ValidateSignupForm(CountingFormValidation):
         return self.accepted("signup_phone", value)
 
 
-def _sign_up(session: Session, code: str, name: str, email: str, phone: str) -> None:
-    """Create the account and queue its welcome mail, or tell the address's owner it exists."""
+def _entries(code: Any, name: Any, email: Any, phone: Any) -> Optional[Tuple[str, str, str, str]]:
+    """The form's answers in canonical form, or None when any is missing or malformed."""
+    if not all(isinstance(value, str) for value in (code, name, email, phone)):
+        return None
+    entries = (code, normalize_person_name(name), canonical_email(email), canonical_phone(phone))
+    return entries if all(entries) else None
+
+
+def _sign_up(session: Session, code: str, name: str, email: str, phone: str) -> bool:
+    """Create the account and queue its welcome mail, or tell the address's owner it exists.
+
+    False, with nothing written, when the activation code cannot take a new account: the
+    form checked it, but a forged or stale call must not create one.
+    """
+    record = repository.find_activation_code(session, code)
+    if record is None or not can_sign_up(record.contract_end, clock.today()):
+        return False
     try:
-        repository.create_account(session, email=email, name=name, phone=phone, activation_code=code)
+        repository.create_account(session, email=email, name=name, phone=phone, activation_code=record.code)
     except repository.DuplicateAccount:
         # Only the owner of the address reads this, so the chat can say the same either way.
         repository.queue_mail(
@@ -87,11 +103,12 @@ def _sign_up(session: Session, code: str, name: str, email: str, phone: str) -> 
             body="このメールアドレスのアカウントはすでに作成されています。パスワードをお忘れの場合は、"
                  "ログインページの「パスワードをお忘れですか?」から再設定してください。",
         )
-        return
+        return True
     repository.queue_mail(
         session, to=email, template=WELCOME_TEMPLATE, subject=WELCOME_SUBJECT,
         body=f"{name} 様\nメール内のパスワード欄にあるリンクから、パスワードを設定してください。",
     )
+    return True
 
 
 class ActionSignUp(Action):
@@ -99,9 +116,11 @@ class ActionSignUp(Action):
         return "action_sign_up"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[Text, Any]]:
-        code, name, email, phone = (tracker.get_slot(slot) for slot in SIGNUP_SLOTS)
-        await in_session(lambda session: _sign_up(session, code, name, email, phone))
-        # The same words whether the address was new or already had an account, so the
-        # chat cannot be used to find out which addresses are registered.
-        dispatcher.utter_message(response="utter_signup_done", email=email)
+        entries = _entries(*(tracker.get_slot(slot) for slot in SIGNUP_SLOTS))
+        if entries is None or not await in_session(lambda session: _sign_up(session, *entries)):
+            dispatcher.utter_message(response="utter_signup_not_done")
+        else:
+            # The same words whether the address was new or already had an account, so the
+            # chat cannot be used to find out which addresses are registered.
+            dispatcher.utter_message(response="utter_signup_done", email=entries[2])
         return [SlotSet(slot, None) for slot in SIGNUP_SLOTS]

@@ -12,6 +12,7 @@ from rasa_sdk.types import DomainDict
 from bot.actions.account import resend_password_mail, tell_account_status
 from bot.actions.cc import manage_cc
 from bot.actions.handoff import HANDOFF_SLOTS
+from bot.actions.identity import verified_email
 from bot.actions.renewal import tell_renewal_options
 from bot.actions.renewal_application import RENEWAL_SLOTS, apply_renewal
 from bot.actions.signup import SIGNUP_SLOTS
@@ -30,10 +31,11 @@ class ActionDoTask(Action):
         return "action_do_task"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[Text, Any]]:
-        email = tracker.get_slot("verified_email")
+        email = verified_email(tracker)
         task = tracker.get_slot("task")
         if not email:
-            # The form ended without a verified customer: the lock message has been said.
+            # The form ended without a verified customer (the lock message has been said), or
+            # the tracker claims one the action servers never verified: nothing is read or changed.
             return [SlotSet(slot, None) for slot in TASK_SLOTS]
         events: List[Dict[Text, Any]] = []
         if task == "account_status":

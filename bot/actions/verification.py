@@ -12,7 +12,7 @@ from rasa_sdk.types import DomainDict
 from bot.actions import settings
 from bot.store.db import in_session
 from bot.actions.forms import CountingFormValidation, entity_value
-from bot.actions.identity import email_from_token, proof_matches, token_in
+from bot.actions.identity import email_from_token, proof_matches, stale_identity, token_in, verified_email, verified_slots
 from bot.support.contact import cc_operation
 from bot.support.renewal import parse_renewal_years_in
 
@@ -57,9 +57,10 @@ class ActionRememberTask(Action):
         intent = tracker.latest_message["intent"]["name"]
         events = [SlotSet("task", TASK_OF_INTENT.get(intent)), *task_details(intent, tracker)]
         email = email_from_token(token_in(tracker.latest_message.get("metadata")), settings.identity_token_secret())
-        if email and not tracker.get_slot("verified_email"):
-            events.append(SlotSet("verified_email", email))
-        return events
+        if email and not verified_email(tracker):
+            return [*events, *(SlotSet(slot, value) for slot, value in verified_slots(email, tracker).items())]
+        # An identity verified more than a session ago is asked for again.
+        return [*events, *stale_identity(tracker)]
 
 
 class ValidateVerifyForm(CountingFormValidation):
@@ -69,7 +70,7 @@ class ValidateVerifyForm(CountingFormValidation):
         return "validate_verify_form"
 
     async def required_slots(self, domain_slots, dispatcher, tracker, domain) -> List[Text]:
-        if tracker.get_slot("verified_email") or is_locked(tracker):
+        if verified_email(tracker) or is_locked(tracker):
             return []
         return domain_slots
 
@@ -93,11 +94,11 @@ class ValidateVerifyForm(CountingFormValidation):
 
     async def _check(self, dispatcher, tracker) -> Dict[str, Any]:
         email, proof = tracker.get_slot("email"), tracker.get_slot("proof")
-        if not email or not proof or tracker.get_slot("verified_email"):
+        if not email or not proof or verified_email(tracker):
             return {}
         if await in_session(lambda session: proof_matches(session, email, proof)):
             dispatcher.utter_message(response="utter_verified")
-            return {"verified_email": email, "format_failures": 0}
+            return {**verified_slots(email, tracker), "format_failures": 0}
         failures = (tracker.get_slot("verification_failures") or 0) + 1
         if failures >= settings.MAX_VERIFICATION_ATTEMPTS:
             dispatcher.utter_message(response="utter_verification_locked")

@@ -2,6 +2,8 @@ from db_fixtures import db_url, demo_url, migrated_url, postgres_url, snapshot  
 
 import pytest
 
+from tracker_helpers import IDENTITY_SECRET
+
 
 @pytest.fixture
 def demo_db(demo_url, monkeypatch):
@@ -9,3 +11,10 @@ def demo_db(demo_url, monkeypatch):
     monkeypatch.setenv("DATABASE_URL", demo_url)
     monkeypatch.setenv("BOT_TODAY", "2026-11-22")
     return demo_url
+
+
+@pytest.fixture(autouse=True)
+def identity_secret(monkeypatch):
+    """The action servers' key for verified identities, as bot.serve would give it."""
+    monkeypatch.setenv("BOT_IDENTITY_SECRET", IDENTITY_SECRET)
+    return IDENTITY_SECRET

@@ -6,13 +6,13 @@ from rasa_sdk.executor import CollectingDispatcher
 from bot.actions.tasks import ActionDoTask
 from bot.store import repository
 from bot.store.db import session_scope
-from tracker_helpers import DOMAIN, responses, tracker
+from tracker_helpers import DOMAIN, responses, tracker, verified_as
 
 
 async def do(task, email, serial=None):
     dispatcher = CollectingDispatcher()
     await ActionDoTask().run(
-        dispatcher, tracker("", slots={"task": task, "verified_email": email, "serial_number": serial}), DOMAIN
+        dispatcher, tracker("", slots={"task": task, **verified_as(email), "serial_number": serial}), DOMAIN
     )
     return dispatcher
 

@@ -7,7 +7,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from bot.actions.handoff import ActionCreateTicket, ActionStartHandoff, ActionTriageUnanswered
 from bot.store import tickets
 from bot.store.db import session_scope
-from tracker_helpers import DOMAIN, responses, slot_values
+from tracker_helpers import DOMAIN, responses, slot_values, verified_as
 
 SERIAL = "VBCL-4821-7730-1956-2204"
 
@@ -51,7 +51,7 @@ async def test_the_handoff_says_why_and_asks_for_what_is_missing(slots, text, re
 
 async def test_a_verified_customer_is_not_asked_for_an_address_again():
     _, events = await run(ActionStartHandoff(), conversation(
-        [user("担当者と話したい", "request_human")], {"verified_email": "yamada@sample-shoji.co.jp"}))
+        [user("担当者と話したい", "request_human")], verified_as("yamada@sample-shoji.co.jp", "web-abc")))
     assert slot_values(events)["contact_email"] == "yamada@sample-shoji.co.jp"
 
 
@@ -85,7 +85,7 @@ async def test_ticket_has_category_priority_summary_and_a_masked_transcript(demo
         user("担当者と話したい", "request_human"),
     ]
     tracker = conversation(turns, {"handoff_reason": "customer_asked", "contact_email": "yamada@sample-shoji.co.jp",
-                                   "verified_email": "yamada@sample-shoji.co.jp", "serial_number": SERIAL,
+                                   **verified_as("yamada@sample-shoji.co.jp", "web-abc"), "serial_number": SERIAL,
                                    "handoff_consent": True})
     dispatcher, events = await run(ActionCreateTicket(), tracker)
     with session_scope(demo_db) as session:
@@ -143,7 +143,7 @@ async def required(tracker):
     ([user("振込用紙はいつ届きますか", "faq", "faq/renewal_slip_arrival"), user("担当者", "request_human")], {}, True),
     ([user(f"{SERIAL} の更新", "check_renewal"), user("担当者", "request_human")], {"serial_number": SERIAL}, False),
     ([user("パスワードを忘れました", "faq", "faq/portal_forgot_password"), user("担当者", "request_human")],
-     {"verified_email": "yamada@sample-shoji.co.jp"}, False),
+     verified_as("yamada@sample-shoji.co.jp", "web-abc"), False),
     ([user("今日の天気は？", "out_of_scope"), user("担当者", "request_human")], {}, False),  # その他: nothing to ask
 ])
 async def test_the_handoff_asks_for_an_identifier_only_when_it_helps_and_is_unknown(turns, slots, asks_identifier):
@@ -200,7 +200,7 @@ async def test_a_new_session_stays_quiet_while_a_person_has_the_conversation(dem
 
     monkeypatch.setenv("BOT_NOW", "2026-11-24T10:00")
     tracker = conversation([user("担当者と話したい", "request_human")],
-                           {"contact_email": "kato@example.jp", "verified_email": "kato@example.jp"})
+                           {"contact_email": "kato@example.jp", **verified_as("kato@example.jp", "web-abc")})
     domain = {**DOMAIN, "session_config": {"carry_over_slots_to_new_session": True}}
     before = await ActionSessionStart().run(CollectingDispatcher(), tracker, domain)
     assert [event["event"] for event in before if event["event"] != "slot"] == ["session_started", "action"]

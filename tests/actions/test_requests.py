@@ -10,7 +10,7 @@ from bot.actions.tasks import ActionCancelTask, ActionDoTask
 from bot.actions.verification import ActionRememberTask
 from bot.store import repository
 from bot.store.db import session_scope
-from tracker_helpers import DOMAIN, responses, slot_values, tracker
+from tracker_helpers import DOMAIN, responses, slot_values, tracker, verified_as
 
 YAMADA = "yamada@sample-shoji.co.jp"
 NAKAMURA = "nakamura@example.jp"
@@ -126,7 +126,7 @@ async def test_the_cc_request_is_remembered_with_its_address(text, operation, ad
 
 
 async def cc(operation, address=None, email=YAMADA):
-    return await do_task({"task": "manage_cc", "verified_email": email, "cc_operation": operation, "cc_address": address})
+    return await do_task({"task": "manage_cc", **verified_as(email), "cc_operation": operation, "cc_address": address})
 
 
 def cc_of(url, email=YAMADA):
@@ -185,7 +185,7 @@ async def test_no_task_is_done_for_an_unverified_customer(demo_db):
 
 
 async def renewal_step(text, slots, intent="inform"):
-    return await validate(ValidateRenewalForm(), "renewal_form", text, {"verified_email": NAKAMURA, **slots}, intent)
+    return await validate(ValidateRenewalForm(), "renewal_form", text, {**verified_as(NAKAMURA), **slots}, intent)
 
 
 async def test_renewal_request_keeps_serial_years_and_wanted_product():
@@ -204,7 +204,7 @@ async def test_renewal_application_places_one_order_and_queues_the_mail(demo_db)
     _, slots = await renewal_step("はい", {"requested_slot": "renewal_confirm", "serial_number": "VBCL-4821-7730-1956-2204",
                                           "renewal_years": 3}, intent="affirm")
     assert slots["renewal_confirm"] is True
-    dispatcher, events = await do_task({"task": "apply_renewal", "verified_email": NAKAMURA,
+    dispatcher, events = await do_task({"task": "apply_renewal", **verified_as(NAKAMURA),
                                         "serial_number": "VBCL-4821-7730-1956-2204", "renewal_years": 3,
                                         "renewal_confirm": True})
     assert responses(dispatcher) == ["utter_renewal_applied", "utter_faq/renewal_faster_payment"]
@@ -236,13 +236,13 @@ async def test_upgrade_by_slip_is_explained_not_ordered(demo_db):
     )
     assert responses(dispatcher) == ["utter_upgrade_card_only", "utter_upgrade_needs_auto_renewal_cancelled"]
     assert slots["form_stopped"] is True
-    dispatcher, _ = await do_task({"task": "apply_renewal", "verified_email": NAKAMURA, "form_stopped": True})
+    dispatcher, _ = await do_task({"task": "apply_renewal", **verified_as(NAKAMURA), "form_stopped": True})
     with session_scope(demo_db) as session:
         assert repository.latest_order(session, "VBDL-6142-8857-2031-4496") is None
 
 
 async def test_a_serial_named_before_verification_is_checked_after_it(demo_db):
-    dispatcher, events = await do_task({"task": "apply_renewal", "verified_email": "kato@example.jp",
+    dispatcher, events = await do_task({"task": "apply_renewal", **verified_as("kato@example.jp"),
                                         "serial_number": "VBCL-2267-8415-3309-7742"})
     assert responses(dispatcher) == ["utter_renewal_too_late"]
     assert not any(e.get("event") == "followup" for e in events)

@@ -5,7 +5,11 @@ from typing import Any, Dict, List, Optional
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from bot.actions.identity import identity_proof
 from bot.nlp.pipeline import analyse
+
+SENDER = "test-user"
+IDENTITY_SECRET = "action-tests-identity-secret-0123456789abcdef"
 
 DOMAIN: Dict[str, Any] = {
     "forms": {
@@ -31,7 +35,7 @@ def tracker(text: str = "", intent: str = "inform", slots: Optional[Dict[str, An
                "intent_ranking": [{"name": intent, "confidence": 1.0}],
                "entities": entities, "metadata": metadata or {}}
     all_slots = {"verification_failures": 0, "format_failures": 0, **(slots or {})}
-    return Tracker("test-user", all_slots, message, [], False, None,
+    return Tracker(SENDER, all_slots, message, [], False, None,
                    {"name": active_loop} if active_loop else {}, "action_listen")
 
 
@@ -41,3 +45,9 @@ def responses(dispatcher: CollectingDispatcher) -> List[str]:
 
 def slot_values(events: List[Dict[str, Any]]) -> Dict[str, Any]:
     return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+
+
+def verified_as(email: str, sender: str = SENDER) -> Dict[str, str]:
+    """The slots of a customer the action server itself verified in the conversation `sender`
+    (signed with the key the action tests' conftest gives the action server)."""
+    return {"verified_email": email, "identity_proof": identity_proof(email, sender, IDENTITY_SECRET)}
