@@ -1,4 +1,5 @@
 """Start the action server, the Rasa server, the agent inbox and the web chat page together; Ctrl-C stops them.
+A server that dies is started again (bot.supervisor); the others keep serving meanwhile.
 
 `make run` calls this, and so does the end-to-end test, so what is tested is how the
 bot is really started.
@@ -21,7 +22,9 @@ import urllib.request
 from pathlib import Path
 from typing import Dict, List
 
-from bot.channels.webchat import PageSettings, serve_in_background
+from bot.actions import settings as actions_settings
+from bot.channels.webchat import check_can_serve
+from bot.supervisor import Supervised, processes, supervise_forever
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_LOGIN_NOTICE = "  デモ用ログイン: 有効 (BOT_WEB_DEMO_LOGIN=1。デモ専用です。本番では設定しないでください)\n"
@@ -29,12 +32,17 @@ DEMO_AGENT = "demo"
 
 
 def demo_environment(rasa_port: int, actions_port: int) -> Dict[str, str]:
-    """The environment both servers run in: the caller's, with demo defaults filled in."""
+    """The environment the servers run in: the caller's, with demo defaults filled in."""
     env = dict(os.environ)
     env.setdefault("RASA_TELEMETRY_ENABLED", "false")
     # Always the action server started here, whatever the caller's environment says.
     env["ACTION_ENDPOINT_URL"] = f"http://127.0.0.1:{actions_port}/webhook"
     env.setdefault("TRACKER_STORE_URL", f"sqlite:///{ROOT / 'var' / 'tracker.db'}")
+    # Only servers started here know these keys unless the operator gives them: the Rasa
+    # server's pass to the action server, and the action servers' seal on a verified identity.
+    for name in (actions_settings.ACTIONS_SECRET, actions_settings.IDENTITY_SECRET):
+        if not env.get(name):
+            env[name] = secrets.token_urlsafe(32)
     if demo_login(env) and not env.get("BOT_JWT_SECRET"):
         # Both the page and the action server read it; a key no one else knows, valid until Ctrl-C.
         env["BOT_JWT_SECRET"] = secrets.token_urlsafe(32)
@@ -66,8 +74,13 @@ def page_origins(web_host: str, web_port: int) -> List[str]:
     return [f"http://{host}:{web_port}" for host in hosts]
 
 
-def actions_command(port: int) -> List[str]:
-    return [sys.executable, "-m", "bot.actions_server", "--actions", "bot.actions", "--port", str(port)]
+def actions_command(port: int, host: str = "127.0.0.1") -> List[str]:
+    return [sys.executable, "-m", "bot.actions_server", "--actions", "bot.actions", "--host", host, "--port", str(port)]
+
+
+def page_command(host: str, port: int, socket_port: int) -> List[str]:
+    return [sys.executable, "-m", "bot.channels.webchat", "--host", host, "--port", str(port),
+            "--socket-port", str(socket_port)]
 
 
 def inbox_command(host: str, port: int, rasa_url: str) -> List[str]:
@@ -86,14 +99,24 @@ def rasa_command(model: Path, port: int, origins: List[str], endpoints: Path = R
     ]
 
 
-def server_commands(
-    model: Path, rasa_port: int, actions_port: int, origins: List[str], inbox_host: str, inbox_port: int
-) -> List[List[str]]:
+def servers(args: argparse.Namespace, env: Dict[str, str]) -> List[Supervised]:
+    """Every server of `make run`, each started again when it dies."""
+    origins = page_origins(args.web_host, args.web_port)
     return [
-        actions_command(actions_port),
-        inbox_command(inbox_host, inbox_port, f"http://127.0.0.1:{rasa_port}"),
-        rasa_command(model, rasa_port, origins),
+        Supervised(name, command, env, cwd=ROOT) for name, command in (
+            ("アクションサーバー", actions_command(args.actions_port)),
+            ("担当者受付箱", inbox_command(args.inbox_host, args.inbox_port, f"http://127.0.0.1:{args.port}")),
+            ("Webチャットのページ", page_command(args.web_host, args.web_port, args.port)),
+            ("Rasaサーバー", rasa_command(args.model, args.port, origins)),
+        )
     ]
+
+
+def local_url(host: str, port: int, path: str) -> str:
+    """Where this machine reaches a server listening on `host`."""
+    if host in ("0.0.0.0", "::", ""):
+        host = "127.0.0.1"
+    return f"http://{f'[{host}]' if ':' in host else host}:{port}{path}"
 
 
 def wait_until_up(url: str, processes: List[subprocess.Popen], timeout: float) -> None:
@@ -121,13 +144,6 @@ def stop(processes: List[subprocess.Popen]) -> None:
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
-
-
-def start_page(host: str, port: int, socket_port: int, env: Dict[str, str]):
-    """The web chat page; first, so that a busy port or a missing `npm ci` fails before
-    the servers spend half a minute starting (raises OSError)."""
-    settings = PageSettings(socket_port=socket_port, demo_login=demo_login(env), jwt_secret=env.get("BOT_JWT_SECRET"))
-    return serve_in_background(host, port, settings)
 
 
 def stop_on_signals() -> None:
@@ -169,7 +185,7 @@ def main(argv: List[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--model", type=Path, default=ROOT / "models" / "current.tar.gz")
     parser.add_argument("--port", type=int, default=5005, help="Rasa server port")
-    parser.add_argument("--actions-port", type=int, default=5055)
+    parser.add_argument("--actions-port", type=int, default=5055, help="action server port (loopback only)")
     parser.add_argument("--web-port", type=int, default=8080, help="web chat page port")
     parser.add_argument("--web-host", default="127.0.0.1", help="address the web chat page listens on")
     parser.add_argument("--inbox-port", type=int, default=8081, help="agent inbox port")
@@ -181,35 +197,30 @@ def main(argv: List[str] | None = None) -> int:
         return 2
     env = demo_environment(args.port, args.actions_port)
     try:
-        page = start_page(args.web_host, args.web_port, args.port, env)
+        check_can_serve(args.web_host, args.web_port)
     except OSError as error:
         print(f"Webチャットのページを開始できませんでした: {error}", file=sys.stderr)
         return 1
-    processes = [
-        subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
-        for command in server_commands(
-            args.model, args.port, args.actions_port, page_origins(args.web_host, args.web_port),
-            args.inbox_host, args.inbox_port,
-        )
-    ]
+    supervised = servers(args, env)
+    for server in supervised:
+        server.start()
     stop_on_signals()
     try:
-        wait_until_up(f"http://127.0.0.1:{args.actions_port}/health", processes, args.startup_timeout)
-        wait_until_up(f"http://127.0.0.1:{args.inbox_port}/health", processes, args.startup_timeout)
-        wait_until_up(f"http://127.0.0.1:{args.port}/", processes, args.startup_timeout)
+        for url in (f"http://127.0.0.1:{args.actions_port}/health",
+                    local_url(args.inbox_host, args.inbox_port, "/health"),
+                    local_url(args.web_host, args.web_port, "/config.json"),
+                    f"http://127.0.0.1:{args.port}/"):
+            wait_until_up(url, processes(supervised), args.startup_timeout)
         print(ready_text(args.port, args.actions_port, args.web_port, args.inbox_port, env), flush=True)
-        while all(p.poll() is None for p in processes):
-            time.sleep(0.5)
-        print("サーバーが停止しました。", file=sys.stderr)
-        return 1
+        supervise_forever(supervised)
     except KeyboardInterrupt:
         return 0
     except (RuntimeError, TimeoutError) as error:
         print(f"起動に失敗しました: {error}", file=sys.stderr)
         return 1
     finally:
-        page.shutdown()
-        stop(processes)
+        stop(processes(supervised))
+    return 0
 
 
 if __name__ == "__main__":

@@ -16,42 +16,21 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import subprocess
 import sys
-import time
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, List, Optional
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from bot import serve
+from bot.channels.webchat import check_can_serve
+from bot.supervisor import Supervised, processes, supervise_forever
 
 DEPLOY = serve.ROOT / "deploy"
 DEFAULT_DATABASE_URL = "postgresql://postgres@localhost:5432/supportbot"
 DEFAULT_REDIS_URL = "redis://localhost:6379/0"
-
-
-@dataclass
-class Supervised:
-    """A server process that is started again when it dies."""
-
-    name: str
-    command: List[str]
-    env: Dict[str, str]
-    process: Optional[subprocess.Popen] = field(default=None)
-    restarts: int = 0
-
-    def start(self) -> None:
-        self.process = subprocess.Popen(self.command, cwd=serve.ROOT, env=self.env, start_new_session=True)
-
-    def revive(self) -> None:
-        if self.process is not None and self.process.poll() is not None:
-            print(f"{self.name} が停止しました (終了コード {self.process.returncode})。再起動します。", file=sys.stderr, flush=True)
-            self.restarts += 1
-            self.start()
 
 
 def ensure_database(url: str) -> None:
@@ -78,7 +57,7 @@ def scaled_environment(args: argparse.Namespace) -> Dict[str, str]:
     redis = urlsplit(env["REDIS_URL"])
     # The lock store is configured in deploy/endpoints-scaled.yml from these.
     env.update(REDIS_HOST=redis.hostname or "localhost", REDIS_PORT=str(redis.port or 6379),
-               REDIS_DB=(redis.path or "/0").lstrip("/") or "0")
+               REDIS_DB=(redis.path or "/0").lstrip("/") or "0", REDIS_PASSWORD=unquote(redis.password or ""))
     return env
 
 
@@ -88,14 +67,16 @@ def servers(args: argparse.Namespace, env: Dict[str, str]) -> List[Supervised]:
     proxy_env = dict(env, BOT_PORT=str(args.port), ACTIONS_PORT=str(args.actions_port),
                      RASA1_PORT=str(args.rasa_ports[0]), RASA2_PORT=str(args.rasa_ports[1]),
                      ACTIONS1_PORT=str(args.actions_ports[0]), ACTIONS2_PORT=str(args.actions_ports[1]))
+    root = serve.ROOT
     return [
-        *(Supervised(f"アクションサーバー{n}", serve.actions_command(port), env)
+        *(Supervised(f"アクションサーバー{n}", serve.actions_command(port), env, cwd=root)
           for n, port in enumerate(args.actions_ports, 1)),
-        *(Supervised(f"Rasaサーバー{n}", serve.rasa_command(args.model, port, origins, endpoints), env)
+        *(Supervised(f"Rasaサーバー{n}", serve.rasa_command(args.model, port, origins, endpoints), env, cwd=root)
           for n, port in enumerate(args.rasa_ports, 1)),
         Supervised("担当者受付箱", serve.inbox_command(args.inbox_host, args.inbox_port,
-                                                   f"http://127.0.0.1:{args.port}"), env),
-        Supervised("HAProxy", [args.haproxy, "-db", "-f", str(DEPLOY / "haproxy.cfg")], proxy_env),
+                                                   f"http://127.0.0.1:{args.port}"), env, cwd=root),
+        Supervised("Webチャットのページ", serve.page_command(args.web_host, args.web_port, args.port), env, cwd=root),
+        Supervised("HAProxy", [args.haproxy, "-db", "-f", str(DEPLOY / "haproxy.cfg")], proxy_env, cwd=root),
     ]
 
 
@@ -130,7 +111,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     if not serve.prepare(args.model):
         return 2
     try:
-        page = serve.start_page(args.web_host, args.web_port, args.port, env)
+        check_can_serve(args.web_host, args.web_port)
     except OSError as error:
         print(f"Webチャットのページを開始できませんでした: {error}", file=sys.stderr)
         return 1
@@ -141,23 +122,21 @@ def main(argv: Optional[List[str]] = None) -> int:
     try:
         health = [f"http://127.0.0.1:{port}/health" for port in args.actions_ports]
         health += [f"http://127.0.0.1:{port}/" for port in args.rasa_ports]
-        health += [f"http://127.0.0.1:{args.inbox_port}/health", f"http://127.0.0.1:{args.port}/",
+        health += [serve.local_url(args.inbox_host, args.inbox_port, "/health"), f"http://127.0.0.1:{args.port}/",
+                   serve.local_url(args.web_host, args.web_port, "/config.json"),
                    f"http://127.0.0.1:{args.actions_port}/health"]
         for url in health:
-            serve.wait_until_up(url, [server.process for server in supervised], args.startup_timeout)
+            serve.wait_until_up(url, processes(supervised), args.startup_timeout)
         print(serve.ready_text(args.port, args.actions_port, args.web_port, args.inbox_port, env), flush=True)
-        while True:
-            time.sleep(0.5)
-            for server in supervised:
-                server.revive()
+        supervise_forever(supervised)
     except KeyboardInterrupt:
         return 0
     except (RuntimeError, TimeoutError) as error:
         print(f"起動に失敗しました: {error}", file=sys.stderr)
         return 1
     finally:
-        page.shutdown()
-        serve.stop([server.process for server in supervised if server.process is not None])
+        serve.stop(processes(supervised))
+    return 0
 
 
 if __name__ == "__main__":

@@ -1,9 +1,6 @@
 """The bot started as `make run` starts it, talked to over the REST channel."""
 
-import signal
-import urllib.request
-
-from project_helpers import post, start_bot
+from project_helpers import post
 
 
 def texts(replies: list) -> list:
@@ -30,21 +27,3 @@ def test_greeting_offers_quick_reply_buttons(bot, responses):
 def test_out_of_scope_gets_a_polite_refusal_not_a_guide_answer(bot, responses):
     replies = post(bot["rasa_port"], "e2e-oos", "おすすめのラーメン屋さんを教えて")
     assert texts(replies) == [responses["utter_out_of_scope"]]
-
-
-def port_open(port: int) -> bool:
-    try:
-        urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1)
-        return True
-    except urllib.error.HTTPError:
-        return True
-    except OSError:
-        return False
-
-
-def test_ctrl_c_stops_both_servers(model, tmp_path):
-    running = start_bot(model, tmp_path)
-    running["process"].send_signal(signal.SIGINT)
-    assert running["process"].wait(timeout=30) == 0
-    assert not port_open(running["rasa_port"])
-    assert not port_open(running["actions_port"])

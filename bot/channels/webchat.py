@@ -1,20 +1,28 @@
 """The web chat page: a small HTTP server for web/ and, in demo mode only, demo identity tokens.
 
+    python -m bot.channels.webchat --port 8080 --socket-port 5005
+
 The page talks to Rasa's `socketio` channel directly; this server only hands out the
-page, the rasa-webchat bundle installed by `npm ci` and the page's settings.
+page, the rasa-webchat bundle installed by `npm ci` and the page's settings. Demo login
+is on with BOT_WEB_DEMO_LOGIN=1, signing with BOT_JWT_SECRET (from the environment, never
+from the command line, where `ps` would show it).
 """
 
 from __future__ import annotations
 
+import argparse
 import json
+import os
 import re
+import socket
+import sys
 import threading
 import time
 from dataclasses import dataclass
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Dict, Optional, Tuple
+from typing import Dict, List, Optional, Tuple
 from urllib.parse import urlsplit
 
 import jwt
@@ -161,3 +169,33 @@ def serve_in_background(host: str, port: int, settings: PageSettings) -> Threadi
     server = make_server(host, port, settings)
     threading.Thread(target=server.serve_forever, name="webchat", daemon=True).start()
     return server
+
+
+def check_can_serve(host: str, port: int) -> None:
+    """Raise OSError now if the page could not be served (no `npm ci`, port taken), before
+    the other servers spend half a minute starting."""
+    local_bundle()
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        probe.bind((host, port))
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8080)
+    parser.add_argument("--socket-port", type=int, default=5005, help="the Rasa server's port the page connects to")
+    args = parser.parse_args(argv)
+    settings = PageSettings(socket_port=args.socket_port, demo_login=os.environ.get("BOT_WEB_DEMO_LOGIN") == "1",
+                            jwt_secret=os.environ.get("BOT_JWT_SECRET"))
+    try:
+        server = make_server(args.host, args.port, settings)
+    except OSError as error:
+        print(f"Webチャットのページを開始できませんでした: {error}", file=sys.stderr)
+        return 1
+    server.serve_forever()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -117,42 +116,8 @@ class Cluster:
             except subprocess.TimeoutExpired:
                 self.process.kill()
 
-    def pids_of(self, module: str, port: int) -> List[int]:
-        """The live process of one server, found as the runner's child by its command line."""
-        found = []
-        for pid in os.listdir("/proc"):
-            if not pid.isdigit():
-                continue
-            try:
-                with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
-                    args = cmdline.read().decode(errors="replace").split("\0")
-            except OSError:
-                continue
-            if module in args and str(port) in args:
-                found.append(int(pid))
-        return found
-
     def wait_until_answering(self, url: str, timeout: float = 180) -> None:
         wait_until_up(url, [], timeout)
-
-
-def wait_until_dead(pid: int, timeout: float = 10) -> None:
-    """Until a killed process has let go of its sockets (gone, or a zombie its parent has not reaped).
-
-    os.kill returns before the process is gone: a request in that instant reaches a socket
-    that still accepts and is then reset, which HAProxy answers with 502 as it would for any
-    request a server dies under. Only what comes after the crash must go to the other server.
-    """
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with open(f"/proc/{pid}/stat") as stat:
-                if stat.read().rsplit(")", 1)[1].split()[0] == "Z":
-                    return
-        except FileNotFoundError:
-            return
-        time.sleep(0.05)
-    raise AssertionError(f"process {pid} still running {timeout} s after SIGKILL")
 
 
 def say(port: int, sender: str, text: str, timeout: float = 60) -> tuple:

@@ -8,6 +8,7 @@ from contextlib import contextmanager
 
 from bot.guards import TROUBLE_REPLY
 from cluster_helpers import say
+from project_helpers import pids_of
 
 CODE = "TB-3KQ7-M2X9P-4HD8W-7RT5N-Q6J3C-9ZV2L"
 SIGN_UP_CODE = "TB-5RD2-H8L4Q-3NZ7V-9KC1W-6PM5X-1GT8B"
@@ -33,7 +34,7 @@ def outage(*proxies):
 
 
 def action_server_pids(cluster):
-    return [pid for port in cluster.actions_ports for pid in cluster.pids_of("bot.actions_server", port)]
+    return [pid for port in cluster.actions_ports for pid in pids_of("bot.actions_server", port)]
 
 
 def started(cluster, sender, responses):

@@ -113,6 +113,17 @@ def test_socket_origin_follows_the_host_the_page_was_loaded_from(host, expected)
     assert socket_origin(host, 5005) == expected
 
 
+def test_the_action_servers_keys_are_made_up_for_the_run_unless_given(monkeypatch):
+    for name in ("BOT_ACTIONS_SECRET", "BOT_IDENTITY_SECRET"):
+        monkeypatch.delenv(name, raising=False)
+    first, second = serve.demo_environment(5005, 5055), serve.demo_environment(5005, 5055)
+    for name in ("BOT_ACTIONS_SECRET", "BOT_IDENTITY_SECRET"):
+        assert len(first[name]) >= 32 and first[name] != second[name]
+    assert first["BOT_ACTIONS_SECRET"] != first["BOT_IDENTITY_SECRET"]
+    monkeypatch.setenv("BOT_ACTIONS_SECRET", "operator-actions-secret-0123456789abcdef")
+    assert serve.demo_environment(5005, 5055)["BOT_ACTIONS_SECRET"] == "operator-actions-secret-0123456789abcdef"
+
+
 def test_demo_login_gets_a_key_of_its_own_run_only_when_none_is_set(monkeypatch):
     monkeypatch.delenv("BOT_JWT_SECRET", raising=False)
     monkeypatch.setenv("BOT_WEB_DEMO_LOGIN", "1")
@@ -131,5 +142,7 @@ def test_demo_login_gets_a_key_of_its_own_run_only_when_none_is_set(monkeypatch)
 def test_rasa_accepts_the_page_origins():
     origins = serve.page_origins("127.0.0.1", 8080)
     assert origins == ["http://localhost:8080", "http://127.0.0.1:8080"]
-    rasa_command = serve.server_commands(serve.ROOT / "m.tar.gz", 5005, 5055, origins, "127.0.0.1", 8081)[-1]
-    assert rasa_command[rasa_command.index("--cors") + 1:] == origins
+    args = serve.argparse.Namespace(model=serve.ROOT / "m.tar.gz", port=5005, actions_port=5055, web_host="127.0.0.1",
+                                    web_port=8080, inbox_host="127.0.0.1", inbox_port=8081)
+    rasa = next(server for server in serve.servers(args, {}) if server.name == "Rasaサーバー")
+    assert rasa.command[rasa.command.index("--cors") + 1:] == origins
