@@ -1,4 +1,5 @@
-"""`rasa run` with the bot's safeguards: Rasa's HTTP API only behind RASA_API_TOKEN, every
+"""`rasa run` with the bot's safeguards: Rasa's HTTP API only behind RASA_API_TOKEN, web chat
+sockets only from the page's origins (--cors, bot.channels.socketio), every
 message through bot.guards, every log line masked (bot.log_privacy), and the per-turn
 work Rasa need not do removed (bot.rasa_speedups).
 
@@ -15,6 +16,7 @@ import sys
 from rasa.__main__ import main as rasa_main
 
 from bot import guards, log_privacy, rasa_speedups
+from bot.channels import socketio
 
 
 def install_hooks() -> None:
@@ -26,6 +28,7 @@ def install_hooks() -> None:
 
 def main() -> None:
     install_hooks()
+    socketio.allow_origins_of(sys.argv[1:])
     token = os.environ.get("RASA_API_TOKEN")
     sys.argv = ["rasa", "run", *sys.argv[1:], *(["--enable-api", "--auth-token", token] if token else [])]
     rasa_main()
