@@ -20,6 +20,8 @@ PHONE_RE = re.compile(r"(?<![0-9A-Za-z-])\(?0\d{1,4}\)?[-\s]?\d{1,4}[-\s]?\d{3,4
 # Rasa's API token travels as ?token=…; agents' and channels' tokens as Authorization: Bearer ….
 TOKEN_RE = re.compile(r"(?i)\b((?:auth_)?token=)[^&\s'\"]+")
 BEARER_RE = re.compile(r"(?i)\b(bearer\s+)[^\s'\",]+")
+# Signed tokens wherever they stand: the page's identity token, the action servers' identity proof.
+JWT_RE = re.compile(r"\beyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*")
 
 
 def mask_personal_data(text: str) -> str:
@@ -27,6 +29,7 @@ def mask_personal_data(text: str) -> str:
     # NFKC first: full-width digits and letters are the same data to a reader of the log.
     text = mask_identifiers(unicodedata.normalize("NFKC", text))
     text = EMAIL_RE.sub(lambda match: "***@" + match.group(0).rsplit("@", 1)[1], text)
+    text = JWT_RE.sub("[トークン]", text)
     text = PHONE_RE.sub("[電話番号]", text)
     text = TOKEN_RE.sub(r"\1***", text)
     return BEARER_RE.sub(r"\1***", text)

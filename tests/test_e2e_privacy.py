@@ -1,8 +1,10 @@
 """No customer data and no secret in the logs of the running bot (all its processes, at DEBUG)."""
 
+import json
 import time
+import urllib.request
 
-from project_helpers import AGENT_TOKENS, JWT_SECRET, RASA_API_TOKEN, inbox, post
+from project_helpers import ACTIONS_SECRET, AGENT_TOKENS, IDENTITY_SECRET, JWT_SECRET, RASA_API_TOKEN, inbox, post
 
 CODE = "TB-5RD2-H8L4Q-3NZ7V-9KC1W-6PM5X-1GT8B"
 SECRETS_OF_THE_CUSTOMER = [
@@ -34,5 +36,9 @@ def test_a_full_conversation_leaves_no_personal_data_or_secret_in_the_logs(bot):
     assert "***@sample-shoji.co.jp" in log and "VBCL-****-****-****-2204" in log
     leaked = [value for value in SECRETS_OF_THE_CUSTOMER if value in log]
     assert leaked == []
-    secrets = [JWT_SECRET, RASA_API_TOKEN, *AGENT_TOKENS.values()]
+    url = f"http://127.0.0.1:{bot['rasa_port']}/conversations/rest:privacy-a/tracker?token={RASA_API_TOKEN}"
+    with urllib.request.urlopen(url, timeout=30) as response:
+        proof = json.loads(response.read())["slots"]["identity_proof"]
+    assert proof.startswith("eyJ")  # verified, and the proof is in the tracker Rasa logs at DEBUG
+    secrets = [JWT_SECRET, RASA_API_TOKEN, ACTIONS_SECRET, IDENTITY_SECRET, proof, *AGENT_TOKENS.values()]
     assert [secret for secret in secrets if secret in log] == []

@@ -17,6 +17,10 @@ from bot.log_privacy import mask_personal_data
     ("full width ０３－１２３４－５６７８ ｙａｍａｄａ＠ｅｘａｍｐｌｅ．ｊｐ", ["1234", "yamada"], ["***@example.jp"]),
     ("POST /conversations/x/tracker/events?token=s3cr3t-t0ken&output_channel=line", ["s3cr3t"], ["token=***"]),
     ("headers {'Authorization': 'Bearer agent-a-token-0123456789'}", ["agent-a-token"], ["Bearer ***"]),
+    ("SlotSet(key: identity_proof, value: eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJlbWFpbCI6InlAeC5qcCJ9.c2lnbmF0dXJl)",
+     ["eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9", "eyJlbWFpbCI6InlAeC5qcCJ9", "c2lnbmF0dXJl"], ["value: [トークン]"]),
+    ("'customData': {'token': 'eyJhbGciOiJub25lIn0.eyJlbWFpbCI6InlAeC5qcCJ9.'}", ["eyJlbWFpbCI6InlAeC5qcCJ9"],
+     ["[トークン]"]),
 ])
 def test_masking(line, hidden, shown):
     masked = mask_personal_data(line)
