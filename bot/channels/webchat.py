@@ -16,7 +16,6 @@ import os
 import re
 import socket
 import sys
-import threading
 import time
 from dataclasses import dataclass
 from http import HTTPStatus
@@ -163,12 +162,6 @@ def make_server(host: str, port: int, settings: PageSettings) -> ThreadingHTTPSe
             pass
 
     return ThreadingHTTPServer((host, port), Handler)
-
-
-def serve_in_background(host: str, port: int, settings: PageSettings) -> ThreadingHTTPServer:
-    server = make_server(host, port, settings)
-    threading.Thread(target=server.serve_forever, name="webchat", daemon=True).start()
-    return server
 
 
 def check_can_serve(host: str, port: int) -> None:

@@ -11,9 +11,9 @@ import pytest
 import yaml
 from playwright.sync_api import expect
 
-from bot.channels.webchat import PageSettings, serve_in_background
+from bot.channels.webchat import PageSettings
 from project_helpers import ROOT, free_port
-from webchat_helpers import SCREENSHOTS, ChatPage, ScriptedBot
+from webchat_helpers import SCREENSHOTS, ChatPage, ScriptedBot, serve_in_background
 
 XSS = "window.__xss=1"
 FONT_STACK_START = '"Hiragino Sans"'

@@ -13,8 +13,9 @@ import pytest
 from bot import serve
 from bot.actions.identity import email_from_token
 from bot.channels import webchat
-from bot.channels.webchat import PageSettings, socket_origin, serve_in_background
+from bot.channels.webchat import PageSettings, socket_origin
 from project_helpers import free_port
+from webchat_helpers import serve_in_background
 
 SECRET = "page-test-secret-of-at-least-32-bytes"
 

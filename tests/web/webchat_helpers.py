@@ -12,6 +12,7 @@ import socketio
 from aiohttp import web
 from playwright.sync_api import BrowserContext, Locator, Page, Playwright, expect
 
+from bot.channels.webchat import PageSettings, make_server
 from project_helpers import ROOT, free_port
 
 CHROMIUM_FLAGS = [
@@ -154,3 +155,10 @@ class ScriptedBot:
             task.cancel()
         self._loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
         self._loop.run_until_complete(runner.cleanup())
+
+
+def serve_in_background(host: str, port: int, settings: PageSettings):
+    """The page server in a thread of the test process (the bot runs it as a process of its own)."""
+    server = make_server(host, port, settings)
+    threading.Thread(target=server.serve_forever, name="webchat", daemon=True).start()
+    return server
