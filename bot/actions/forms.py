@@ -25,9 +25,11 @@ def entity_value(tracker: Tracker, entity: str) -> Optional[str]:
 
 def is_answer_to(tracker: Tracker, slot: str) -> bool:
     """Whether the latest message answers the form's question for `slot`."""
+    # A message understood as nothing (nlu_fallback) is judged as an answer: a name or an
+    # address with odd characters in it often is one. Its runner-up intent is only a guess.
     return (
         tracker.get_slot("requested_slot") == slot
-        and tracker.get_intent_of_latest_message() not in NOT_AN_ANSWER
+        and tracker.get_intent_of_latest_message(skip_fallback_intent=False) not in NOT_AN_ANSWER
     )
 
 
