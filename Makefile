@@ -28,7 +28,7 @@ help:
 	@echo "make shell  talk to the bot in the terminal"
 	@echo "make demo-data  reset the database to the demo records"
 	@echo "make purge DAYS=N  delete conversations and ticket transcripts older than N days"
-	@echo "make bench  benchmarks against stock Rasa and a baseline (bench/REPORT.md; about an hour)"
+	@echo "make bench  benchmarks against stock Rasa and a baseline (bench/REPORT.md; about two hours)"
 
 $(STAMP): requirements.lock pyproject.toml
 	test -d $(VENV) || $(PYTHON310) -m venv $(VENV)
@@ -82,7 +82,7 @@ test: $(MODEL) $(WEB_STAMP)
 	$(BIN)/pytest
 
 # Understanding and speed, side by side with stock Rasa and a plain baseline (bench/REPORT.md).
-# Long (about an hour on 2 cores, most of it training); run it on a quiet machine.
+# Long (about two hours on 2 cores, most of it training); run it on a quiet machine.
 bench: $(MODEL) $(WEB_STAMP)
 	$(BIN)/python bench/nlu_quality.py
 	$(BIN)/python -m bench.speed

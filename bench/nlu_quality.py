@@ -71,9 +71,13 @@ FIGURES = ROOT / "bench" / "figures"
 
 FAQ = "faq"
 OUT_OF_SCOPE = "out_of_scope"
+HANDOVER = "request_human"
 FALLBACK = "nlu_fallback"
 ENTITY_TYPES = ("serial_number", "activation_code", "email", "product", "payment_channel", "date")
-SYSTEMS = {"bot": "this bot's pipeline", "stock": "stock Rasa", "tfidf": "TF-IDF + logistic regression"}
+SYSTEMS = {"bot": "this bot's pipeline", "lexical": "the same without the sentence encoder and its check",
+           "stock": "stock Rasa", "tfidf": "TF-IDF + logistic regression"}
+RASA_SYSTEMS = ("bot", "lexical", "stock")
+ENCODER_COMPONENTS = {"bot.nlp.rasa_components.SentenceEncoderFeaturizer", "bot.nlp.rasa_components.SecondOpinionCheck"}
 TARGET = 0.95
 # The share of all messages that may get a wrong guide answer (issue 15).
 MAX_WRONG_ANSWERS = 0.01
@@ -144,6 +148,15 @@ def quick_config(config: Path, workdir: Path) -> Path:
         if "epochs" in component:
             component["epochs"] = QUICK_EPOCHS
     copy = workdir / f"quick_{config.name}"
+    copy.write_text(yaml.safe_dump(content, allow_unicode=True), encoding="utf-8")
+    return copy
+
+
+def lexical_config(config: Path, workdir: Path) -> Path:
+    """`config` without the sentence encoder: the pipeline as it was before issue 15."""
+    content = yaml.safe_load(config.read_text(encoding="utf-8"))
+    content["pipeline"] = [c for c in content["pipeline"] if c["name"] not in ENCODER_COMPONENTS]
+    copy = workdir / f"lexical_{config.name}"
     copy.write_text(yaml.safe_dump(content, allow_unicode=True), encoding="utf-8")
     return copy
 
@@ -241,7 +254,8 @@ def intent_scores(gold: Sequence[Example], predicted: Sequence[Prediction]) -> D
         "faq_accuracy": _share(p.faq_key == e.label for e, p in faq),
         # The customer only gets the answer if the intent is faq as well.
         "faq_answered": _share(p.faq_key == e.label and p.intent == FAQ for e, p in faq),
-        "out_of_scope_refused": _share(p.intent == OUT_OF_SCOPE for p in out_of_scope),
+        # Refused, or handed to a person (the issue's measure): both keep a wrong answer from the customer.
+        "out_of_scope_refused": _share(p.intent in (OUT_OF_SCOPE, HANDOVER) for p in out_of_scope),
         # The worst outcome: the customer gets a guide answer to a question it does not answer.
         "wrong_faq_answers": _share(p.intent == FAQ and p.faq_key != e.label for e, p in zip(gold, predicted)),
     }
@@ -317,7 +331,7 @@ def run_systems(workdir: Path, configs: Dict[str, Path], train: List[Example], t
     """Trains the three systems and has each read `texts`: per system its predictions and
     training seconds; and the TF-IDF grid search with the seconds it took."""
     runs = {}
-    for step, system in enumerate(("bot", "stock"), start=1):
+    for step, system in enumerate(RASA_SYSTEMS, start=1):
         log.info("[%d/%d] training %s (rasa train nlu)", step, steps, SYSTEMS[system])
         model, seconds = train_rasa(configs[system], TRAINING_NLU, workdir, system)
         log.info("[%d/%d] trained in %.0f s; parsing %d messages", step, steps, seconds, len(texts))
@@ -474,11 +488,11 @@ def blind_markdown(report: dict) -> List[str]:
         "and the label list, never the training data; not edited after scoring. "
         f"{blind['also_in_training']} of them also occur verbatim in the training data.",
         "",
-        "| system | intent macro-F1 | FAQ answer selection | FAQ answered | not in the guides: refused | "
+        "| system | intent macro-F1 | FAQ answer selection | FAQ answered | not in the guides: refused or handed over | "
         "wrong guide answers (all messages) | ECE |",
         "|---|---|---|---|---|---|---|",
     ]
-    for key in ("bot", "stock", "tfidf"):
+    for key in SYSTEMS:
         b = s[key]["blind"]
         lines.append(f"| {s[key]['name']} | {_f(b['intent_macro_f1'])} | {_f(b['faq_accuracy'])} | "
                      f"{_f(b['faq_answered'])} | {_f(b['out_of_scope_refused'])} | "
@@ -513,14 +527,15 @@ def _seconds(value: float) -> str:
 def markdown(report: dict) -> str:
     s, held, cv = report["systems"], report["heldout"], report["cross_validation"]
     grid = s["tfidf"]["grid_search"]
-    order = ("bot", "stock", "tfidf")
+    order = tuple(SYSTEMS)
     lines = [
         "## Understanding",
         "",
-        f"Three systems trained in one run ({report['generated']}) on the same data "
+        f"Four systems trained in one run ({report['generated']}) on the same data "
         f"({report['training_data']['examples']} examples of {report['training_data']['intents']} intents, "
         f"{report['training_data']['faq_answers']} FAQ answers in `data/nlu`): this bot's pipeline "
-        "(`config.yml`), stock Rasa (`bench/configs/stock.yml`, whitespace tokenizer and default "
+        "(`config.yml`), the same without its sentence encoder and second-opinion check (as before "
+        "issue 15), stock Rasa (`bench/configs/stock.yml`, whitespace tokenizer and default "
         "featurizers under `language: en`) and a character n-gram TF-IDF + logistic-regression "
         f"classifier (scikit-learn; n-grams {grid['chosen']['tfidf__ngram_range']}, "
         f"C = {grid['chosen']['logreg__C']}, chosen by 3-fold CV on the training data). Scored on the held-out set `tests/nlu` "
@@ -548,7 +563,8 @@ def markdown(report: dict) -> str:
         "*fallback undone*: the classifier's best intent instead, as `rasa test nlu` scores it.",
         "- *FAQ answer selection*: FAQ questions whose selected answer key is right; "
         "*FAQ answered*: that and the intent is `faq`, so the customer gets the answer.",
-        "- *out of scope refused*: out-of-scope messages predicted `out_of_scope` or `nlu_fallback`.",
+        "- *out of scope refused*: out-of-scope messages predicted `out_of_scope` or `nlu_fallback` (refused), "
+        "or `request_human` (handed to a person).",
         "- *training*: wall-clock time on a shared 2-core machine, cold (Rasa's cache off); "
         "for Rasa the whole `rasa train nlu` process, for TF-IDF the final fit (the grid search "
         f"that chose its settings took {_seconds(grid['tuning_seconds'])} in all).",
@@ -663,11 +679,11 @@ def main() -> None:
         score_model(args.score_model, heldout, blind, {e.text for e in train})
         return
     texts = [e.text for e in heldout] + [s.text for s in gold] + [e.text for e in blind]
-    steps = 2 + folds
+    steps = len(RASA_SYSTEMS) + folds
 
     with tempfile.TemporaryDirectory(prefix="nlu_quality_") as tmp:
         workdir = Path(tmp)
-        configs = {"bot": BOT_CONFIG, "stock": STOCK_CONFIG}
+        configs = {"bot": BOT_CONFIG, "lexical": lexical_config(BOT_CONFIG, workdir), "stock": STOCK_CONFIG}
         if args.quick:
             configs = {name: quick_config(path, workdir) for name, path in configs.items()}
         runs, search, tuning = run_systems(workdir, configs, train, texts, steps)
@@ -677,7 +693,7 @@ def main() -> None:
             log.info("held out, %s: intent macro-F1 %.3f, FAQ accuracy %.3f, out of scope refused %.3f",
                      r["name"], r["intent_macro_f1"], r["faq_accuracy"], r["out_of_scope_refused"])
         cv = cross_validate(workdir, configs["bot"], search.best_estimator_, training, folds,
-                            first_step=3, steps=steps)
+                            first_step=len(RASA_SYSTEMS) + 1, steps=steps)
 
     scores["tfidf"]["grid_search"] = {"chosen": {k: str(v) for k, v in search.best_params_.items()},
                                       "tuning_seconds": tuning}
@@ -685,7 +701,7 @@ def main() -> None:
     scores["bot"]["errors"] = bot_errors(heldout, bot_on_heldout)
     scores["bot"]["blind"]["errors"] = bot_errors(blind, runs["bot"][0][len(heldout) + len(gold):])
     plot_confusion(heldout, bot_on_heldout, figure)
-    plot_reliability({scores[system]["name"]: scores[system]["blind"]["calibration"] for system in ("bot", "tfidf")},
+    plot_reliability({scores[system]["name"]: scores[system]["blind"]["calibration"] for system in ("bot", "lexical", "tfidf")},
                      figure.parent / "reliability_blind.png", f"Reliability on the blind set (n={len(blind)})")
 
     train_texts = {e.text for e in train}
