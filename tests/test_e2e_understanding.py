@@ -148,36 +148,15 @@ def test_a_guide_question_in_new_words_gets_its_answer(bot, responses, message, 
     )
 
 
-@pytest.mark.parametrize("message", SERIAL_QUESTIONS)
-def test_a_question_about_a_named_serial_starts_the_renewal_check(bot, responses, message):
-    replies = post(bot["rasa_port"], fresh_sender("serial"), message)
+# General guide answers exist for each (portal_account_validity, renewal_window_cloud), but
+# these customers ask about their own serial or account: the check starts, verification first.
+@pytest.mark.parametrize("message", SERIAL_QUESTIONS + OWN_ACCOUNT_QUESTIONS + LAPSED_LAST_YEAR)
+def test_a_question_about_the_customers_own_licence_or_account_starts_its_check(bot, responses, message):
+    replies = post(bot["rasa_port"], fresh_sender("own-data"), message)
     got = named(replies, responses)
-    assert responses["utter_default"] not in texts(replies), f"{message!r} was not understood: {got}"
     assert not faq_texts(responses) & set(texts(replies)), f"{message!r} got a guide answer: {got}"
     assert texts(replies) == [responses["utter_ask_verify_form_email"]], (
-        f"{message!r} got {got}, expected the renewal check to ask utter_ask_verify_form_email"
-    )
-
-
-@pytest.mark.parametrize("message", OWN_ACCOUNT_QUESTIONS)
-def test_asking_whether_ones_own_account_still_works_starts_the_account_check(bot, responses, message):
-    replies = post(bot["rasa_port"], fresh_sender("account"), message)
-    got = named(replies, responses)
-    # utter_faq/portal_account_validity explains validity in general: not what was asked.
-    assert not faq_texts(responses) & set(texts(replies)), f"{message!r} got a guide answer: {got}"
-    assert texts(replies) == [responses["utter_ask_verify_form_email"]], (
-        f"{message!r} got {got}, expected the account check to ask utter_ask_verify_form_email"
-    )
-
-
-@pytest.mark.parametrize("message", LAPSED_LAST_YEAR)
-def test_a_licence_that_ran_out_last_year_with_its_serial_starts_the_renewal_check(bot, responses, message):
-    replies = post(bot["rasa_port"], fresh_sender("lapsed"), message)
-    got = named(replies, responses)
-    # utter_faq/renewal_window_cloud is the general rule; the customer named a serial to look up.
-    assert not faq_texts(responses) & set(texts(replies)), f"{message!r} got a guide answer: {got}"
-    assert texts(replies) == [responses["utter_ask_verify_form_email"]], (
-        f"{message!r} got {got}, expected the renewal check to ask utter_ask_verify_form_email"
+        f"{message!r} got {got}, expected the check to ask utter_ask_verify_form_email"
     )
 
 
