@@ -126,10 +126,16 @@ def pids_of(module: str, port: int) -> list:
 
 
 def is_dead(pid: int) -> bool:
-    """Gone, or a zombie its parent has not reaped: either way its sockets are closed."""
+    """Gone, or a zombie its parent has not reaped whose threads have all exited.
+
+    The main thread turns zombie first; the others (TensorFlow's, the encoder's) still hold
+    the process's files for a while, the listening socket included, which goes on accepting
+    connections and then resets them: HAProxy logged such a request as 502, `SH--`.
+    """
     try:
         with open(f"/proc/{pid}/stat") as stat:
-            return stat.read().rsplit(")", 1)[1].split()[0] == "Z"
+            zombie = stat.read().rsplit(")", 1)[1].split()[0] == "Z"
+        return zombie and os.listdir(f"/proc/{pid}/task") == [str(pid)]
     except FileNotFoundError:
         return True
 
