@@ -9,6 +9,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+import uuid
 from pathlib import Path
 
 import pytest
@@ -91,6 +92,21 @@ def post(port: int, sender: str, message: str, metadata: dict = None) -> list:
     )
     with urllib.request.urlopen(request, timeout=60) as response:
         return json.loads(response.read())
+
+
+def fresh_sender(kind: str) -> str:
+    """A conversation id nobody has used: each test starts a conversation of its own."""
+    return f"e2e-{kind}-{uuid.uuid4().hex[:12]}"
+
+
+def texts(replies: list) -> list:
+    return [r.get("text") for r in replies]
+
+
+def named(replies: list, responses: dict) -> list:
+    """The replies by response name where a reply is a response's text verbatim, for readable failures."""
+    by_text = {text: name for name, text in responses.items()}
+    return [by_text.get(text, text) for text in texts(replies)]
 
 
 def inbox(bot: dict, method: str, path: str, agent: str = "agent-a", body: dict = None):

@@ -1,10 +1,6 @@
 """The bot started as `make run` starts it, talked to over the REST channel."""
 
-from project_helpers import post
-
-
-def texts(replies: list) -> list:
-    return [r.get("text") for r in replies]
+from project_helpers import post, texts
 
 
 def test_answers_a_guide_question_in_japanese(bot, responses):

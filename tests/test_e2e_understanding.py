@@ -1,10 +1,8 @@
 """The running bot understands customer messages worded unlike anything in its training data."""
 
-import uuid
-
 import pytest
 
-from project_helpers import post
+from project_helpers import fresh_sender, named, post, texts
 
 FORM_OPENINGS = (
     "utter_ask_verify_form_email",
@@ -110,27 +108,13 @@ FOLLOW_UPS = [
 ]
 
 
-def fresh_sender(kind: str) -> str:
-    return f"e2e-understanding-{kind}-{uuid.uuid4().hex[:12]}"
-
-
-def texts(replies: list) -> list:
-    return [r.get("text") for r in replies]
-
-
-def named(replies: list, responses: dict) -> list:
-    """The replies by response name where a reply is a response's text verbatim, for readable failures."""
-    by_text = {text: name for name, text in responses.items()}
-    return [by_text.get(text, text) for text in texts(replies)]
-
-
 def faq_texts(responses: dict) -> set:
     return {text for name, text in responses.items() if name.startswith("utter_faq/")}
 
 
 @pytest.mark.parametrize("message", NOT_IN_THE_GUIDES)
 def test_a_question_the_guides_do_not_answer_is_refused_with_the_offer_of_a_person(bot, responses, message):
-    replies = post(bot["rasa_port"], fresh_sender("oos"), message)
+    replies = post(bot["rasa_port"], fresh_sender("understanding-oos"), message)
     got = named(replies, responses)
     assert not faq_texts(responses) & set(texts(replies)), f"{message!r} got a guide answer: {got}"
     # Where the bot cannot tell "not in the guides" from "not understood" it says the latter; both are honest.
@@ -142,7 +126,7 @@ def test_a_question_the_guides_do_not_answer_is_refused_with_the_offer_of_a_pers
 
 @pytest.mark.parametrize("message,key", GUIDE_QUESTIONS, ids=[key for _, key in GUIDE_QUESTIONS])
 def test_a_guide_question_in_new_words_gets_its_answer(bot, responses, message, key):
-    replies = post(bot["rasa_port"], fresh_sender("faq"), message)
+    replies = post(bot["rasa_port"], fresh_sender("understanding-faq"), message)
     assert texts(replies) == [responses[f"utter_faq/{key}"]], (
         f"{message!r} got {named(replies, responses)}, expected utter_faq/{key}"
     )
@@ -152,7 +136,7 @@ def test_a_guide_question_in_new_words_gets_its_answer(bot, responses, message, 
 # these customers ask about their own serial or account: the check starts, verification first.
 @pytest.mark.parametrize("message", SERIAL_QUESTIONS + OWN_ACCOUNT_QUESTIONS + LAPSED_LAST_YEAR)
 def test_a_question_about_the_customers_own_licence_or_account_starts_its_check(bot, responses, message):
-    replies = post(bot["rasa_port"], fresh_sender("own-data"), message)
+    replies = post(bot["rasa_port"], fresh_sender("understanding-own-data"), message)
     got = named(replies, responses)
     assert not faq_texts(responses) & set(texts(replies)), f"{message!r} got a guide answer: {got}"
     assert texts(replies) == [responses["utter_ask_verify_form_email"]], (
@@ -162,7 +146,7 @@ def test_a_question_about_the_customers_own_licence_or_account_starts_its_check(
 
 @pytest.mark.parametrize("message", ABOUT_A_FEATURE)
 def test_a_question_about_a_feature_is_answered_not_started(bot, responses, message):
-    replies = post(bot["rasa_port"], fresh_sender("feature"), message)
+    replies = post(bot["rasa_port"], fresh_sender("understanding-feature"), message)
     got = named(replies, responses)
     opened = [name for name in FORM_OPENINGS if responses[name] in texts(replies)]
     assert not opened, f"{message!r} started a form ({opened}) instead of answering: {got}"
@@ -171,7 +155,7 @@ def test_a_question_about_a_feature_is_answered_not_started(bot, responses, mess
 
 @pytest.mark.parametrize("first,follow_up", FOLLOW_UPS)
 def test_a_short_follow_up_is_answered_from_the_guides(bot, responses, first, follow_up):
-    sender = fresh_sender("follow-up")
+    sender = fresh_sender("understanding-follow-up")
     before = post(bot["rasa_port"], sender, first)
     assert texts(before) and texts(before)[0] in faq_texts(responses), (
         f"{first!r} got {named(before, responses)}, not a guide answer: the follow-up has nothing to lean on"
