@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Optional, Text, Tuple
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, ConversationPaused, FollowupAction, SessionStarted, SlotSet
@@ -19,6 +19,7 @@ from bot.actions.verification import is_locked
 from bot.store import repository, tickets
 from bot.support.business_hours import hours_in_words, is_open, next_opening
 from bot.support.identifiers import canonical_activation_code, canonical_serial, mask_identifiers
+from bot.support.suggestions import guide_answers_to_offer
 from bot.support.transcript import conversation_lines
 from bot.support.triage import Reason, category, identifier_to_ask, priority, reason_in_words, summary
 
@@ -93,7 +94,8 @@ class ActionStartHandoff(Action):
 
 
 class ActionTriageUnanswered(Action):
-    """What the bot cannot answer: hand over when the words or a second miss say so."""
+    """What the bot cannot answer: hand over when the words or a second miss say so; when it
+    was only unsure which guide answer is meant, offer the likeliest to choose from."""
 
     def name(self) -> Text:
         return "action_triage_unanswered"
@@ -106,6 +108,12 @@ class ActionTriageUnanswered(Action):
             reason = Reason.REPEATED_FALLBACK
         if reason is not None:
             return [SlotSet("handoff_reason", reason.value), FollowupAction("action_start_handoff")]
+        offered = _titled(domain, guide_answers_to_offer(tracker.latest_message)) if intent == "nlu_fallback" else []
+        if offered:
+            # Each button gives its answer (bot/chosen_answers.py); the person stays one tap away.
+            buttons = [{"title": title, "payload": f"/{answer}"} for answer, title in offered]
+            dispatcher.utter_message(response="utter_did_you_mean", buttons=buttons + _person_buttons(domain))
+            return []
         fallback = {"nlu_fallback": "utter_default", "deny": "utter_deny"}.get(intent, "utter_out_of_scope")
         dispatcher.utter_message(response=fallback)
         return []
@@ -116,6 +124,23 @@ class ActionTriageUnanswered(Action):
         if len(users) < 2:
             return None
         return ((users[-2].get("parse_data") or {}).get("intent") or {}).get("name")
+
+
+def _titled(domain: DomainDict, answers: List[str]) -> List[Tuple[str, str]]:
+    """(faq/<key>, its button title from the domain) for the answers that have one."""
+    responses = domain.get("responses") or {}
+    titled = []
+    for answer in answers:
+        variants = responses.get(f"utter_title_{answer.split('/', 1)[1]}") or []
+        if variants and variants[0].get("text"):
+            titled.append((answer, variants[0]["text"]))
+    return titled
+
+
+def _person_buttons(domain: DomainDict) -> List[Dict[Text, Any]]:
+    """The "not understood" reply's own button to a person, so both say it alike."""
+    variants = (domain.get("responses") or {}).get("utter_default") or [{}]
+    return list(variants[0].get("buttons") or [])
 
 
 def latest_entity(tracker: Tracker, kind: str) -> Optional[str]:

@@ -209,3 +209,50 @@ async def test_a_new_session_stays_quiet_while_a_person_has_the_conversation(dem
     after = await ActionSessionStart().run(CollectingDispatcher(), tracker, domain)
     assert [event["event"] for event in after if event["event"] != "slot"] == ["session_started", "pause", "action"]
     assert slot_values(after)["verified_email"] == "kato@example.jp"
+
+
+def unsure(text, intents, answers):
+    """A message the bot did not understand, with how it ranked intents and guide answers."""
+    event = user(text, "nlu_fallback")
+    event["parse_data"]["intent_ranking"] = [{"name": name, "confidence": 0.4} for name in ["nlu_fallback", *intents]]
+    event["parse_data"]["response_selector"] = {"default": {
+        "response": {"intent_response_key": answers[0]},
+        "ranking": [{"intent_response_key": key, "confidence": 0.4} for key in answers]}}
+    return event
+
+
+PERSON = {"title": "担当者に引き継ぐ", "payload": "/request_human"}
+WITH_TITLES = {**DOMAIN, "responses": {
+    "utter_default": [{"text": "理解できませんでした", "buttons": [PERSON]}],
+    "utter_title_renewal_slip_arrival": [{"text": "振込用紙が届くまでの日数"}],
+    "utter_title_renewal_faster_payment": [{"text": "早く支払う方法"}],
+}}
+
+
+async def test_unsure_which_guide_answer_the_bot_offers_the_likeliest_and_a_person():
+    turns = [unsure("用紙っていつごろ来るん", ["faq", "payment_status"],
+                    ["faq/renewal_slip_arrival", "faq/renewal_faster_payment", "faq/renewal_how"])]
+    dispatcher = CollectingDispatcher()
+    events = await ActionTriageUnanswered().run(dispatcher, conversation(turns), WITH_TITLES)
+    assert events == []
+    [message] = dispatcher.messages
+    assert message["response"] == "utter_did_you_mean"
+    assert message["buttons"] == [
+        {"title": "振込用紙が届くまでの日数", "payload": "/faq/renewal_slip_arrival"},
+        {"title": "早く支払う方法", "payload": "/faq/renewal_faster_payment"},
+        PERSON,
+    ]
+
+
+async def test_not_understood_and_no_guide_question_likely_is_the_plain_reply():
+    turns = [unsure("あいうえお", ["greet", "thank"], ["faq/renewal_slip_arrival"])]
+    dispatcher = CollectingDispatcher()
+    await ActionTriageUnanswered().run(dispatcher, conversation(turns), WITH_TITLES)
+    assert responses(dispatcher) == ["utter_default"]
+
+
+async def test_a_second_miss_in_a_row_hands_over_even_when_answers_could_be_offered():
+    turns = [user("あいうえお", "nlu_fallback"), unsure("用紙っていつごろ来るん", ["faq"], ["faq/renewal_slip_arrival"])]
+    dispatcher = CollectingDispatcher()
+    events = await ActionTriageUnanswered().run(dispatcher, conversation(turns), WITH_TITLES)
+    assert slot_values(events)["handoff_reason"] == "repeated_fallback"
