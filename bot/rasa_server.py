@@ -1,7 +1,8 @@
 """`rasa run` with the bot's safeguards: Rasa's HTTP API only behind RASA_API_TOKEN, web chat
 sockets only from the page's origins (--cors, bot.channels.socketio), every
 message through bot.guards, each of several guide questions in one message answered
-(bot.several_questions), every log line masked (bot.log_privacy), and the per-turn
+(bot.several_questions), a guide answer chosen from the bot's suggestions given
+(bot.chosen_answers), every log line masked (bot.log_privacy), and the per-turn
 work Rasa need not do removed (bot.rasa_speedups).
 
 The token joins Rasa's arguments inside this process, so it never stands on a command
@@ -16,7 +17,7 @@ import sys
 
 from rasa.__main__ import main as rasa_main
 
-from bot import guards, log_privacy, rasa_speedups, several_questions
+from bot import chosen_answers, guards, log_privacy, rasa_speedups, several_questions
 from bot.channels import socketio
 
 
@@ -26,6 +27,7 @@ def install_hooks() -> None:
     # Before the guards, which then wrap it: a message is cleaned and counted once, however many
     # questions it asks.
     several_questions.install()
+    chosen_answers.install()
     guards.install()
     rasa_speedups.install()
 
