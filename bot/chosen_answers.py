@@ -17,7 +17,7 @@ from typing import Any, Collection, Dict, List, Optional
 from rasa.core.agent import Agent
 from rasa.core.channels.channel import UserMessage
 
-GUIDE_QUESTION = "faq"
+from bot.support.guide_answers import GUIDE_QUESTION
 _PAYLOAD = re.compile(r"^/(faq/[A-Za-z0-9_]+)$")
 
 

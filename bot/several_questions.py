@@ -15,36 +15,22 @@ from __future__ import annotations
 
 import functools
 import logging
-from typing import Any, Dict, List, Optional, Sequence
+from typing import Any, List, Optional, Sequence
 
 from rasa.core.agent import Agent
 from rasa.core.channels.channel import UserMessage
-from rasa.nlu.constants import RESPONSE_SELECTOR_DEFAULT_INTENT
-from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RESPONSE_KEY, RESPONSE, RESPONSE_SELECTOR
-
+from bot.support.guide_answers import chosen_guide_answer
 from bot.support.questions import questions_in
 
 logger = logging.getLogger(__name__)
-GUIDE_QUESTION = "faq"
 
 
 async def _each_a_guide_question(agent: Agent, sender_id: str, questions: Sequence[str]) -> bool:
     tracker = await agent.tracker_store.retrieve(sender_id)
     if tracker is not None and tracker.active_loop_name:
         return False
-    answers = []
-    for question in questions:
-        parsed = await agent.parse_message(question)
-        if (parsed.get(INTENT) or {}).get(INTENT_NAME_KEY) != GUIDE_QUESTION:
-            return False
-        answers.append(_guide_answer(parsed))
+    answers = [chosen_guide_answer(await agent.parse_message(question)) for question in questions]
     return None not in answers and len(set(answers)) == len(answers)
-
-
-def _guide_answer(parsed: Dict[str, Any]) -> Optional[str]:
-    # One ResponseSelector for every guide answer: its choice is under "default".
-    selected = (parsed.get(RESPONSE_SELECTOR) or {}).get(RESPONSE_SELECTOR_DEFAULT_INTENT, {})
-    return selected.get(RESPONSE, {}).get(INTENT_RESPONSE_KEY)
 
 
 def install() -> None:

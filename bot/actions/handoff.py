@@ -19,7 +19,7 @@ from bot.actions.verification import is_locked
 from bot.store import repository, tickets
 from bot.support.business_hours import hours_in_words, is_open, next_opening
 from bot.support.identifiers import canonical_activation_code, canonical_serial, mask_identifiers
-from bot.support.suggestions import guide_answers_to_offer
+from bot.support.guide_answers import chosen_guide_answer, guide_answers_to_offer
 from bot.support.transcript import conversation_lines
 from bot.support.triage import Reason, category, identifier_to_ask, priority, reason_in_words, summary
 
@@ -47,12 +47,8 @@ def topics(tracker: Tracker) -> List[str]:
             continue
         parse = event.get("parse_data") or {}
         intent = (parse.get("intent") or {}).get("name")
-        selectors = parse.get("response_selector") or {}
-        # One selector is trained for every retrieval intent, so Rasa files it as "default".
-        selected = selectors.get("faq") or selectors.get("default") or {}
-        key = (selected.get("response") or {}).get("intent_response_key")
         if intent:
-            found.append(key if intent == "faq" and key else intent)
+            found.append(chosen_guide_answer(parse) or intent)
     return found
 
 

@@ -13,7 +13,7 @@ from typing import List
 
 # A sentence ends at 。？?！! or a line break, or where a question ending is followed by a
 # conjunction that starts the next one without punctuation (…届きますかあと…).
-_SENTENCE_END = re.compile(r"(?<=[。？?！!\n])|(?<=か)(?=(?:あと|それと|それから|あとそれから)[、,]?)")
+_SENTENCE_END = re.compile(r"(?<=[。？?！!\n])|(?<=か)(?=(?:あと|それと|それから)[、,]?)")
 # Conjunctions that add a question; they carry no meaning of their own for the classifier.
 _LEADING_CONJUNCTION = re.compile(r"^(?:あと|それと|それから|また|ついでに|もう一つ|もうひとつ)[、,]?\s*")
 # How a Japanese question ends, once 。！!… are stripped: a question mark, か (ますか, でしょうか,

@@ -1,6 +1,6 @@
-"""The guide answers the bot offers when it is unsure which one a message asks for."""
+"""Guide answers in a message's reading: the one chosen, and those offered when the bot is unsure."""
 
-from bot.support.suggestions import guide_answers_to_offer
+from bot.support.guide_answers import chosen_guide_answer, guide_answers_to_offer
 
 
 def parse(intents, answers):
@@ -30,3 +30,10 @@ def test_nothing_is_offered_when_no_guide_question_is_likely():
 def test_nothing_is_offered_without_the_selectors_ranking():
     assert guide_answers_to_offer({"intent_ranking": [{"name": "faq"}]}) == []
     assert guide_answers_to_offer({}) == []
+
+
+def test_the_chosen_answer_is_read_only_for_a_guide_question():
+    data = parse(["faq", "check_renewal"], ["faq/renewal_how", "faq/renewal_years"])
+    assert chosen_guide_answer(data) == "faq/renewal_how"
+    assert chosen_guide_answer(parse(["check_renewal", "faq"], ["faq/renewal_how"])) is None
+    assert chosen_guide_answer({"intent": {"name": "faq"}}) is None
