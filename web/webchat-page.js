@@ -13,6 +13,21 @@
   // any scheme through (javascript: included). The page's CSP blocks those too; this
   // keeps them dead on a site whose CSP is weaker.
   const LINK_SCHEMES = new Set(["http:", "https:", "mailto:", "tel:"]);
+  // The widget holds each bot message back 30 ms per character (0.8 to 3 s) by default, so a
+  // Japanese answer to a 55 ms turn showed after about 2 s. Only a short pause remains, which keeps
+  // the messages of one reply reading in order.
+  const MESSAGE_PAUSE_MS = 150;
+  const TIME = new Intl.DateTimeFormat("ja-JP", { hour: "2-digit", minute: "2-digit" });
+  const DAY_AND_TIME = new Intl.DateTimeFormat("ja-JP", {
+    month: "long", day: "numeric", hour: "2-digit", minute: "2-digit",
+  });
+
+  // 14:05 for today's messages, 11月22日 14:05 for older ones (a conversation survives a reload).
+  function messageTime(timestamp) {
+    const date = new Date(timestamp);
+    const today = new Date().toDateString() === date.toDateString();
+    return (today ? TIME : DAY_AND_TIME).format(date);
+  }
 
   // Japanese IMEs confirm a kana-kanji conversion with Enter, and the widget sends on
   // every Enter. Stopping the event here, before React sees it, keeps the half-typed text.
@@ -98,6 +113,8 @@
         socketPath: "/socket.io/",
         customData: token ? { token } : {},
         initPayload: "/greet",
+        customMessageDelay: () => MESSAGE_PAUSE_MS,
+        showMessageDate: messageTime,
         title: "サポートチャット",
         subtitle: "アカウントと契約更新のご質問にお答えします",
         inputTextFieldHint: "ご質問を入力してください",
