@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import functools
 import logging
-from typing import Any, List, Optional, Sequence
+from typing import Any, Dict, List, Optional, Sequence
 
 from rasa.core.agent import Agent
 from rasa.core.channels.channel import UserMessage
@@ -25,12 +25,16 @@ from bot.support.questions import questions_in
 logger = logging.getLogger(__name__)
 
 
-async def _each_a_guide_question(agent: Agent, sender_id: str, questions: Sequence[str]) -> bool:
+async def _readings_if_each_a_guide_question(agent: Agent, sender_id: str,
+                                             questions: Sequence[str]) -> Optional[List[Dict[str, Any]]]:
+    """Rasa's reading of each question, when each is a guide question with an answer of its own
+    and no form waits; None otherwise."""
     tracker = await agent.tracker_store.retrieve(sender_id)
     if tracker is not None and tracker.active_loop_name:
-        return False
-    answers = [chosen_guide_answer(await agent.parse_message(question)) for question in questions]
-    return None not in answers and len(set(answers)) == len(answers)
+        return None
+    readings = [await agent.parse_message(question) for question in questions]
+    answers = [chosen_guide_answer(reading) for reading in readings]
+    return readings if None not in answers and len(set(answers)) == len(answers) else None
 
 
 def install() -> None:
@@ -39,12 +43,15 @@ def install() -> None:
     @functools.wraps(handle_message)
     async def each_question(self: Agent, message: UserMessage) -> Optional[List[Any]]:
         questions = questions_in(message.text or "")
-        if len(questions) < 2 or not await _each_a_guide_question(self, message.sender_id, questions):
+        readings = await _readings_if_each_a_guide_question(self, message.sender_id, questions) \
+            if len(questions) > 1 else None
+        if readings is None:
             return await handle_message(self, message)
         logger.debug("one message, %d guide questions: answered one by one", len(questions))
         replies: List[Any] = []
-        for question in questions:
-            part = UserMessage(question, message.output_channel, message.sender_id,
+        for question, reading in zip(questions, readings):
+            # Read once: Rasa takes the reading given and does not parse the question again.
+            part = UserMessage(question, message.output_channel, message.sender_id, parse_data=reading,
                                input_channel=message.input_channel, metadata=message.metadata)
             replies += await handle_message(self, part) or []
         return replies

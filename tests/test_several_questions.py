@@ -88,3 +88,16 @@ def test_a_form_waiting_for_an_answer_gets_the_message_whole(handled):
     text = "振込用紙はいつ届きますか。コンビニでも払えますか？"
     send(text, StandInAgent(active_loop_name="renewal_form"))
     assert [t for t, *_ in handled] == [text]
+
+
+def test_each_question_reaches_rasa_with_the_reading_already_made(monkeypatch):
+    given = []
+
+    async def rasa_handles(agent, message):
+        given.append(message.parse_data)
+
+    monkeypatch.setattr(Agent, "handle_message", rasa_handles)
+    several_questions.install()
+    send("振込用紙はいつ届きますか。コンビニでも払えますか？")
+    # Rasa takes a given reading as it is: each question is read once, not twice.
+    assert [reading["text"] for reading in given] == ["振込用紙はいつ届きますか。", "コンビニでも払えますか？"]
