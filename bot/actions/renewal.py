@@ -11,7 +11,7 @@ from bot.store.db import in_session
 from bot.actions.phrasing import japanese_date
 from bot.store import repository
 from bot.store.repository import LicenceRecord
-from bot.support.identifiers import canonical_serial
+from bot.support.identifiers import canonical_serial, mask_identifiers
 from bot.support.renewal import RenewalReason, assess_renewal
 
 
@@ -27,7 +27,9 @@ def _licences(session, email: str, serial: Optional[str]) -> Tuple[Tuple[Licence
 
 def tell_one(dispatcher: CollectingDispatcher, licence: LicenceRecord) -> None:
     assessment = assess_renewal(licence.product, licence.expiry, clock.today(), licence.auto_renewal)
-    values = dict(serial=licence.serial, product=licence.product, expiry=japanese_date(licence.expiry))
+    # LINE's cards show the serial masked: a phone's notification shows them on the lock screen.
+    values = dict(serial=licence.serial, serial_masked=mask_identifiers(licence.serial), product=licence.product,
+                  expiry=japanese_date(licence.expiry))
     if assessment.reason is RenewalReason.TOO_EARLY:
         dispatcher.utter_message(
             response="utter_renewal_too_early", from_date=japanese_date(assessment.window_start), **values

@@ -16,7 +16,7 @@ from bot.actions.identity import verified_email
 from bot.actions.phrasing import japanese_date
 from bot.actions.renewal import tell_one
 from bot.store import models, repository
-from bot.support.identifiers import canonical_serial
+from bot.support.identifiers import canonical_serial, mask_identifiers
 from bot.support.renewal import (
     SlipApplicationBlock,
     assess_renewal,
@@ -133,8 +133,8 @@ async def apply_renewal(dispatcher: CollectingDispatcher, tracker: Tracker, emai
             return reset
         order, first, last = placed
         dispatcher.utter_message(
-            response="utter_renewal_applied", order_id=order.id, serial=serial, years=years,
-            first=japanese_date(first), last=japanese_date(last), email=email,
+            response="utter_renewal_applied", order_id=order.id, serial=serial, serial_masked=mask_identifiers(serial),
+            years=years, first=japanese_date(first), last=japanese_date(last), email=email,
         )
         dispatcher.utter_message(response="utter_faq/renewal_faster_payment")
         return reset

@@ -3,10 +3,14 @@
 The webhook is /webhooks/line/webhook. The channel secret and access token come from the
 environment (LINE_CHANNEL_SECRET, LINE_CHANNEL_ACCESS_TOKEN; LINE_API_BASE points the API
 calls elsewhere, for tests). Without a secret every webhook request is refused.
+
+An answer that takes longer than LINE_LOADING_AFTER_SECONDS (default 0.8) shows LINE's loading
+indicator in one-to-one chats; LINE has none for groups.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import os
@@ -33,6 +37,12 @@ PLEASE_SEND_TEXT = (
     "ご質問の内容をテキストでお送りください。"
 )
 SHUTDOWN_GRACE_SECONDS = 10.0
+# Most answers take well under a second; an indicator for those would only flicker.
+LOADING_AFTER_SECONDS = 0.8
+# LINE allows 5 to 60 in steps of 5; the indicator stops by itself when the answer arrives.
+# 20 (LINE's default) covers a check's 2.5 s budget and a wait in the queue; should an answer fail,
+# the indicator does not hang on for long.
+LOADING_SECONDS = 20
 
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
 
@@ -41,6 +51,17 @@ def conversation_id(source: Optional[Dict[str, Any]]) -> Optional[str]:
     """Whom the bot talks to: the group or room when it is in one, else the user. Push goes there too."""
     source = source or {}
     return source.get("groupId") or source.get("roomId") or source.get("userId")
+
+
+def loading_after_seconds(value: Any) -> float:
+    """The start-up setting, checked once: a clear error beats an indicator that never shows."""
+    try:
+        seconds = float(value)
+    except (TypeError, ValueError):
+        seconds = -1.0
+    if not 0 <= seconds < LOADING_SECONDS:
+        raise ValueError(f"LINE_LOADING_AFTER_SECONDS must be a number of seconds, at least 0 and under {LOADING_SECONDS}, not {value!r}")
+    return seconds
 
 
 def text_for_rasa(event: Dict[str, Any]) -> Optional[str]:
@@ -78,8 +99,10 @@ class LineInput(InputChannel):
         access_token: Optional[str],
         api_base: str = DEFAULT_API_BASE,
         seen_events: Optional[SeenEvents] = None,
+        loading_after: float = LOADING_AFTER_SECONDS,
     ) -> None:
         self.channel_secret = channel_secret or ""
+        self.loading_after = loading_after
         self.api = LineApi(access_token or "", api_base)
         self.seen_events = seen_events or InMemorySeenEvents()
         self.tasks = OrderedTasks()
@@ -103,6 +126,11 @@ class LineInput(InputChannel):
             api_base=credentials.get("api_base") or os.environ.get("LINE_API_BASE") or DEFAULT_API_BASE,
             # In Redis when several Rasa processes serve: a redelivery may reach another one.
             seen_events=shared_state.seen_events(),
+            loading_after=loading_after_seconds(
+                credentials.get("loading_after_seconds")
+                or os.environ.get("LINE_LOADING_AFTER_SECONDS")
+                or LOADING_AFTER_SECONDS
+            ),
         )
 
     def get_output_channel(self) -> LinePushOutput:
@@ -170,14 +198,32 @@ class LineInput(InputChannel):
         output = LineOutput()
         text = text_for_rasa(event)
         if text is not None:
-            await on_new_message(UserMessage(
-                text,
-                output,
-                recipient,
-                input_channel=self.name(),
-                message_id=event.get("webhookEventId"),
-                metadata={"line_event": event},
-            ))
+            loading = self._show_loading_later(event)
+            try:
+                await on_new_message(UserMessage(
+                    text,
+                    output,
+                    recipient,
+                    input_channel=self.name(),
+                    message_id=event.get("webhookEventId"),
+                    metadata={"line_event": event},
+                ))
+            finally:
+                if loading is not None:
+                    loading.cancel()
         elif event.get("type") == "message":
             await output.send_text_message(recipient, PLEASE_SEND_TEXT)
         await self.api.send(output.line_messages(), reply_token=event.get("replyToken"), to=recipient)
+
+    def _show_loading_later(self, event: Dict[str, Any]) -> Optional[asyncio.Task]:
+        source = event.get("source") or {}
+        user = source.get("userId")
+        # LINE shows the indicator only in a one-to-one chat.
+        if source.get("type") != "user" or not user:
+            return None
+
+        async def show() -> None:
+            await asyncio.sleep(self.loading_after)
+            await self.api.show_loading(user, LOADING_SECONDS)
+
+        return asyncio.create_task(show())

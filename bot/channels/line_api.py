@@ -17,6 +17,7 @@ logger = logging.getLogger(__name__)
 DEFAULT_API_BASE = "https://api.line.me"
 REPLY_PATH = "/v2/bot/message/reply"
 PUSH_PATH = "/v2/bot/message/push"
+LOADING_PATH = "/v2/bot/chat/loading/start"
 
 
 class LineApiError(Exception):
@@ -45,7 +46,7 @@ def _log_retry(state: RetryCallState) -> None:
     logger.warning("LINE API call failed (%s), attempt %d, trying again", state.outcome.exception(), state.attempt_number)
 
 
-async def _error_from(response: aiohttp.ClientResponse) -> LineApiError:
+async def error_from(response: aiohttp.ClientResponse) -> LineApiError:
     try:
         body = await response.json(content_type=None)
         message = str(body.get("message", ""))
@@ -121,6 +122,16 @@ class LineApi:
                         raise
                     logger.info("LINE: a failed-looking push attempt had been accepted")
 
+    async def show_loading(self, chat_id: str, seconds: int) -> None:
+        """LINE's typing animation in a one-to-one chat, until the next message or `seconds` pass.
+
+        It only tells the customer the answer is coming: one attempt, and a failure is logged, never raised.
+        """
+        try:
+            await self._post(LOADING_PATH, {"chatId": chat_id, "loadingSeconds": seconds})
+        except (LineApiError, aiohttp.ClientError, asyncio.TimeoutError) as error:
+            logger.warning("LINE: loading indicator not shown: %s", error)
+
     async def close(self) -> None:
         if self._session is not None:
             await self._session.close()
@@ -140,5 +151,6 @@ class LineApi:
             self._session = aiohttp.ClientSession(timeout=self._timeout)
         headers = {"Authorization": f"Bearer {self._access_token}", **(headers or {})}
         async with self._session.post(self._base_url + path, json=body, headers=headers) as response:
-            if response.status != 200:
-                raise await _error_from(response)
+            # The loading indicator answers 202 Accepted, the messages 200.
+            if not 200 <= response.status < 300:
+                raise await error_from(response)

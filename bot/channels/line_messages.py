@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Mapping, Optional
 
 from rasa.core.channels.channel import OutputChannel
 
@@ -16,6 +16,12 @@ MAX_LABEL_LENGTH = 20
 MAX_DISPLAY_TEXT_LENGTH = 300
 MAX_POSTBACK_DATA_LENGTH = 300
 MAX_IMAGE_URL_LENGTH = 2000
+MAX_ALT_TEXT_LENGTH = 400
+# An empty text component makes LINE refuse the whole reply.
+MISSING = "—"
+LABEL_COLOUR = "#6b6b6b"
+VALUE_COLOUR = "#1a1a1a"
+TITLE_COLOUR = "#1f5fa8"
 
 LineMessage = Dict[str, Any]
 
@@ -94,6 +100,43 @@ def quick_reply(buttons: List[Dict[str, Any]]) -> Optional[Dict[str, Any]]:
     return {"items": items[:MAX_QUICK_REPLY_ITEMS]} if items else None
 
 
+# Cards: a response's `card` (title, rows of label and value, a note) as a Flex bubble. The
+# words are the domain's: a response's `channel: line` variant carries the card in its `custom`
+# payload and its `text`, which becomes the altText, the line a phone's notification shows.
+
+
+def _text(value: Any, **style: Any) -> Dict[str, Any]:
+    return {"type": "text", "text": str(value).strip() or MISSING, "wrap": True, **style}
+
+
+def _row(row: Mapping[str, Any]) -> Dict[str, Any]:
+    return {
+        "type": "box",
+        "layout": "baseline",
+        "spacing": "md",
+        "contents": [
+            _text(row.get("label", ""), size="sm", color=LABEL_COLOUR, flex=2),
+            _text(row.get("value", ""), size="sm", color=VALUE_COLOUR, flex=4),
+        ],
+    }
+
+
+def flex_card(card: Mapping[str, Any], alt_text: str) -> LineMessage:
+    contents: List[Dict[str, Any]] = [_text(card.get("title", ""), weight="bold", size="lg", color=TITLE_COLOUR)]
+    rows = card.get("rows") or []
+    if rows:
+        contents.append({"type": "separator", "margin": "lg"})
+        contents.append({"type": "box", "layout": "vertical", "margin": "lg", "spacing": "sm",
+                         "contents": [_row(row) for row in rows]})
+    if card.get("note"):
+        contents.append(_text(card["note"], size="sm", margin="lg"))
+    return {
+        "type": "flex",
+        "altText": shorten(alt_text.strip() or card.get("title") or MISSING, MAX_ALT_TEXT_LENGTH),
+        "contents": {"type": "bubble", "body": {"type": "box", "layout": "vertical", "contents": contents}},
+    }
+
+
 def batches(messages: List[LineMessage], size: int = MAX_MESSAGES_PER_CALL) -> List[List[LineMessage]]:
     return [messages[start:start + size] for start in range(0, len(messages), size)]
 
@@ -121,6 +164,16 @@ class LineOutput(OutputChannel):
 
     def clear(self) -> None:
         self._messages, self._quick_reply = [], None
+
+    async def send_response(self, recipient_id: str, message: Dict[str, Any]) -> None:
+        """A response with a card goes out as one Flex message whose altText is the response's text."""
+        card = (message.get("custom") or {}).get("card")
+        if not isinstance(card, dict):
+            await super().send_response(recipient_id, message)
+            return
+        self._messages.append(flex_card(card, message.get("text") or ""))
+        if message.get("buttons"):
+            self._quick_reply = quick_reply(message["buttons"])
 
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
         self._messages.extend(text_messages(text))

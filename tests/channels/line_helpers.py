@@ -8,6 +8,7 @@ import base64
 import copy
 import hashlib
 import hmac
+import io
 import json
 import secrets
 import socket
@@ -26,6 +27,7 @@ import jsonschema
 import pytest
 import yaml
 from aiohttp import web
+from PIL import Image
 from rasa.core.channels.channel import UserMessage
 from sanic import Sanic
 
@@ -40,6 +42,8 @@ ACCESS_TOKEN = "line-test-access-token"
 BOT_USER_ID = "U" + "0123456789abcdef" * 2
 REPLY_PATH = "/v2/bot/message/reply"
 PUSH_PATH = "/v2/bot/message/push"
+LOADING_PATH = "/v2/bot/chat/loading/start"
+SCHEMAS = {REPLY_PATH: "ReplyMessageRequest", PUSH_PATH: "PushMessageRequest", LOADING_PATH: "ShowLoadingAnimationRequest"}
 
 
 # --- LINE's schemas -------------------------------------------------------------------
@@ -75,9 +79,13 @@ def limit_errors(body: Dict[str, Any]) -> List[str]:
         return len(text.encode("utf-16-le")) // 2
 
     errors = []
+    if "loadingSeconds" in body and body["loadingSeconds"] % 5:
+        errors.append("loadingSeconds: must be a multiple of 5")
     for index, message in enumerate(body.get("messages") or []):
         if message.get("type") == "text" and not 1 <= units(message.get("text", "")) <= 5000:
             errors.append(f"messages/{index}/text: must be 1 to 5000 characters")
+        if message.get("type") == "flex" and not 1 <= units(message.get("altText", "")) <= 400:
+            errors.append(f"messages/{index}/altText: must be 1 to 400 characters")
         for item in (message.get("quickReply") or {}).get("items", []):
             label = item.get("action", {}).get("label", "")
             if units(label) > 20:
@@ -85,6 +93,34 @@ def limit_errors(body: Dict[str, Any]) -> List[str]:
             if units(item.get("action", {}).get("displayText", "")) > 300:
                 errors.append(f"messages/{index}/quickReply: displayText longer than 300 characters")
     return errors
+
+
+def rich_menu_limit_errors(menu: Dict[str, Any]) -> List[str]:
+    """The rich menu object's limits in LINE's reference that the OpenAPI file leaves out."""
+    width, height = menu["size"]["width"], menu["size"]["height"]
+    errors = []
+    if not (800 <= width <= 2500 and height >= 250 and width / height >= 1.45):
+        errors.append(f"size {width}x{height}: width 800 to 2500, height 250 or more, width/height 1.45 or more")
+    if not 1 <= len(menu.get("areas", [])) <= 20:
+        errors.append("areas: 1 to 20")
+    for index, area in enumerate(menu.get("areas", [])):
+        b = area["bounds"]
+        if b["x"] + b["width"] > width or b["y"] + b["height"] > height:
+            errors.append(f"areas/{index}: outside the menu")
+        action = area["action"]
+        if len(action.get("label", "")) > 20 or len(action.get("displayText", "")) > 300:
+            errors.append(f"areas/{index}/action: label over 20 or displayText over 300 characters")
+    return errors
+
+
+def rich_menu_image_errors(image: bytes, content_type: str, menu: Dict[str, Any]) -> List[str]:
+    if menu["image"] is not None:
+        return ["An image has already been uploaded to the richmenu"]
+    if content_type not in ("image/png", "image/jpeg") or len(image) > 1024 * 1024:
+        return [f"the image must be a JPEG or PNG of at most 1 MB, not {content_type} of {len(image)} bytes"]
+    size = Image.open(io.BytesIO(image)).size
+    expected = (menu["request"]["size"]["width"], menu["request"]["size"]["height"])
+    return [] if size == expected else [f"image size {size} is not the menu's {expected}"]
 
 
 def assert_callback_body(body: Dict[str, Any]) -> None:
@@ -191,7 +227,17 @@ class Call:
 
     @property
     def texts(self) -> List[str]:
-        return [message.get("text") for message in self.body["messages"]]
+        """What the customer reads of each message: its text, or a card's altText."""
+        return [message.get("text") or message.get("altText") for message in self.body["messages"]]
+
+    @property
+    def cards(self) -> List[Dict[str, str]]:
+        """Each Flex card's rows as label → value."""
+        return [
+            {row["contents"][0]["text"]: row["contents"][1]["text"]
+             for box in message["contents"]["body"]["contents"] if box["type"] == "box" for row in box["contents"]}
+            for message in self.body["messages"] if message["type"] == "flex"
+        ]
 
     @property
     def to(self) -> str:
@@ -200,7 +246,7 @@ class Call:
 
 
 class LineApiStandIn:
-    """The reply and push endpoints on a free local port, in a thread with its own event loop.
+    """The reply, push and loading-indicator endpoints on a free local port, in a thread with its own event loop.
 
     Like LINE, it checks the access token, the body against LINE's schema, that a reply token
     works once (and not after `expire`), and that a push retry key is accepted once (409 after).
@@ -215,6 +261,9 @@ class LineApiStandIn:
         self._retry_keys: set = set()
         self._failures: Dict[str, List[Dict[str, Any]]] = {}
         self._hangs: Dict[str, List[float]] = {}
+        # Rich menus by ID: the menu object and its image (None until uploaded); the default's ID.
+        self.rich_menus: Dict[str, Dict[str, Any]] = {}
+        self.default_rich_menu: Optional[str] = None
         self._socket = socket.socket()
         self._socket.bind(("127.0.0.1", 0))
         self.base_url = f"http://127.0.0.1:{self._socket.getsockname()[1]}"
@@ -249,9 +298,15 @@ class LineApiStandIn:
             self._failures.setdefault(path, []).append({"status": status, "accept": accept, "html": html})
 
     def delivered(self, to: Optional[str] = None) -> List[Call]:
-        """Calls LINE would have delivered, in order; only those for one reply token or recipient if given."""
+        """Messages LINE would have delivered, in order; only those for one reply token or recipient if given."""
         with self._lock:
-            return [call for call in self.calls if call.accepted and to in (None, call.to)]
+            return [call for call in self.calls
+                    if call.accepted and call.path in (REPLY_PATH, PUSH_PATH) and to in (None, call.to)]
+
+    def loading_shown(self) -> List[str]:
+        """The chats LINE showed its loading indicator in, in order."""
+        with self._lock:
+            return [call.body["chatId"] for call in self.calls if call.accepted and call.path == LOADING_PATH]
 
     async def wait_for(self, done: Callable[[List[Call]], bool], timeout: float = 10) -> List[Call]:
         deadline = time.monotonic() + timeout
@@ -266,6 +321,13 @@ class LineApiStandIn:
         app = web.Application()
         app.router.add_post(REPLY_PATH, self._receive)
         app.router.add_post(PUSH_PATH, self._receive)
+        app.router.add_post(LOADING_PATH, self._receive)
+        app.router.add_post("/v2/bot/richmenu/validate", self._rich_menu)
+        app.router.add_post("/v2/bot/richmenu", self._rich_menu)
+        app.router.add_get("/v2/bot/richmenu/list", self._rich_menu)
+        app.router.add_post("/v2/bot/richmenu/{id}/content", self._rich_menu)
+        app.router.add_delete("/v2/bot/richmenu/{id}", self._rich_menu)
+        app.router.add_post("/v2/bot/user/all/richmenu/{id}", self._rich_menu)
         runner = web.AppRunner(app, access_log=None)
         self._loop.run_until_complete(runner.setup())
         self._loop.run_until_complete(web.SockSite(runner, self._socket).start())
@@ -294,17 +356,68 @@ class LineApiStandIn:
             return web.Response(text=answer, status=status, content_type="text/html")
         return web.json_response(answer, status=status)
 
+    async def _rich_menu(self, request: web.Request) -> web.Response:
+        """The rich menu calls of `make line-setup`, with the limits LINE's reference states."""
+        body = await request.read()
+        with self._lock:
+            # fail_next takes the route as LINE's reference writes it: "/v2/bot/richmenu/{id}/content".
+            queued = self._failures.get(request.match_info.route.resource.canonical)
+            failure = queued.pop(0) if queued else None
+            if failure:
+                status, answer = failure["status"], {"message": "Stand-in failure"}
+            else:
+                status, answer = self._decide_rich_menu(request, body)
+            kept = None if request.path.endswith("/content") else (json.loads(body) if body else None)
+            self.calls.append(Call(request.path, kept, dict(request.headers), status, status == 200,
+                                   [answer["message"]] if status == 400 else []))
+        return web.json_response(answer, status=status)
+
+    def _decide_rich_menu(self, request: web.Request, body: bytes):
+        if request.headers.get("Authorization") != f"Bearer {self.access_token}":
+            return 401, {"message": "Authentication failed."}
+        menu_id = request.match_info.get("id")
+        if request.method == "GET":
+            return 200, {"richmenus": [{"richMenuId": key, **menu["request"]} for key, menu in self.rich_menus.items()]}
+        if menu_id is not None and menu_id not in self.rich_menus:
+            return 404, {"message": "Not found"}
+        if request.method == "DELETE":
+            del self.rich_menus[menu_id]
+            if self.default_rich_menu == menu_id:
+                self.default_rich_menu = None
+            return 200, {}
+        if request.path.endswith("/content"):
+            errors = rich_menu_image_errors(body, request.headers.get("Content-Type", ""), self.rich_menus[menu_id])
+            if errors:
+                return 400, {"message": "; ".join(errors)}
+            self.rich_menus[menu_id]["image"] = body
+            return 200, {}
+        if menu_id is not None:
+            if self.rich_menus[menu_id]["image"] is None:
+                return 400, {"message": "must upload richmenu image before applying it to user"}
+            self.default_rich_menu = menu_id
+            return 200, {}
+        menu = json.loads(body)
+        errors = schema_errors("messaging-api.yml", "RichMenuRequest", menu) + rich_menu_limit_errors(menu)
+        if errors:
+            return 400, {"message": "; ".join(errors)}
+        if request.path.endswith("/validate"):
+            return 200, {}
+        new_id = "richmenu-" + secrets.token_hex(16)
+        self.rich_menus[new_id] = {"request": menu, "image": None}
+        return 200, {"richMenuId": new_id}
+
     def _decide(self, path: str, body: Any, headers: Any):
         if headers.get("Authorization") != f"Bearer {self.access_token}":
             return 401, {"message": "Authentication failed. Confirm that the access token in the authorization header is valid."}, False, []
-        schema = "ReplyMessageRequest" if path == REPLY_PATH else "PushMessageRequest"
-        errors = schema_errors("messaging-api.yml", schema, body) + (limit_errors(body) if isinstance(body, dict) else [])
+        errors = schema_errors("messaging-api.yml", SCHEMAS[path], body) + (limit_errors(body) if isinstance(body, dict) else [])
         if errors:
             return 400, {"message": "The request body has errors", "details": [{"message": e} for e in errors]}, False, errors
         queued = self._failures.get(path)
         failure = queued.pop(0) if queued else None
         if failure and not failure["accept"]:
             return failure["status"], failure["html"] or {"message": "Stand-in failure"}, False, []
+        if path == LOADING_PATH:
+            return 202, {}, True, []
         sent = {"sentMessages": [{"id": str(secrets.randbelow(10**18))} for _ in body["messages"]]}
         if path == REPLY_PATH:
             if body["replyToken"] in self._used_tokens:

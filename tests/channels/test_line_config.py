@@ -19,7 +19,7 @@ from line_helpers import (
 )
 from project_helpers import ROOT
 
-LINE_VARIABLES = ["LINE_CHANNEL_SECRET", "LINE_CHANNEL_ACCESS_TOKEN", "LINE_API_BASE"]
+LINE_VARIABLES = ["LINE_CHANNEL_SECRET", "LINE_CHANNEL_ACCESS_TOKEN", "LINE_API_BASE", "LINE_LOADING_AFTER_SECONDS"]
 
 
 async def answered(channel: LineInput, secret: str, stand_in) -> int:
@@ -61,3 +61,16 @@ async def test_credentials_yml_loads_without_line_configured_and_then_refuses_ev
     channel = channel_class.from_credentials(credentials["bot.channels.line.LineInput"])
     assert await answered(channel, "", stand_in) == 403
     assert stand_in.calls == []
+
+
+def test_the_loading_indicators_delay_comes_from_the_environment_or_defaults(no_line_environment, monkeypatch):
+    assert LineInput.from_credentials(None).loading_after == 0.8
+    monkeypatch.setenv("LINE_LOADING_AFTER_SECONDS", "1.5")
+    assert LineInput.from_credentials(None).loading_after == 1.5
+
+
+@pytest.mark.parametrize("value", ["soon", "-1", "20", "nan"])
+def test_a_loading_delay_that_is_not_a_sensible_number_of_seconds_stops_the_start(no_line_environment, monkeypatch, value):
+    monkeypatch.setenv("LINE_LOADING_AFTER_SECONDS", value)
+    with pytest.raises(ValueError, match="LINE_LOADING_AFTER_SECONDS"):
+        LineInput.from_credentials(None)

@@ -33,6 +33,9 @@ async def test_an_agent_talks_to_a_line_customer_and_gives_the_chat_back_to_the_
     await say(bot, line_api, user, "わからない")
     [created] = await say(bot, line_api, user, "はい")
     number = created.split("受付番号 ")[1].split(")")[0]
+    # On LINE the ticket number comes as a card; its altText is the sentence the web chat shows.
+    [reply] = [call for call in line_api.delivered() if call.path != PUSH_PATH and created in call.texts]
+    assert reply.cards[-1]["受付番号"] == number
 
     # The bot is quiet now; what the customer writes waits for the agent.
     assert await say(bot, line_api, user, f"{number} の件、よろしくお願いします") == []

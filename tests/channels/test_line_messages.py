@@ -1,4 +1,4 @@
-"""Rasa's bot messages as LINE message objects: text pieces, quick replies, images, batches."""
+"""Rasa's bot messages as LINE message objects: text pieces, quick replies, images, cards, batches."""
 
 import pytest
 
@@ -102,3 +102,41 @@ async def test_what_the_output_collects_is_what_line_accepts(responses):
     for batch in batches(await collect(*responses)):
         body = {"to": "U" + "0" * 32, "messages": batch}
         assert schema_errors("messaging-api.yml", "PushMessageRequest", body) + limit_errors(body) == []
+
+
+CARD = {
+    "title": "契約更新の確認結果",
+    "rows": [{"label": "シリアル番号", "value": "VBCL-****-****-****-2204"}, {"label": "有効期限", "value": ""}],
+    "note": "更新年数は1〜3年からお選びいただけます。",
+}
+
+
+async def test_a_response_with_a_card_becomes_one_flex_message_whose_alt_text_is_its_text():
+    output = LineOutput()
+    text = "VBCL-****-****-****-2204は、2027年1月31日まで契約更新のお手続きができます。"
+    await output.send_response("U1", {"text": text, "custom": {"card": CARD},
+                                      "buttons": [{"title": "申し込む", "payload": "/apply_renewal"}]})
+    [message] = output.line_messages()
+    assert (message["type"], message["altText"]) == ("flex", text)
+    words = [c["text"] for c in message["contents"]["body"]["contents"] if c["type"] == "text"]
+    assert words == ["契約更新の確認結果", "更新年数は1〜3年からお選びいただけます。"]
+    rows = message["contents"]["body"]["contents"][2]["contents"]
+    # An empty value would make LINE refuse the whole reply: it shows as a dash.
+    assert [[c["text"] for c in row["contents"]] for row in rows] == [
+        ["シリアル番号", "VBCL-****-****-****-2204"], ["有効期限", "—"]]
+    assert message["quickReply"]["items"][0]["action"]["data"] == "/apply_renewal"
+    body = {"replyToken": "0" * 32, "messages": [message]}
+    assert schema_errors("messaging-api.yml", "ReplyMessageRequest", body) + limit_errors(body) == []
+
+
+async def test_a_cards_alt_text_fits_lines_400_characters():
+    output = LineOutput()
+    await output.send_response("U1", {"text": "長い説明です。" * 100, "custom": {"card": CARD}})
+    [message] = output.line_messages()
+    assert line_length(message["altText"]) == 400 and message["altText"].endswith("…")
+
+
+async def test_a_custom_payload_without_a_card_still_sends_only_its_text():
+    output = LineOutput()
+    await output.send_response("U1", {"text": "こんにちは。", "custom": {"widget": "something"}})
+    assert output.line_messages() == [{"type": "text", "text": "こんにちは。"}]

@@ -11,6 +11,7 @@ from line_helpers import (
     PUSH_PATH,
     REPLY_PATH,
     SECRET,
+    LOADING_PATH,
     FakeRasa,
     LineApiStandIn,
     callback_body,
@@ -59,10 +60,14 @@ class Line:
         await self.channel.tasks.drain(10)
 
 
+# Short, so that the tests need not wait, and above a scripted answer's few milliseconds.
+LOADING_AFTER = 0.3
+
+
 @pytest.fixture
 async def line(stand_in):
     rasa = FakeRasa(SCRIPT)
-    channel = LineInput(SECRET, ACCESS_TOKEN, stand_in.base_url)
+    channel = LineInput(SECRET, ACCESS_TOKEN, stand_in.base_url, loading_after=LOADING_AFTER)
     async with serving(channel, rasa.on_new_message) as url:
         yield Line(url, channel, rasa, stand_in)
 
@@ -248,3 +253,45 @@ async def test_stopping_the_server_lets_answers_in_progress_go_out_first(stand_i
         assert await post_webhook(url, body, sign(SECRET, body)) == 200
         asyncio.get_running_loop().call_later(0.2, slow_action.set)
     assert len(stand_in.delivered()) == 1
+
+
+async def test_a_slow_answer_shows_lines_loading_indicator_until_the_reply(line):
+    user = new_user_id()
+    line.rasa.hold["ちょっと待ってください"] = slow_action = asyncio.Event()
+    await line.send(text_event("ちょっと待ってください", user))
+    await line.api.wait_for(lambda calls: line.api.loading_shown() == [user])
+    assert line.api.delivered() == []
+    slow_action.set()
+    await line.settle()
+    assert [call.path for call in line.api.calls] == [LOADING_PATH, REPLY_PATH]
+    assert line.api.calls[0].body == {"chatId": user, "loadingSeconds": 20}
+
+
+async def test_a_quick_answer_shows_no_loading_indicator(line):
+    await line.send(text_event("パスワードを忘れました", new_user_id()))
+    await line.settle()
+    await asyncio.sleep(LOADING_AFTER + 0.2)
+    assert [call.path for call in line.api.calls] == [REPLY_PATH]
+
+
+async def test_a_group_gets_no_loading_indicator_lines_is_for_one_to_one_chats(line):
+    event = text_event("ちょっと待ってください", new_user_id())
+    event["source"] = {"type": "group", "groupId": "C" + "b" * 32, "userId": event["source"]["userId"]}
+    line.rasa.hold["ちょっと待ってください"] = slow_action = asyncio.Event()
+    await line.send(event)
+    await asyncio.sleep(LOADING_AFTER + 0.3)
+    slow_action.set()
+    await line.settle()
+    assert [call.path for call in line.api.calls] == [REPLY_PATH]
+
+
+async def test_when_line_refuses_the_loading_indicator_the_answer_still_comes(line, caplog):
+    line.api.fail_next(LOADING_PATH, 429)
+    line.rasa.hold["ちょっと待ってください"] = slow_action = asyncio.Event()
+    event = text_event("ちょっと待ってください", new_user_id())
+    await line.send(event)
+    await line.api.wait_for(lambda calls: any(call.path == LOADING_PATH for call in line.api.calls))
+    slow_action.set()
+    await line.settle()
+    assert [call.texts for call in line.api.delivered(event["replyToken"])] == [["「ちょっと待ってください」ですね。"]]
+    assert "loading indicator not shown" in caplog.text
