@@ -63,6 +63,8 @@ TRAINING_NLU = ROOT / "data" / "nlu"
 DOMAIN = ROOT / "domain.yml"
 HELDOUT = ROOT / "tests" / "nlu"
 BLIND = ROOT / "bench" / "data" / "blind"
+# Messages that only name a topic ("振込用紙の件"), written apart from the training data.
+TOPIC_ONLY_SET = ROOT / "bench" / "data" / "vague"
 BOT_CONFIG = ROOT / "config.yml"
 STOCK_CONFIG = ROOT / "bench" / "configs" / "stock.yml"
 ENTITY_GOLD = ROOT / "bench" / "data" / "entities_gold.yml"
@@ -73,6 +75,7 @@ FAQ = "faq"
 OUT_OF_SCOPE = "out_of_scope"
 HANDOVER = "request_human"
 FALLBACK = "nlu_fallback"
+TOPIC_ONLY = "topic_only"
 ENTITY_TYPES = ("serial_number", "activation_code", "email", "product", "payment_channel", "date")
 SYSTEMS = {"bot": "this bot's pipeline", "lexical": "the same without the sentence encoder and its check",
            "stock": "stock Rasa", "tfidf": "TF-IDF + logistic regression"}
@@ -346,12 +349,14 @@ def run_systems(workdir: Path, configs: Dict[str, Path], train: List[Example], t
     return runs, search, tuning
 
 
-def score_system(system: str, predictions: List[Prediction], seconds: float,
-                 heldout: List[Example], gold: List[GoldSentence], blind: List[Example]) -> dict:
-    """`predictions` cover the held-out messages, then the entity gold messages, then the blind set."""
+def score_system(system: str, predictions: List[Prediction], seconds: float, heldout: List[Example],
+                 gold: List[GoldSentence], blind: List[Example], topic_only: List[Example]) -> dict:
+    """`predictions` cover the held-out messages, then the entity gold messages, then the blind
+    set, then the topic-only messages."""
     on_heldout = predictions[: len(heldout)]
     on_gold = predictions[len(heldout): len(heldout) + len(gold)]
-    on_blind = predictions[len(heldout) + len(gold):]
+    on_blind = predictions[len(heldout) + len(gold): len(heldout) + len(gold) + len(blind)]
+    on_topic_only = predictions[len(heldout) + len(gold) + len(blind):]
     intents = sorted({e.intent for e in heldout})
     per_intent = f1_score([e.intent for e in heldout], [p.intent for p in on_heldout],
                           labels=intents, average=None, zero_division=0)
@@ -362,6 +367,17 @@ def score_system(system: str, predictions: List[Prediction], seconds: float,
         "entities": entity_scores(gold, on_gold),
         "per_intent_f1": dict(zip(intents, per_intent.tolist())),
         "blind": score_blind(blind, on_blind),
+        "topic_only": topic_only_scores(topic_only, on_topic_only),
+    }
+
+
+def topic_only_scores(messages: Sequence[Example], predicted: Sequence[Prediction]) -> dict:
+    """A message that only names a topic should be asked back (choices, or not understood), not answered."""
+    return {
+        "messages": len(messages),
+        "answered_outright": _share(p.intent == FAQ for p in predicted),
+        "asked_back": _share(p.intent in (TOPIC_ONLY, OUT_OF_SCOPE) for p in predicted),
+        "read_as_topic_only": _share(p.intent == TOPIC_ONLY for p in predicted),
     }
 
 
@@ -512,7 +528,15 @@ def blind_markdown(report: dict) -> List[str]:
         "",
         "![Reliability on the blind set](../figures/reliability_blind.png)",
         "",
-    ]
+        f"### Messages that only name a topic ({s['bot']['topic_only']['messages']} in `bench/data/vague`)",
+        "",
+        "Chat openers such as 「振込用紙の件」 ask for no answer in particular: the bot should offer the "
+        "topic's answers to choose from (or say it did not understand), not state one.",
+        "",
+        "| system | answered outright with one guide answer | asked back |",
+        "|---|---|---|",
+    ] + [f"| {s[key]['name']} | {_f(s[key]['topic_only']['answered_outright'])} | "
+         f"{_f(s[key]['topic_only']['asked_back'])} |" for key in SYSTEMS] + [""]
     return lines
 
 
@@ -633,14 +657,19 @@ def set_summary(messages: Sequence[Example], train_texts: set) -> dict:
             "also_in_training": sum(e.text in train_texts for e in messages)}
 
 
-def score_model(model: Path, heldout: List[Example], blind: List[Example], train_texts: set) -> None:
-    """Print how a trained model reads the held-out and blind sets, and draw its reliability plot."""
-    predictions = rasa_predictions(model, [e.text for e in heldout] + [e.text for e in blind])
-    on_heldout, on_blind = predictions[: len(heldout)], predictions[len(heldout):]
+def score_model(model: Path, heldout: List[Example], blind: List[Example], topic_only: List[Example],
+                train_texts: set) -> None:
+    """Print how a trained model reads the held-out, blind and topic-only sets, and draw its reliability plot."""
+    texts = [e.text for e in heldout] + [e.text for e in blind] + [e.text for e in topic_only]
+    predictions = rasa_predictions(model, texts)
+    on_heldout = predictions[: len(heldout)]
+    on_blind = predictions[len(heldout): len(heldout) + len(blind)]
+    on_topic_only = predictions[len(heldout) + len(blind):]
     figure = Path(tempfile.mkdtemp(prefix="nlu_score_")) / "reliability_blind.png"
     results = {"model": str(model), "heldout": {**set_summary(heldout, train_texts), **intent_scores(heldout, on_heldout)},
                "blind": {**set_summary(blind, train_texts), **score_blind(blind, on_blind),
-                         "errors": bot_errors(blind, on_blind)}}
+                         "errors": bot_errors(blind, on_blind)},
+               "topic_only": topic_only_scores(topic_only, on_topic_only)}
     plot_reliability({model.name: results["blind"]["calibration"]}, figure, f"{model.name} on the blind set")
     print(json.dumps(_rounded(results), ensure_ascii=False, indent=2))
     log.info("reliability plot: %s", figure)
@@ -675,10 +704,12 @@ def main() -> None:
     training = load_data(str(TRAINING_NLU)).intent_examples
     train, heldout, gold = examples(training), examples(load_heldout()), load_entity_gold()
     blind = examples(load_heldout(BLIND))
+    topic_only = examples(load_heldout(TOPIC_ONLY_SET))
     if args.score_model:
-        score_model(args.score_model, heldout, blind, {e.text for e in train})
+        score_model(args.score_model, heldout, blind, topic_only, {e.text for e in train})
         return
-    texts = [e.text for e in heldout] + [s.text for s in gold] + [e.text for e in blind]
+    texts = ([e.text for e in heldout] + [s.text for s in gold] + [e.text for e in blind]
+             + [e.text for e in topic_only])
     steps = len(RASA_SYSTEMS) + folds
 
     with tempfile.TemporaryDirectory(prefix="nlu_quality_") as tmp:
@@ -687,7 +718,7 @@ def main() -> None:
         if args.quick:
             configs = {name: quick_config(path, workdir) for name, path in configs.items()}
         runs, search, tuning = run_systems(workdir, configs, train, texts, steps)
-        scores = {system: score_system(system, predictions, seconds, heldout, gold, blind)
+        scores = {system: score_system(system, predictions, seconds, heldout, gold, blind, topic_only)
                   for system, (predictions, seconds) in runs.items()}
         for system, r in scores.items():
             log.info("held out, %s: intent macro-F1 %.3f, FAQ accuracy %.3f, out of scope refused %.3f",
@@ -699,7 +730,8 @@ def main() -> None:
                                       "tuning_seconds": tuning}
     bot_on_heldout = runs["bot"][0][: len(heldout)]
     scores["bot"]["errors"] = bot_errors(heldout, bot_on_heldout)
-    scores["bot"]["blind"]["errors"] = bot_errors(blind, runs["bot"][0][len(heldout) + len(gold):])
+    scores["bot"]["blind"]["errors"] = bot_errors(
+        blind, runs["bot"][0][len(heldout) + len(gold): len(heldout) + len(gold) + len(blind)])
     plot_confusion(heldout, bot_on_heldout, figure)
     plot_reliability({scores[system]["name"]: scores[system]["blind"]["calibration"] for system in ("bot", "lexical", "tfidf")},
                      figure.parent / "reliability_blind.png", f"Reliability on the blind set (n={len(blind)})")
