@@ -1,4 +1,5 @@
-"""The LINE Messaging API client: reply and push, with a short retry on transient failures."""
+"""The LINE Messaging API client: reply and push with a short retry on transient failures, the loading
+indicator, and single calls such as the rich menu's."""
 
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ from bot.channels.line_messages import LineMessage, batches
 logger = logging.getLogger(__name__)
 
 DEFAULT_API_BASE = "https://api.line.me"
+# Images (the rich menu's) go to LINE's data host.
+DEFAULT_DATA_API_BASE = "https://api-data.line.me"
 REPLY_PATH = "/v2/bot/message/reply"
 PUSH_PATH = "/v2/bot/message/push"
 LOADING_PATH = "/v2/bot/chat/loading/start"
@@ -67,12 +70,14 @@ class LineApi:
         access_token: str,
         base_url: str = DEFAULT_API_BASE,
         *,
+        data_base_url: str = DEFAULT_DATA_API_BASE,
         timeout: float = 10.0,
         attempts: int = 3,
         first_wait: float = 0.2,
     ) -> None:
         self._access_token = access_token
         self._base_url = base_url.rstrip("/")
+        self._data_base_url = data_base_url.rstrip("/")
         self._timeout = aiohttp.ClientTimeout(total=timeout)
         self._attempts = attempts
         self._first_wait = first_wait
@@ -146,11 +151,19 @@ class LineApi:
             reraise=True,
         )
 
-    async def _post(self, path: str, body: Dict[str, Any], headers: Optional[Dict[str, str]] = None) -> None:
+    async def call(self, method: str, path: str, *, json: Any = None, data: Optional[bytes] = None,
+                   headers: Optional[Dict[str, str]] = None, blob: bool = False) -> Any:
+        """One Messaging API call, not retried: LINE's JSON answer (None when empty); LineApiError when refused.
+        `blob` sends it to the data host, where images go."""
         if self._session is None or self._session.closed:
             self._session = aiohttp.ClientSession(timeout=self._timeout)
         headers = {"Authorization": f"Bearer {self._access_token}", **(headers or {})}
-        async with self._session.post(self._base_url + path, json=body, headers=headers) as response:
-            # The loading indicator answers 202 Accepted, the messages 200.
+        url = (self._data_base_url if blob else self._base_url) + path
+        async with self._session.request(method, url, json=json, data=data, headers=headers) as response:
+            # The loading indicator answers 202 Accepted, the others 200.
             if not 200 <= response.status < 300:
                 raise await error_from(response)
+            return await response.json(content_type=None)
+
+    async def _post(self, path: str, body: Dict[str, Any], headers: Optional[Dict[str, str]] = None) -> None:
+        await self.call("POST", path, json=body, headers=headers)

@@ -22,12 +22,11 @@ import aiohttp
 import yaml
 from PIL import Image, ImageDraw, ImageFont
 
-from bot.channels.line_api import DEFAULT_API_BASE, LineApiError, error_from
+from bot.channels.line_api import DEFAULT_API_BASE, DEFAULT_DATA_API_BASE, LineApi, LineApiError
 
 logger = logging.getLogger(__name__)
 
 ROOT = Path(__file__).resolve().parents[2]
-DEFAULT_DATA_API_BASE = "https://api-data.line.me"
 MENU_NAME = "support-bot-menu"
 # LINE's compact size: one row of tiles that leaves the chat visible above it.
 WIDTH, HEIGHT = 2500, 843
@@ -109,60 +108,36 @@ def menu_image(request: Dict[str, Any], font: Path) -> bytes:
     return out.getvalue()
 
 
-class LineAdmin:
-    """The few Messaging API calls that set up the account, with the token of `make line-setup`."""
-
-    def __init__(self, access_token: str, api_base: str = DEFAULT_API_BASE,
-                 data_api_base: str = DEFAULT_DATA_API_BASE) -> None:
-        self._headers = {"Authorization": f"Bearer {access_token}"}
-        self._api = api_base.rstrip("/")
-        self._data_api = data_api_base.rstrip("/")
-        self._session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30))
-
-    async def close(self) -> None:
-        await self._session.close()
-
-    async def call(self, method: str, path: str, *, json: Any = None, data: Optional[bytes] = None,
-                   content_type: Optional[str] = None, blob: bool = False) -> Any:
-        headers = dict(self._headers)
-        if content_type:
-            headers["Content-Type"] = content_type
-        url = (self._data_api if blob else self._api) + path
-        async with self._session.request(method, url, json=json, data=data, headers=headers) as response:
-            if response.status != 200:
-                raise await error_from(response)
-            # Most calls answer {}; an empty body reads as None.
-            return await response.json(content_type=None)
-
-
-async def install(admin: LineAdmin, request: Dict[str, Any], image: bytes) -> str:
+async def install(api: LineApi, request: Dict[str, Any], image: bytes) -> str:
     """Create the menu, make it the default, then remove this project's older menus. Returns the new menu's ID."""
-    await admin.call("POST", "/v2/bot/richmenu/validate", json=request)
-    menu_id = (await admin.call("POST", "/v2/bot/richmenu", json=request))["richMenuId"]
+    await api.call("POST", "/v2/bot/richmenu/validate", json=request)
+    menu_id = (await api.call("POST", "/v2/bot/richmenu", json=request))["richMenuId"]
     try:
-        await admin.call("POST", f"/v2/bot/richmenu/{menu_id}/content", data=image, content_type="image/png", blob=True)
-        await admin.call("POST", f"/v2/bot/user/all/richmenu/{menu_id}")
+        await api.call("POST", f"/v2/bot/richmenu/{menu_id}/content", data=image,
+                       headers={"Content-Type": "image/png"}, blob=True)
+        await api.call("POST", f"/v2/bot/user/all/richmenu/{menu_id}")
     except (LineApiError, aiohttp.ClientError, asyncio.TimeoutError):
         # A menu without an image or unused is clutter that counts against LINE's limit of 1,000.
         try:
-            await admin.call("DELETE", f"/v2/bot/richmenu/{menu_id}")
+            await api.call("DELETE", f"/v2/bot/richmenu/{menu_id}")
         except (LineApiError, aiohttp.ClientError, asyncio.TimeoutError) as error:
             logger.warning("LINE: the unfinished rich menu %s could not be deleted: %s", menu_id, error)
         raise
-    for menu in (await admin.call("GET", "/v2/bot/richmenu/list"))["richmenus"]:
+    for menu in (await api.call("GET", "/v2/bot/richmenu/list"))["richmenus"]:
         if menu["name"] == MENU_NAME and menu["richMenuId"] != menu_id:
-            await admin.call("DELETE", f"/v2/bot/richmenu/{menu['richMenuId']}")
+            await api.call("DELETE", f"/v2/bot/richmenu/{menu['richMenuId']}")
     return menu_id
 
 
 async def setup(access_token: str, api_base: str, data_api_base: str, font: Path) -> str:
     request = menu_request(tiles())
     image = menu_image(request, font)
-    admin = LineAdmin(access_token, api_base, data_api_base)
+    # An image upload may take longer than a reply.
+    api = LineApi(access_token, api_base, data_base_url=data_api_base, timeout=30.0)
     try:
-        return await install(admin, request, image)
+        return await install(api, request, image)
     finally:
-        await admin.close()
+        await api.close()
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
