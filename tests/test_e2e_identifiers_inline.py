@@ -105,13 +105,18 @@ def test_email_and_code_in_the_question_verify_at_once(bot, responses, message, 
         f"{message!r} got {got}, expected utter_verified and {who}'s account state")
 
 
-@pytest.mark.parametrize("message,email,who", CODE_THEN_EMAIL)
-def test_a_code_in_the_question_is_taken_and_only_the_email_is_asked(bot, responses, message, email, who):
-    sender = fresh_sender("inline-code")
+def only_the_email_asked(bot, responses, kind, message, email):
+    """Send `message` from a new sender, check that only the e-mail is asked, give it: the replies to it."""
+    sender = fresh_sender(kind)
     first = post(bot["rasa_port"], sender, message)
     assert texts(first) == asks(responses, "utter_ask_verify_form_email"), (
         f"{message!r} got {named(first, responses)}, expected utter_ask_verify_form_email")
-    then = post(bot["rasa_port"], sender, email)
+    return post(bot["rasa_port"], sender, email)
+
+
+@pytest.mark.parametrize("message,email,who", CODE_THEN_EMAIL)
+def test_a_code_in_the_question_is_taken_and_only_the_email_is_asked(bot, responses, message, email, who):
+    then = only_the_email_asked(bot, responses, "inline-code", message, email)
     assert texts(then) == [responses["utter_verified"], account_state(responses, who)], (
         f"{email!r} after {message!r} got {named(then, responses)}, expected utter_verified and {who}'s "
         "account state, not utter_ask_verify_form_proof again")
@@ -126,11 +131,7 @@ def test_a_resend_request_with_the_email_asks_only_the_proof(bot, responses, mes
 
 @pytest.mark.parametrize("message,email,who", SERIAL_RENEWABLE)
 def test_a_serial_in_the_question_is_the_proof_and_the_answer_is_about_it(bot, responses, message, email, who):
-    sender = fresh_sender("inline-serial")
-    first = post(bot["rasa_port"], sender, message)
-    assert texts(first) == asks(responses, "utter_ask_verify_form_email"), (
-        f"{message!r} got {named(first, responses)}, expected utter_ask_verify_form_email")
-    then = post(bot["rasa_port"], sender, email)
+    then = only_the_email_asked(bot, responses, "inline-serial", message, email)
     expected = [responses["utter_verified"], *renewal_answer(responses, who)]
     assert texts(then)[:len(expected)] == expected, (
         f"{email!r} after {message!r} got {named(then, responses)}, expected utter_verified and the renewal "
