@@ -30,6 +30,7 @@ from sqlalchemy.types import TypeDecorator
 
 from bot.clock import JST
 from bot.nlp.lexicon import CONVENIENCE_STORE, POST_OFFICE
+from bot.support.reminders import Stage
 
 # Named constraints, so later migrations (and SQLite batch mode) can find them by name.
 NAMING_CONVENTION = {
@@ -209,6 +210,67 @@ class OutboxMail(Base):
     template = Column(String(50), nullable=False)
     subject = Column(String(200), nullable=False)
     body = Column(Text, nullable=False)
+    created_at = Column(AwareDateTime, nullable=False)
+    sent_at = Column(AwareDateTime)
+
+
+REMINDER_BY_LINE = "line"
+REMINDER_BY_MAIL = "mail"
+REMINDER_CHANNELS = (REMINDER_BY_LINE, REMINDER_BY_MAIL)
+REMINDER_STAGES = tuple(stage.value for stage in Stage)
+REMINDER_PENDING = "pending"
+REMINDER_SENT = "sent"
+# LINE refused it for good (the user blocked the account, for instance): not tried again.
+REMINDER_FAILED = "failed"
+REMINDER_STATUSES = (REMINDER_PENDING, REMINDER_SENT, REMINDER_FAILED)
+ADDRESS_LENGTH = 255
+
+
+class ReminderSubscription(Base):
+    """A verified customer's opt-in to hear when their licences near or pass their end.
+
+    `address` is where reminders go: a LINE user ID, or the verified e-mail address for mail.
+    One subscription per address; asking again with another identity replaces it.
+    """
+
+    __tablename__ = "reminder_subscriptions"
+    __table_args__ = (
+        UniqueConstraint("channel", "address"),
+        CheckConstraint(_one_of("channel", REMINDER_CHANNELS), name="channel_known"),
+        CheckConstraint("owner_email = lower(owner_email)", name="owner_email_lowercase"),
+    )
+
+    id = Column(Integer, primary_key=True)
+    channel = Column(String(10), nullable=False)
+    address = Column(String(ADDRESS_LENGTH), nullable=False)
+    owner_email = Column(String(EMAIL_LENGTH), nullable=False)
+    created_at = Column(AwareDateTime, nullable=False)
+
+
+class Reminder(Base):
+    """One reminder to one address for one licence term and stage, claimed before it is sent.
+
+    The unique key is what keeps a second run, or a second job, from sending it again; the
+    retry key goes with every attempt to push it, so LINE delivers it once even when an
+    attempt's answer is lost.
+    """
+
+    __tablename__ = "reminders"
+    __table_args__ = (
+        UniqueConstraint("channel", "address", "licence_id", "expiry", "stage"),
+        CheckConstraint(_one_of("channel", REMINDER_CHANNELS), name="channel_known"),
+        CheckConstraint(_one_of("stage", REMINDER_STAGES), name="stage_known"),
+        CheckConstraint(_one_of("status", REMINDER_STATUSES), name="status_known"),
+    )
+
+    id = Column(Integer, primary_key=True)
+    channel = Column(String(10), nullable=False)
+    address = Column(String(ADDRESS_LENGTH), nullable=False)
+    licence_id = Column(ForeignKey("licences.id", ondelete="CASCADE"), nullable=False)
+    expiry = Column(Date, nullable=False)
+    stage = Column(String(20), nullable=False)
+    status = Column(String(10), nullable=False, default=REMINDER_PENDING)
+    retry_key = Column(String(36), nullable=False)
     created_at = Column(AwareDateTime, nullable=False)
     sent_at = Column(AwareDateTime)
 

@@ -96,6 +96,25 @@ class RenewalOrderRecord:
 
 
 @dataclass(frozen=True)
+class SubscriptionRecord:
+    channel: str
+    address: str
+    owner_email: str
+
+
+@dataclass(frozen=True)
+class ReminderRecord:
+    id: int
+    channel: str
+    address: str
+    serial: str
+    expiry: date
+    stage: str
+    status: str
+    retry_key: str
+
+
+@dataclass(frozen=True)
 class MailRecord:
     id: int
     to_address: str
@@ -397,6 +416,77 @@ def _mail_record(mail: m.OutboxMail) -> MailRecord:
         created_at=mail.created_at,
         sent_at=mail.sent_at,
     )
+
+
+# --- renewal reminders ------------------------------------------------------------
+
+
+def subscribe_to_reminders(session: Session, channel: str, address: str, owner_email: str) -> None:
+    """Reminders of `owner_email`'s licences go to `address` from now on (replacing an earlier wish there)."""
+    owner = _address(owner_email)
+    subscription = session.scalar(
+        select(m.ReminderSubscription).where(
+            m.ReminderSubscription.channel == channel, m.ReminderSubscription.address == address
+        )
+    )
+    if subscription is None:
+        session.add(m.ReminderSubscription(channel=channel, address=address, owner_email=owner, created_at=clock.now()))
+    else:
+        subscription.owner_email = owner
+    session.flush()
+
+
+def unsubscribe_from_reminders(session: Session, channel: str, address: str) -> bool:
+    """No more reminders to `address`; False when none were asked for."""
+    result = session.execute(
+        delete(m.ReminderSubscription).where(
+            m.ReminderSubscription.channel == channel, m.ReminderSubscription.address == address
+        )
+    )
+    return result.rowcount > 0
+
+
+def reminder_subscriptions(session: Session) -> Tuple[SubscriptionRecord, ...]:
+    rows = session.scalars(select(m.ReminderSubscription).order_by(m.ReminderSubscription.id))
+    return tuple(SubscriptionRecord(row.channel, row.address, row.owner_email) for row in rows)
+
+
+def latest_live_order_applied_on(session: Session, serial: str) -> Optional[date]:
+    """When the licence's newest order that was not cancelled was applied for, if any."""
+    return session.scalar(
+        select(m.RenewalOrder.applied_on)
+        .join(m.Licence, m.RenewalOrder.licence_id == m.Licence.id)
+        .where(m.Licence.serial == serial, m.RenewalOrder.status != m.CANCELLED)
+        .order_by(m.RenewalOrder.applied_on.desc())
+        .limit(1)
+    )
+
+
+def claim_reminder(
+    session: Session, channel: str, address: str, serial: str, expiry: date, stage: str, retry_key: str
+) -> ReminderRecord:
+    """The reminder for this address, licence term and stage: claimed now, or as an earlier run left it.
+
+    Only a pending one is still to be sent; the unique key makes a concurrent claim fail here.
+    """
+    licence_id = session.scalar(select(m.Licence.id).where(m.Licence.serial == serial))
+    if licence_id is None:
+        raise UnknownLicence(serial)
+    key = dict(channel=channel, address=address, licence_id=licence_id, expiry=expiry, stage=stage)
+    reminder = session.scalar(select(m.Reminder).filter_by(**key))
+    if reminder is None:
+        reminder = m.Reminder(**key, status=m.REMINDER_PENDING, retry_key=retry_key, created_at=clock.now())
+        session.add(reminder)
+        session.flush()
+    return ReminderRecord(reminder.id, channel, address, serial, expiry, stage, reminder.status, reminder.retry_key)
+
+
+def finish_reminder(session: Session, reminder_id: int, status: str) -> None:
+    reminder = session.get(m.Reminder, reminder_id)
+    reminder.status = status
+    if status == m.REMINDER_SENT:
+        reminder.sent_at = clock.now()
+    session.flush()
 
 
 # --- whole database (demo data) --------------------------------------------------
