@@ -20,9 +20,10 @@ UNUSED_UTTERANCE = re.compile(r"The utterance '(utter_\w+)' is not used in any s
 
 
 def responses_sent_by_code() -> set:
-    """Responses that custom actions send, and the questions forms ask by naming convention:
+    """Responses that custom actions and the reminder job send, and the questions forms ask by naming convention:
     Rasa's validator only looks at stories and rules, so it calls these unused."""
-    code = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "bot" / "actions").glob("*.py"))
+    sources = [*(ROOT / "bot" / "actions").glob("*.py"), ROOT / "bot" / "reminders.py"]
+    code = "\n".join(p.read_text(encoding="utf-8") for p in sources)
     return set(re.findall(r'"(utter_\w+)"', code))
 
 

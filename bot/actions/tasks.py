@@ -12,6 +12,7 @@ from rasa_sdk.types import DomainDict
 from bot.actions.account import resend_password_mail, tell_account_status
 from bot.actions.cc import manage_cc
 from bot.actions.handoff import HANDOFF_SLOTS
+from bot.actions import reminders
 from bot.actions.identity import verified_email
 from bot.actions.renewal import tell_renewal_options
 from bot.actions.renewal_application import RENEWAL_SLOTS, apply_renewal
@@ -33,6 +34,12 @@ class ActionDoTask(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[Text, Any]]:
         email = verified_email(tracker)
         task = tracker.get_slot("task")
+        if task == reminders.UNSUBSCRIBE:
+            await reminders.unsubscribe(dispatcher, tracker, email)
+            return [SlotSet("task", None)]
+        if task == reminders.SUBSCRIBE and (email or reminders.needs_no_identity(tracker)):
+            await reminders.subscribe(dispatcher, tracker, email)
+            return [SlotSet("task", None)]
         if not email:
             # The form ended without a verified customer (the lock message has been said), or
             # the tracker claims one the action servers never verified: nothing is read or changed.

@@ -12,6 +12,7 @@ from rasa_sdk.types import DomainDict
 from bot.actions import settings
 from bot.store.db import in_session
 from bot.actions.forms import CountingFormValidation, entity_value
+from bot.actions.reminders import needs_no_identity
 from bot.actions.identity import email_from_token, proof_matches, stale_identity, token_in, verified_email, verified_slots
 from bot.support.contact import cc_operation
 from bot.support.renewal import parse_renewal_years_in
@@ -22,6 +23,8 @@ TASK_OF_INTENT = {
     "check_renewal": "check_renewal",
     "manage_cc": "manage_cc",
     "apply_renewal": "apply_renewal",
+    "subscribe_reminders": "subscribe_reminders",
+    "unsubscribe_reminders": "unsubscribe_reminders",
 }
 PROOF_ENTITIES = ("activation_code", "serial_number")
 
@@ -70,7 +73,7 @@ class ValidateVerifyForm(CountingFormValidation):
         return "validate_verify_form"
 
     async def required_slots(self, domain_slots, dispatcher, tracker, domain) -> List[Text]:
-        if verified_email(tracker) or is_locked(tracker):
+        if verified_email(tracker) or is_locked(tracker) or needs_no_identity(tracker):
             return []
         return domain_slots
 

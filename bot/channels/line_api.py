@@ -115,9 +115,10 @@ class LineApi:
                         raise ReplyOutcomeUnknown(error.status, "reply token used up after a failed attempt") from error
                     raise
 
-    async def push(self, to: str, messages: List[LineMessage]) -> None:
+    async def push(self, to: str, messages: List[LineMessage], retry_key: Optional[str] = None) -> None:
+        """`retry_key` (a UUID) given by a caller that may push the same again later, e.g. after a crash."""
         # One key for all attempts: LINE then delivers a retried push only once.
-        retry_key = str(uuid.uuid4())
+        retry_key = retry_key or str(uuid.uuid4())
         async for attempt in self._retrying():
             with attempt:
                 try:

@@ -43,6 +43,8 @@ BOT_USER_ID = "U" + "0123456789abcdef" * 2
 REPLY_PATH = "/v2/bot/message/reply"
 PUSH_PATH = "/v2/bot/message/push"
 LOADING_PATH = "/v2/bot/chat/loading/start"
+QUOTA_PATH = "/v2/bot/message/quota"
+QUOTA_CONSUMPTION_PATH = "/v2/bot/message/quota/consumption"
 SCHEMAS = {REPLY_PATH: "ReplyMessageRequest", PUSH_PATH: "PushMessageRequest", LOADING_PATH: "ShowLoadingAnimationRequest"}
 
 
@@ -167,6 +169,13 @@ def text_event(text: str, user: str) -> Dict[str, Any]:
     return _message_event(user, {"type": "text", "text": text})
 
 
+def in_group(event: Dict[str, Any]) -> str:
+    """Moves `event` into a new group chat, as the same user writes there; returns the group's ID."""
+    group = "C" + new_user_id()[1:]
+    event["source"] = {"type": "group", "groupId": group, "userId": event["source"]["userId"]}
+    return group
+
+
 def sticker_event(user: str) -> Dict[str, Any]:
     return _message_event(user, {"type": "sticker", "packageId": "446", "stickerId": "1988", "stickerResourceType": "STATIC"})
 
@@ -264,6 +273,9 @@ class LineApiStandIn:
         # Rich menus by ID: the menu object and its image (None until uploaded); the default's ID.
         self.rich_menus: Dict[str, Dict[str, Any]] = {}
         self.default_rich_menu: Optional[str] = None
+        # The month's target limit for sent messages (None: no limit), and what was sent so far.
+        self.monthly_limit: Optional[int] = None
+        self.sent_this_month = 0
         self._socket = socket.socket()
         self._socket.bind(("127.0.0.1", 0))
         self.base_url = f"http://127.0.0.1:{self._socket.getsockname()[1]}"
@@ -322,6 +334,8 @@ class LineApiStandIn:
         app.router.add_post(REPLY_PATH, self._receive)
         app.router.add_post(PUSH_PATH, self._receive)
         app.router.add_post(LOADING_PATH, self._receive)
+        app.router.add_get(QUOTA_PATH, self._quota)
+        app.router.add_get(QUOTA_CONSUMPTION_PATH, self._quota)
         app.router.add_post("/v2/bot/richmenu/validate", self._rich_menu)
         app.router.add_post("/v2/bot/richmenu", self._rich_menu)
         app.router.add_get("/v2/bot/richmenu/list", self._rich_menu)
@@ -354,6 +368,22 @@ class LineApiStandIn:
             self.calls.append(Call(request.path, body, dict(request.headers), status, accepted, errors))
         if isinstance(answer, str):
             return web.Response(text=answer, status=status, content_type="text/html")
+        return web.json_response(answer, status=status)
+
+    async def _quota(self, request: web.Request) -> web.Response:
+        """The month's limit and use, in the shapes of LINE's MessageQuotaResponse and QuotaConsumptionResponse."""
+        with self._lock:
+            if request.headers.get("Authorization") != f"Bearer {self.access_token}":
+                status, answer = 401, {"message": "Authentication failed."}
+            elif request.path == QUOTA_CONSUMPTION_PATH:
+                status, answer = 200, {"totalUsage": self.sent_this_month}
+            elif self.monthly_limit is None:
+                status, answer = 200, {"type": "none"}
+            else:
+                status, answer = 200, {"type": "limited", "value": self.monthly_limit}
+            schema = "QuotaConsumptionResponse" if request.path == QUOTA_CONSUMPTION_PATH else "MessageQuotaResponse"
+            errors = schema_errors("messaging-api.yml", schema, answer) if status == 200 else []
+            self.calls.append(Call(request.path, None, dict(request.headers), status, status == 200, errors))
         return web.json_response(answer, status=status)
 
     async def _rich_menu(self, request: web.Request) -> web.Response:
@@ -427,8 +457,11 @@ class LineApiStandIn:
             key = headers.get("X-Line-Retry-Key")
             if key in self._retry_keys:
                 return 409, {"message": "The retry key is already accepted", **sent}, False, []
+            if self.monthly_limit is not None and self.sent_this_month + len(body["messages"]) > self.monthly_limit:
+                return 429, {"message": "You have reached your monthly limit."}, False, []
             if key:
                 self._retry_keys.add(key)
+            self.sent_this_month += len(body["messages"])
         if failure:
             return failure["status"], {"message": "Stand-in failure"}, True, []
         return 200, sent, True, []

@@ -15,6 +15,7 @@ from line_helpers import (
     SECRET,
     callback_body,
     follow_event,
+    in_group,
     new_user_id,
     post_webhook,
     postback_event,
@@ -93,11 +94,8 @@ async def test_a_customer_waiting_on_line_sees_lines_loading_indicator_then_the_
 
 async def test_in_a_line_group_the_bot_answers_without_a_loading_indicator(bot, line_api, responses):
     event = text_event("パスワードを忘れました", new_user_id())
-    group = "C" + new_user_id()[1:]
-    event["source"] = {"type": "group", "groupId": group, "userId": event["source"]["userId"]}
-    body = callback_body(event)
-    assert await post_webhook(webhook(bot), body, sign(SECRET, body)) == 200
-    await reply_to(line_api, event)
+    group = in_group(event)
+    await answer(bot, line_api, event)
     assert [call for call in line_api.calls if call.path == LOADING_PATH
             and call.body["chatId"] in (group, event["source"]["userId"])] == []
 
