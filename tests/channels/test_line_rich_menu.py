@@ -63,6 +63,9 @@ def test_the_image_is_a_png_of_the_menus_size_with_each_tiles_words_drawn_on_it(
         colours = middle.convert("L").getextrema()
         # White letters on a dark tile: a blank tile would be one colour.
         assert colours[1] - colours[0] > 150, area["action"]["label"]
+    # For people to look at (README: LINE).
+    (ROOT / "test-output").mkdir(exist_ok=True)
+    (ROOT / "test-output" / "line-rich-menu.png").write_bytes(image)
 
 
 async def test_line_setup_makes_the_menu_everyones_default_and_a_rerun_replaces_it(stand_in):
