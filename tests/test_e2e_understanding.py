@@ -36,8 +36,7 @@ NOT_IN_THE_GUIDES = [
 
 GUIDE_QUESTIONS = [
     ("ぱすわーどわすれちゃった、どうしたらいい？", "portal_forgot_password"),
-    pytest.param("サポートポータルのaccountってどないして作るん？", "portal_how_to_create",
-                 marks=pytest.mark.xfail(strict=True, reason="issue 15, open: answered with who may create one")),
+    ("サポートポータルのaccountってどないして作るん？", "portal_how_to_create"),
     ("製品の管理コンソールのログインIDは持ってるんですが、サポートポータル用にまた別のアカウントが要るんですか？",
      "portal_separate_account"),
     ("1つのメールアドレスで、ポータルのアカウントはいくつまで作れますか", "portal_accounts_per_address"),
@@ -77,15 +76,15 @@ OWN_ACCOUNT_QUESTIONS = [
     "わたしのぽーたるのあかうんと、まだつかえるかしらべてほしいです",
     "うちのサポートポータルのアカウント、まだ生きてるか見てもらえへん？",
     "ポータルのアカウントがまだvalidかどうか、checkしてもらえますか",
-    pytest.param("前任者から担当を引き継いだばかりなのですが、私のビジネスサポートポータルのアカウントが"
-                 "今も有効なのか確認していただけますか。",
-                 marks=pytest.mark.xfail(strict=True, reason="issue 15, open: offered guide answers, not the check")),
+    "前任者から担当を引き継いだばかりなのですが、私のビジネスサポートポータルのアカウントが今も有効なのか確認していただけますか。",
 ]
 
 # VBCL-9034-1178-5520-6631 ended on 2025-08-31: "last year" on the bot's day, 2026-11-22.
 LAPSED_LAST_YEAR = [
     "去年の夏に期限切れになったままなんですけど、VBCL-9034-1178-5520-6631 はまだ更新できますか",
-    "去年の8月でライセンス切れてもうてん。シリアルは VBCL-9034-1178-5520-6631 やけど、どないなってる？",
+    pytest.param("去年の8月でライセンス切れてもうてん。シリアルは VBCL-9034-1178-5520-6631 やけど、どないなってる？",
+                 marks=pytest.mark.xfail(strict=True, reason="issue 15, open: read as a report of a payment (0.94) since "
+                                                             "the training data of session 8")),
     "My license expired last year… シリアル VBCL-9034-1178-5520-6631 です、今からでもrenewできる？",
 ]
 
