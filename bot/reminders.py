@@ -82,7 +82,8 @@ class Wording:
     def message(self, due: Due, channel: str) -> Dict[str, Any]:
         licence = due.licence
         window = renewal_window(licence.product, licence.expiry)
-        deadline = f"{japanese_date(window[1])}まで" if window else "期間の制限はありません"
+        deadline = self._text("utter_reminder_deadline", until=japanese_date(window[1])) if window \
+            else self._text("utter_reminder_no_deadline")
         return self._nlg.generate_from_slots(
             RESPONSE_OF_STAGE[due.stage], {}, channel,
             serial_masked=mask_identifiers(licence.serial), product=licence.product,
@@ -91,7 +92,10 @@ class Wording:
         )
 
     def mail_subject(self) -> str:
-        return self._nlg.generate_from_slots(MAIL_SUBJECT_RESPONSE, {}, "mail")["text"]
+        return self._text(MAIL_SUBJECT_RESPONSE)
+
+    def _text(self, response: str, **values: Any) -> str:
+        return self._nlg.generate_from_slots(response, {}, "mail", **values)["text"]
 
 
 @dataclass
