@@ -24,6 +24,8 @@ from typing import Dict, List
 
 from bot.actions import settings as actions_settings
 from bot.channels.webchat import check_can_serve
+from bot.mail_sender import MailSettings, SettingsError
+from bot.mail_sink import DEMO_MAIL_DIR, DEMO_PORT, sink_command
 from bot.supervisor import Supervised, processes, supervise_forever
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,9 +33,11 @@ DEMO_LOGIN_NOTICE = "  デモ用ログイン: 有効 (BOT_WEB_DEMO_LOGIN=1。デ
 DEMO_AGENT = "demo"
 
 
-def demo_environment(rasa_port: int, actions_port: int) -> Dict[str, str]:
+def demo_environment(rasa_port: int, actions_port: int, smtp_port: int = DEMO_PORT) -> Dict[str, str]:
     """The environment the servers run in: the caller's, with demo defaults filled in."""
     env = dict(os.environ)
+    if demo_mail(env):
+        env["BOT_SMTP_PORT"] = str(smtp_port)
     env.setdefault("RASA_TELEMETRY_ENABLED", "false")
     # Always the action server started here, whatever the caller's environment says.
     env["ACTION_ENDPOINT_URL"] = f"http://127.0.0.1:{actions_port}/webhook"
@@ -52,6 +56,21 @@ def demo_environment(rasa_port: int, actions_port: int) -> Dict[str, str]:
     if demo_login(env) and not env.get("BOT_AGENT_TOKENS"):
         env["BOT_AGENT_TOKENS"] = f"{DEMO_AGENT}={secrets.token_urlsafe(24)}"
     return env
+
+
+def demo_mail(env: Dict[str, str]) -> bool:
+    """No mail server configured: mails go to the demo's own (bot.mail_sink)."""
+    return not env.get("BOT_SMTP_HOST")
+
+
+def mail_servers(env: Dict[str, str], mail_dir: Path, senders: int = 1) -> List[Supervised]:
+    """The outbox's senders, and the demo's mail server when no other is configured."""
+    sending = [Supervised(f"メール送信{n if senders > 1 else ''}", [sys.executable, "-m", "bot.mail_sender"], env, cwd=ROOT)
+               for n in range(1, senders + 1)]
+    if not demo_mail(env):
+        return sending
+    sink = Supervised("デモ用メールサーバー", sink_command(int(env.get("BOT_SMTP_PORT", DEMO_PORT)), mail_dir), env, cwd=ROOT)
+    return [sink, *sending]
 
 
 def demo_login(env: Dict[str, str]) -> bool:
@@ -109,7 +128,7 @@ def servers(args: argparse.Namespace, env: Dict[str, str]) -> List[Supervised]:
             ("Webチャットのページ", page_command(args.web_host, args.web_port, args.port)),
             ("Rasaサーバー", rasa_command(args.model, args.port, origins)),
         )
-    ]
+    ] + mail_servers(env, args.mail_dir)
 
 
 def local_url(host: str, port: int, path: str) -> str:
@@ -165,10 +184,17 @@ def ready_text(port: int, actions_port: int, web_port: int, inbox_port: int, env
         f"  アクションサーバー: http://localhost:{actions_port}/health\n"
         f"  Webチャット: http://localhost:{web_port}/\n"
         f"  担当者受付箱: http://localhost:{inbox_port}/\n"
+        f"{mail_notice(env)}"
         f"{DEMO_LOGIN_NOTICE if demo_login(env) else ''}"
         f"{demo_agent_notice(env)}"
         "  終了するには Ctrl-C を押してください。\n"
     )
+
+
+def mail_notice(env: Dict[str, str]) -> str:
+    if not demo_mail(env):
+        return f"  メール: {env['BOT_SMTP_HOST']} に送ります\n"
+    return "  メール: デモ用メールサーバーが var/mail に受け取ります (make mails で表示)\n"
 
 
 def prepare(model: Path) -> bool:
@@ -190,12 +216,19 @@ def main(argv: List[str] | None = None) -> int:
     parser.add_argument("--web-host", default="127.0.0.1", help="address the web chat page listens on")
     parser.add_argument("--inbox-port", type=int, default=8081, help="agent inbox port")
     parser.add_argument("--inbox-host", default="127.0.0.1", help="address the agent inbox listens on")
+    parser.add_argument("--smtp-port", type=int, default=DEMO_PORT, help="the demo mail server's port (no BOT_SMTP_HOST)")
+    parser.add_argument("--mail-dir", type=Path, default=DEMO_MAIL_DIR, help="where the demo mail server keeps mails")
     parser.add_argument("--startup-timeout", type=float, default=180)
     args = parser.parse_args(argv)
 
     if not prepare(args.model):
         return 2
-    env = demo_environment(args.port, args.actions_port)
+    env = demo_environment(args.port, args.actions_port, args.smtp_port)
+    try:
+        MailSettings.from_env(env)
+    except SettingsError as error:
+        print(f"メール送信の設定に誤りがあります: {error}", file=sys.stderr)
+        return 2
     try:
         check_can_serve(args.web_host, args.web_port)
     except OSError as error:

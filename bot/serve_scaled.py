@@ -26,6 +26,8 @@ from sqlalchemy.engine import make_url
 
 from bot import serve
 from bot.channels.webchat import check_can_serve
+from bot.mail_sender import MailSettings, SettingsError
+from bot.mail_sink import DEMO_MAIL_DIR, DEMO_PORT
 from bot.supervisor import Supervised, processes, supervise_forever
 
 DEPLOY = serve.ROOT / "deploy"
@@ -53,7 +55,7 @@ def scaled_environment(args: argparse.Namespace) -> Dict[str, str]:
     os.environ.setdefault("DATABASE_URL", DEFAULT_DATABASE_URL)
     os.environ.setdefault("TRACKER_STORE_URL", os.environ["DATABASE_URL"])
     os.environ.setdefault("REDIS_URL", DEFAULT_REDIS_URL)
-    env = serve.demo_environment(args.port, args.actions_port)
+    env = serve.demo_environment(args.port, args.actions_port, args.smtp_port)
     redis = urlsplit(env["REDIS_URL"])
     # The lock store is configured in deploy/endpoints-scaled.yml from these.
     env.update(REDIS_HOST=redis.hostname or "localhost", REDIS_PORT=str(redis.port or 6379),
@@ -77,6 +79,8 @@ def servers(args: argparse.Namespace, env: Dict[str, str]) -> List[Supervised]:
                                                    f"http://127.0.0.1:{args.port}"), env, cwd=root),
         Supervised("Webチャットのページ", serve.page_command(args.web_host, args.web_port, args.port), env, cwd=root),
         Supervised("HAProxy", [args.haproxy, "-db", "-f", str(DEPLOY / "haproxy.cfg")], proxy_env, cwd=root),
+        # Two senders, as two action servers: each mail is claimed by one of them.
+        *serve.mail_servers(env, args.mail_dir, senders=2),
     ]
 
 
@@ -98,6 +102,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--web-host", default="127.0.0.1")
     parser.add_argument("--inbox-port", type=int, default=8081)
     parser.add_argument("--inbox-host", default="127.0.0.1")
+    parser.add_argument("--smtp-port", type=int, default=DEMO_PORT, help="the demo mail server's port")
+    parser.add_argument("--mail-dir", type=Path, default=DEMO_MAIL_DIR)
     parser.add_argument("--haproxy", default=shutil.which("haproxy") or "/usr/sbin/haproxy")
     parser.add_argument("--startup-timeout", type=float, default=300)
     args = parser.parse_args(argv)
@@ -109,6 +115,11 @@ def main(argv: Optional[List[str]] = None) -> int:
     ensure_database(env["DATABASE_URL"])
     ensure_database(env["TRACKER_STORE_URL"])
     if not serve.prepare(args.model):
+        return 2
+    try:
+        MailSettings.from_env(env)
+    except SettingsError as error:
+        print(f"メール送信の設定に誤りがあります: {error}", file=sys.stderr)
         return 2
     try:
         check_can_serve(args.web_host, args.web_port)

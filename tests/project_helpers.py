@@ -51,8 +51,11 @@ def start_bot(model: Path, workdir: Path, **env_overrides: str) -> dict:
     """All the servers, started the way `make run` starts them, on free ports and their own databases."""
 
     rasa_port, actions_port, web_port, inbox_port = free_port(), free_port(), free_port(), free_port()
+    mail_dir = workdir / "mail"
     env = dict(
         os.environ,
+        # The demo's mail server receives what the bot sends; read at once, so tests wait little.
+        BOT_MAIL_POLL_SECONDS="0.3",
         TRACKER_STORE_URL=f"sqlite:///{workdir / 'tracker.db'}",
         DATABASE_URL=f"sqlite:///{workdir / 'bot.db'}",
         BOT_AGENT_TOKENS=",".join(f"{name}={token}" for name, token in AGENT_TOKENS.items()),
@@ -62,7 +65,7 @@ def start_bot(model: Path, workdir: Path, **env_overrides: str) -> dict:
     process = subprocess.Popen(
         [sys.executable, "-m", "bot.serve", "--model", str(model),
          "--port", str(rasa_port), "--actions-port", str(actions_port), "--web-port", str(web_port),
-         "--inbox-port", str(inbox_port)],
+         "--inbox-port", str(inbox_port), "--smtp-port", str(free_port()), "--mail-dir", str(mail_dir)],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )
     lines = []
@@ -78,7 +81,23 @@ def start_bot(model: Path, workdir: Path, **env_overrides: str) -> dict:
     threading.Thread(target=lambda: lines.extend(process.stdout), daemon=True).start()
     return {"process": process, "rasa_port": rasa_port, "actions_port": actions_port,
             "web_port": web_port, "inbox_port": inbox_port, "database_url": env["DATABASE_URL"],
-            "log": lines}
+            "mail_dir": mail_dir, "log": lines}
+
+
+def mails_to(bot: dict, address: str, count: int = 1, timeout: float = 20.0) -> list:
+    """What the bot's mail server received for `address`, once `count` mails came or the time ran out."""
+    from bot.mail_sink import received
+
+    deadline = time.monotonic() + timeout
+    while True:
+        mails = [mail for mail in received(bot["mail_dir"]) if mail["To"] == address]
+        if len(mails) >= count or time.monotonic() > deadline:
+            return mails
+        time.sleep(0.2)
+
+
+def body(mail) -> str:
+    return mail.get_body(("plain",)).get_content()
 
 
 def post(port: int, sender: str, message: str, metadata: dict = None) -> list:

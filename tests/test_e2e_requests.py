@@ -1,8 +1,10 @@
 """Sign-up, CC addresses and renewal applications through the running servers (today: 2026-11-22)."""
 
+from bot.actions.renewal_application import CONFIRMATION_SUBJECT
+from bot.actions.signup import WELCOME_SUBJECT
 from bot.store import repository
 from bot.store.db import session_scope
-from project_helpers import post
+from project_helpers import body, mails_to, post
 
 OPEN_CODE = "TB-5RD2-H8L4Q-3NZ7V-9KC1W-6PM5X-1GT8B"
 ENDED_CODE = "TB-8WN4-C6R2T-1PX7K-5MQ9D-3HL8F-2BV6G"
@@ -28,9 +30,8 @@ def test_sign_up_in_the_chat_creates_the_account(bot, responses):
     assert say(bot, sender, "03-1234-5678") == [responses["utter_signup_done"].format(email="takahashi@example.jp")]
     with session_scope(bot["database_url"]) as session:
         account = repository.find_account(session, "takahashi@example.jp")
-        mails = [m for m in repository.pending_mails(session) if m.to_address == "takahashi@example.jp"]
     assert (account.name, account.phone, account.activation_code) == ("高橋 健", "0312345678", OPEN_CODE)
-    assert [m.template for m in mails] == ["signup_completed"]
+    assert [mail["Subject"] for mail in mails_to(bot, "takahashi@example.jp")] == [WELCOME_SUBJECT]
 
 
 def test_sign_up_of_a_registered_address_reads_the_same(bot, responses):
@@ -88,7 +89,6 @@ def test_renewal_application_by_payment_slip(bot, responses):
     replies = say(bot, sender, "はい")
     with session_scope(bot["database_url"]) as session:
         order = repository.latest_order(session, serial)
-        mails = [m for m in repository.pending_mails(session) if m.to_address == "nakamura@example.jp"]
     assert (order.years, order.payment_method) == (2, "振込用紙")
     assert replies == [
         responses["utter_renewal_applied"].format(
@@ -96,7 +96,10 @@ def test_renewal_application_by_payment_slip(bot, responses):
             email="nakamura@example.jp"),
         responses["utter_faq/renewal_faster_payment"],
     ]
-    assert len(mails) == 1
+    [mail] = mails_to(bot, "nakamura@example.jp")
+    assert mail["Subject"] == CONFIRMATION_SUBJECT
+    assert body(mail) == (f"シリアル番号 {serial} の契約更新(2年)を振込用紙でのお支払いで承りました。"
+                          "振込用紙は2026年11月29日から2026年12月6日ごろまでにお届けします。\n")
 
 
 def test_renewal_application_asks_what_is_missing_and_can_be_declined(bot, responses):

@@ -199,7 +199,8 @@ class RenewalOrder(Base):
 
 
 class OutboxMail(Base):
-    """Mail the bot wants sent; a separate sender delivers it and sets sent_at."""
+    """Mail the bot wants sent. The sender (bot.mail_sender) claims it by setting next_try_at past
+    now, counts the try, and sets sent_at when the SMTP server took it, or failed_at when it gives up."""
 
     __tablename__ = "outbox_mails"
     # The sender scans for unsent mail in queueing order.
@@ -212,6 +213,10 @@ class OutboxMail(Base):
     body = Column(Text, nullable=False)
     created_at = Column(AwareDateTime, nullable=False)
     sent_at = Column(AwareDateTime)
+    attempts = Column(Integer, nullable=False, default=0, server_default="0")
+    next_try_at = Column(AwareDateTime)
+    last_error = Column(String(200))
+    failed_at = Column(AwareDateTime)
 
 
 REMINDER_BY_LINE = "line"

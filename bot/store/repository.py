@@ -9,10 +9,10 @@ simply not found.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Iterable, Optional, Tuple
 
-from sqlalchemy import delete, exists, select
+from sqlalchemy import delete, exists, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -123,6 +123,7 @@ class MailRecord:
     body: str
     created_at: datetime
     sent_at: Optional[datetime]
+    attempts: int = 0
 
 
 # --- portal accounts -------------------------------------------------------------
@@ -388,14 +389,35 @@ def queue_mail(session: Session, to: str, template: str, subject: str, body: str
 
 
 def pending_mails(session: Session, limit: int = 100) -> Tuple[MailRecord, ...]:
-    """Unsent mail, oldest first."""
-    mails = session.scalars(
-        select(m.OutboxMail)
-        .where(m.OutboxMail.sent_at.is_(None))
-        .order_by(m.OutboxMail.id)
-        .limit(limit)
-    )
+    """Mail still to be delivered (neither sent nor given up), oldest first."""
+    mails = session.scalars(_undelivered().order_by(m.OutboxMail.id).limit(limit))
     return tuple(_mail_record(mail) for mail in mails)
+
+
+def _undelivered():
+    return select(m.OutboxMail).where(m.OutboxMail.sent_at.is_(None), m.OutboxMail.failed_at.is_(None))
+
+
+def claim_mail(session: Session, lease: timedelta) -> Optional[MailRecord]:
+    """The oldest mail due for a try, counted as tried and held for `lease`; None when none is due.
+
+    The claim is a conditional update: of two senders that pick the same mail, one changes the row
+    and the other changes nothing and moves on. A sender killed mid-send leaves the mail held until
+    the lease runs out; then it is due again.
+    """
+    now = clock.now()
+    due = _undelivered().where(or_(m.OutboxMail.next_try_at.is_(None), m.OutboxMail.next_try_at <= now))
+    for mail_id in session.scalars(due.with_only_columns(m.OutboxMail.id).order_by(m.OutboxMail.id).limit(20)):
+        claimed = session.execute(
+            update(m.OutboxMail)
+            .where(m.OutboxMail.id == mail_id, m.OutboxMail.sent_at.is_(None), m.OutboxMail.failed_at.is_(None),
+                   or_(m.OutboxMail.next_try_at.is_(None), m.OutboxMail.next_try_at <= now))
+            .values(attempts=m.OutboxMail.attempts + 1, next_try_at=now + lease)
+            .execution_options(synchronize_session=False)
+        )
+        if claimed.rowcount == 1:
+            return _mail_record(session.get(m.OutboxMail, mail_id, populate_existing=True))
+    return None
 
 
 def mark_mail_sent(session: Session, mail_id: int) -> None:
@@ -403,6 +425,19 @@ def mark_mail_sent(session: Session, mail_id: int) -> None:
     if mail is None:
         raise UnknownMail(mail_id)
     mail.sent_at = clock.now()
+    session.flush()
+
+
+def mail_try_failed(session: Session, mail_id: int, error: str, retry_at: Optional[datetime]) -> None:
+    """A try that did not deliver: tried again at `retry_at`, or never (None: given up)."""
+    mail = session.get(m.OutboxMail, mail_id)
+    if mail is None:
+        raise UnknownMail(mail_id)
+    mail.last_error = error[:200]
+    if retry_at is None:
+        mail.failed_at = clock.now()
+    else:
+        mail.next_try_at = retry_at
     session.flush()
 
 
@@ -415,6 +450,7 @@ def _mail_record(mail: m.OutboxMail) -> MailRecord:
         body=mail.body,
         created_at=mail.created_at,
         sent_at=mail.sent_at,
+        attempts=mail.attempts,
     )
 
 

@@ -8,6 +8,7 @@ import json
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.error
@@ -95,7 +96,8 @@ class Cluster:
              "--port", str(self.port), "--actions-port", str(self.actions_port),
              "--rasa-ports", ",".join(map(str, self.rasa_ports)),
              "--actions-ports", ",".join(map(str, self.actions_ports)),
-             "--web-port", str(self.web_port), "--inbox-port", str(self.inbox_port)],
+             "--web-port", str(self.web_port), "--inbox-port", str(self.inbox_port),
+             "--smtp-port", str(free_port()), "--mail-dir", tempfile.mkdtemp(prefix="cluster-mail-")],
             cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
         )
         deadline = time.monotonic() + 420

@@ -144,6 +144,25 @@ def test_rasa_accepts_the_page_origins():
     origins = serve.page_origins("127.0.0.1", 8080)
     assert origins == ["http://localhost:8080", "http://127.0.0.1:8080"]
     args = serve.argparse.Namespace(model=serve.ROOT / "m.tar.gz", port=5005, actions_port=5055, web_host="127.0.0.1",
-                                    web_port=8080, inbox_host="127.0.0.1", inbox_port=8081)
+                                    web_port=8080, inbox_host="127.0.0.1", inbox_port=8081, mail_dir=serve.ROOT / "m")
     rasa = next(server for server in serve.servers(args, {}) if server.name == "Rasaサーバー")
     assert rasa.command[rasa.command.index("--cors") + 1:] == origins
+
+
+def test_without_a_mail_server_of_its_own_the_demo_keeps_the_mails_in_var_mail(monkeypatch):
+    monkeypatch.delenv("BOT_SMTP_HOST", raising=False)
+    env = serve.demo_environment(5005, 5055, smtp_port=2525)
+    sink, sender = serve.mail_servers(env, serve.ROOT / "var" / "mail")
+    assert sink.command[-5:] == ["--listen", "127.0.0.1:2525", "--class", "aiosmtpd.handlers.Mailbox",
+                                 str(serve.ROOT / "var" / "mail")]
+    assert sender.command[-2:] == ["-m", "bot.mail_sender"] and env["BOT_SMTP_PORT"] == "2525"
+    assert "make mails" in serve.mail_notice(env)
+
+
+def test_with_a_mail_server_configured_only_the_sender_runs_and_talks_to_it(monkeypatch):
+    monkeypatch.setenv("BOT_SMTP_HOST", "smtp.example.jp")
+    monkeypatch.setenv("BOT_SMTP_PORT", "587")
+    env = serve.demo_environment(5005, 5055, smtp_port=2525)
+    [sender] = serve.mail_servers(env, serve.ROOT / "var" / "mail")
+    assert sender.command[-2:] == ["-m", "bot.mail_sender"] and env["BOT_SMTP_PORT"] == "587"
+    assert serve.mail_notice(env) == "  メール: smtp.example.jp に送ります\n"
