@@ -15,7 +15,7 @@ The checks are a rasa_sdk plugin: the action server attaches plugins' extensions
 from __future__ import annotations
 
 import argparse
-import hmac
+import asyncio
 import logging
 import os
 import sys
@@ -28,13 +28,24 @@ from sanic import Sanic, response
 from sanic.exceptions import SanicException
 from sanic.request import Request
 
-from bot import log_privacy
+from bot import log_privacy, metrics
+from bot.bearer import bearer_matches
 from bot.actions import settings
+from bot.store import db, repository
 
 logger = logging.getLogger(__name__)
 hookimpl = pluggy.HookimplMarker("rasa_sdk")
-# Load balancers and orchestrators probe it without credentials; it says only "ok".
-OPEN_PATHS = frozenset({"/health"})
+# Load balancers and orchestrators probe it without credentials; it says only "ok". The metrics
+# page has a token of its own (BOT_METRICS_TOKEN): Prometheus need not hold the actions' secret.
+OPEN_PATHS = frozenset({"/health", "/metrics"})
+
+
+def count_outbox() -> None:
+    """The outbox's figures as the page is read: the database, not this process, knows them."""
+    with db.session_scope() as session:
+        waiting, given_up = repository.outbox_counts(session)
+    metrics.OUTBOX_BACKLOG.set(waiting)
+    metrics.MAILS_GIVEN_UP.set(given_up)
 
 
 def action_call_problem(body: object) -> str | None:
@@ -50,12 +61,6 @@ def action_call_problem(body: object) -> str | None:
     return None
 
 
-def caller_is_trusted(authorization: Optional[str], secret: str) -> bool:
-    """Whether the Authorization header carries the shared secret (constant time, whatever it holds)."""
-    scheme, _, given = (authorization or "").partition(" ")
-    return hmac.compare_digest(given.strip().encode(), secret.encode()) and scheme.lower() == "bearer"
-
-
 class ActionServerGuards:
     def __init__(self, secret: str) -> None:
         self.secret = secret
@@ -64,11 +69,17 @@ class ActionServerGuards:
     def attach_sanic_app_extensions(self, app: Sanic) -> None:
         @app.middleware("request")
         async def check_caller(request: Request):
-            if request.path in OPEN_PATHS or caller_is_trusted(request.headers.get("Authorization"), self.secret):
+            if request.path in OPEN_PATHS or bearer_matches(request.headers.get("Authorization"), self.secret):
                 return None
             # No detail and no address in the log: an operator needs to know it happens, not more.
             logger.warning("Refused a call to %s %s without the action server's secret", request.method, request.path)
             return response.json({"error": "unauthorized"}, status=401, headers={"WWW-Authenticate": "Bearer"})
+
+        @app.get("/metrics", name="bot_metrics")
+        async def metrics_page(request: Request):
+            status, body, content_type = await asyncio.to_thread(
+                metrics.page, request.headers.get("Authorization"), count_outbox)
+            return response.raw(body, status=status, content_type=content_type)
 
         @app.middleware("request")
         async def check_action_call(request: Request):

@@ -34,6 +34,7 @@ from rasa.shared.core.constants import ACTION_LISTEN_NAME, ACTION_SESSION_START_
 from rasa.shared.core.events import BotUttered, Event, FollowupAction
 
 from bot import shared_state
+from bot.metrics import ACTION_FAILURES
 from bot.support.messages import DEFAULT_MAX_CHARS, DEFAULT_PER_MINUTE, Problem, clean, problem_with
 
 logger = logging.getLogger(__name__)
@@ -153,6 +154,7 @@ def guard_actions(timeout: float) -> None:
             raise  # a form's "that was no answer": Rasa's own business
         except Exception as error:
             reason = "timed out" if isinstance(error, asyncio.TimeoutError) else type(error).__name__
+            ACTION_FAILURES.labels(self.name(), "timeout" if reason == "timed out" else "error").inc()
             if self.name() == ACTION_SESSION_START_NAME:
                 # The session must start all the same; only the re-pause of a handed-over
                 # conversation (bot.actions.handoff) is lost while the action server is away.

@@ -2,7 +2,8 @@
 sockets only from the page's origins (--cors, bot.channels.socketio), every
 message through bot.guards, each of several guide questions in one message answered
 (bot.several_questions), a guide answer chosen from the bot's suggestions given
-(bot.chosen_answers), every log line masked (bot.log_privacy), and the per-turn
+(bot.chosen_answers), every log line masked (bot.log_privacy), counts for Prometheus at
+/metrics (bot.rasa_metrics), and the per-turn
 work Rasa need not do removed (bot.rasa_speedups).
 
 The token joins Rasa's arguments inside this process, so it never stands on a command
@@ -17,7 +18,7 @@ import sys
 
 from rasa.__main__ import main as rasa_main
 
-from bot import chosen_answers, guards, log_privacy, rasa_speedups, several_questions
+from bot import chosen_answers, guards, log_privacy, rasa_metrics, rasa_speedups, several_questions
 from bot.channels import socketio
 
 
@@ -29,6 +30,8 @@ def install_hooks() -> None:
     several_questions.install()
     chosen_answers.install()
     guards.install()
+    # After the guards, around them: refused messages count too.
+    rasa_metrics.install()
     rasa_speedups.install()
 
 

@@ -43,6 +43,7 @@ JWT_SECRET = "e2e-identity-token-secret"
 RASA_API_TOKEN = "e2e-rasa-api-token-0123456789"
 ACTIONS_SECRET = "e2e-actions-secret-0123456789abcdefghijk"
 IDENTITY_SECRET = "e2e-identity-proof-secret-0123456789abcd"
+METRICS_TOKEN = "e2e-metrics-token-0123456789"
 # Two agents of the inbox, as an operator would list them in BOT_AGENT_TOKENS.
 AGENT_TOKENS = {"agent-a": "agent-a-token-0123456789", "agent-b": "agent-b-token-0123456789"}
 
@@ -56,6 +57,7 @@ def start_bot(model: Path, workdir: Path, **env_overrides: str) -> dict:
         os.environ,
         # The demo's mail server receives what the bot sends; read at once, so tests wait little.
         BOT_MAIL_POLL_SECONDS="0.3",
+        BOT_METRICS_TOKEN=METRICS_TOKEN,
         TRACKER_STORE_URL=f"sqlite:///{workdir / 'tracker.db'}",
         DATABASE_URL=f"sqlite:///{workdir / 'bot.db'}",
         BOT_AGENT_TOKENS=",".join(f"{name}={token}" for name, token in AGENT_TOKENS.items()),

@@ -12,7 +12,8 @@ import urllib.request
 
 import pytest
 
-from bot.actions_server import action_call_problem, caller_is_trusted
+from bot.actions_server import action_call_problem
+from bot.bearer import bearer_matches
 from db_fixtures import _snapshot
 from project_helpers import ROOT, free_port
 
@@ -50,7 +51,7 @@ def test_action_call_problems(body, problem):
     ("Bearer ｓｅｃｒｅｔ", False),
 ])
 def test_only_the_shared_secret_is_trusted(header, trusted):
-    assert caller_is_trusted(header, SECRET) is trusted
+    assert bearer_matches(header, SECRET) is trusted
 
 
 def server_env(database_url, **overrides):

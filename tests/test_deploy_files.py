@@ -1,7 +1,12 @@
 """What a cluster would run (no Kubernetes here): the files agree with each other on who may call whom."""
 
-import yaml
+import json
+import re
 
+import yaml
+from prometheus_client import REGISTRY
+
+from bot import metrics  # noqa: F401  (registers the bot's metrics)
 from project_helpers import ROOT
 
 DEPLOY = ROOT / "deploy"
@@ -27,3 +32,12 @@ def test_the_rasa_pods_get_the_secret_from_the_clusters_secret_store():
     env = {item["name"]: item for item in yaml.safe_load((DEPLOY / "values.yml").read_text())["extraEnv"]}
     assert env["BOT_ACTIONS_SECRET"]["valueFrom"]["secretKeyRef"]["name"] == "support-bot"
     assert "value" not in env["BOT_ACTIONS_SECRET"]
+
+
+def test_the_grafana_dashboard_asks_only_for_metrics_the_bot_exports():
+    dashboard = json.loads((ROOT / "deploy" / "grafana-dashboard.json").read_text())
+    asked = {name for panel in dashboard["panels"] for target in panel["targets"]
+             for name in re.findall(r"\bbot_\w+", target["expr"])}
+    # Counters are read as <name>_total, histograms as <name>_bucket.
+    exported = {family.name + suffix for family in REGISTRY.collect() for suffix in ("", "_total", "_bucket")}
+    assert asked and asked <= exported, asked - exported

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from bot import clock
 from bot.actions import settings
+from bot.metrics import HANDOFFS
 from bot.store.db import in_session
 from bot.actions.forms import CountingFormValidation, entity_value
 from bot.actions.identity import verified_email
@@ -240,6 +241,7 @@ class ActionCreateTicket(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[Text, Any]]:
         reason = Reason(tracker.get_slot("handoff_reason") or Reason.CUSTOMER_ASKED.value)
         ticket = await in_session(lambda session: _file_ticket(session, tracker, reason))
+        HANDOFFS.labels(reason.value).inc()
         now, hours = clock.now(), settings.support_hours()
         if is_open(now, hours):
             dispatcher.utter_message(response="utter_handoff_created", number=ticket.number)

@@ -12,6 +12,7 @@ import aiohttp
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_after_attempt, wait_exponential
 
 from bot.channels.line_messages import LineMessage, batches
+from bot.metrics import LINE_API_ERRORS
 
 logger = logging.getLogger(__name__)
 
@@ -160,11 +161,16 @@ class LineApi:
             self._session = aiohttp.ClientSession(timeout=self._timeout)
         headers = {"Authorization": f"Bearer {self._access_token}", **(headers or {})}
         url = (self._data_base_url if blob else self._base_url) + path
-        async with self._session.request(method, url, json=json, data=data, headers=headers) as response:
-            # The loading indicator answers 202 Accepted, the others 200.
-            if not 200 <= response.status < 300:
-                raise await error_from(response)
-            return await response.json(content_type=None)
+        try:
+            async with self._session.request(method, url, json=json, data=data, headers=headers) as response:
+                # The loading indicator answers 202 Accepted, the others 200.
+                if not 200 <= response.status < 300:
+                    LINE_API_ERRORS.labels(str(response.status)).inc()
+                    raise await error_from(response)
+                return await response.json(content_type=None)
+        except (aiohttp.ClientConnectionError, asyncio.TimeoutError):
+            LINE_API_ERRORS.labels("unreachable").inc()
+            raise
 
     async def _post(self, path: str, body: Dict[str, Any], headers: Optional[Dict[str, str]] = None) -> None:
         await self.call("POST", path, json=body, headers=headers)

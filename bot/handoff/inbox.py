@@ -12,6 +12,7 @@ conversation back to the bot.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import logging
 import os
@@ -20,11 +21,11 @@ from typing import Any, Awaitable, Callable, Dict, List, Mapping, Optional
 
 from aiohttp import web
 
-from bot import log_privacy
+from bot import log_privacy, metrics
 from bot.handoff.agents import agent_of, parse_agent_tokens
 from bot.handoff.rasa_api import DELIVERABLE_CHANNELS, RasaApi, RasaApiError
 from bot.store import tickets
-from bot.store.db import in_session
+from bot.store.db import in_session, session_scope
 from bot.support.transcript import AGENT_PREFIX, conversation_lines
 
 logger = logging.getLogger(__name__)
@@ -152,6 +153,19 @@ async def show_ticket(request: web.Request) -> web.Response:
     return json_response(body)
 
 
+def _count_tickets() -> None:
+    with session_scope() as session:
+        counts = tickets.unfinished_counts(session)
+    for status, count in counts.items():
+        metrics.TICKETS.labels(status).set(count)
+
+
+async def metrics_page(request: web.Request) -> web.Response:
+    status, body, content_type = await asyncio.to_thread(
+        metrics.page, request.headers.get("Authorization"), _count_tickets)
+    return web.Response(body=body, status=status, headers={"Content-Type": content_type})
+
+
 async def claim(request: web.Request) -> web.Response:
     ticket_id, agent = _ticket_id(request), request["agent"]
     ticket = await _store(lambda session: tickets.claim_ticket(session, ticket_id, agent))
@@ -166,6 +180,7 @@ async def send_message(request: web.Request) -> web.Response:
         raise ApiError(409, "channel_cannot_receive",
                     f"このお客さまのチャネル ({ticket.channel}) には送れません。メール ({ticket.contact_email}) でご連絡ください。")
     await _via_rasa(request.app[RASA].say_as_agent(ticket.sender_id, ticket.channel, agent, AGENT_PREFIX + text))
+    metrics.AGENT_MESSAGES.inc()
     return json_response({"delivered": True}, status=201)
 
 
@@ -235,6 +250,7 @@ def make_app(agents: Mapping[str, str], rasa: RasaApi) -> web.Application:
     for path in _STATIC:
         app.router.add_get(path, page_file)
     app.router.add_get("/health", health)
+    app.router.add_get("/metrics", metrics_page)
     app.router.add_get("/api/openapi.yml", openapi)
     app.router.add_get("/api/me", me)
     app.router.add_get("/api/tickets", list_tickets)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Iterable, Optional, Tuple
 
-from sqlalchemy import delete, exists, or_, select, update
+from sqlalchemy import delete, exists, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -396,6 +396,13 @@ def pending_mails(session: Session, limit: int = 100) -> Tuple[MailRecord, ...]:
 
 def _undelivered():
     return select(m.OutboxMail).where(m.OutboxMail.sent_at.is_(None), m.OutboxMail.failed_at.is_(None))
+
+
+def outbox_counts(session: Session) -> Tuple[int, int]:
+    """Mails still to be delivered, and mails given up."""
+    waiting = session.scalar(select(func.count()).select_from(_undelivered().subquery()))
+    given_up = session.scalar(select(func.count()).where(m.OutboxMail.failed_at.is_not(None)))
+    return waiting, given_up
 
 
 def claim_mail(session: Session, lease: timedelta) -> Optional[MailRecord]:

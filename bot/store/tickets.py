@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Dict, List, Optional, Tuple
 
-from sqlalchemy import case, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from bot import clock
@@ -113,6 +113,13 @@ def unfinished_tickets(session: Session, limit: int = 200) -> Tuple[TicketRecord
         .limit(limit)
     )
     return tuple(_record(ticket) for ticket in tickets)
+
+
+def unfinished_counts(session: Session) -> Dict[str, int]:
+    """How many tickets wait for an agent (open) and how many an agent holds (claimed)."""
+    rows = session.execute(select(m.Ticket.status, func.count()).where(m.Ticket.status != m.TICKET_CLOSED)
+                           .group_by(m.Ticket.status))
+    return {m.TICKET_OPEN: 0, m.TICKET_CLAIMED: 0, **dict(rows.all())}
 
 
 def claim_ticket(session: Session, ticket_id: int, agent: str) -> TicketRecord:
