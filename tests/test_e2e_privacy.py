@@ -7,7 +7,8 @@ import urllib.request
 
 import pytest
 
-from project_helpers import ACTIONS_SECRET, AGENT_TOKENS, IDENTITY_SECRET, JWT_SECRET, RASA_API_TOKEN, inbox, post
+from project_helpers import (ACTIONS_SECRET, AGENT_TOKENS, IDENTITY_SECRET, JWT_SECRET, METRICS_TOKEN, RASA_API_TOKEN,
+                             inbox, post)
 
 CODE = "TB-5RD2-H8L4Q-3NZ7V-9KC1W-6PM5X-1GT8B"
 SECRETS_OF_THE_CUSTOMER = [
@@ -53,7 +54,7 @@ def test_a_full_conversation_leaves_no_personal_data_or_secret_in_the_logs(bot):
     with urllib.request.urlopen(url, timeout=30) as response:
         proof = json.loads(response.read())["slots"]["identity_proof"]
     assert proof.startswith("eyJ")  # verified, and the proof is in the tracker Rasa logs at DEBUG
-    secrets = [JWT_SECRET, RASA_API_TOKEN, ACTIONS_SECRET, IDENTITY_SECRET, proof, *AGENT_TOKENS.values()]
+    secrets = [JWT_SECRET, RASA_API_TOKEN, ACTIONS_SECRET, IDENTITY_SECRET, METRICS_TOKEN, proof, *AGENT_TOKENS.values()]
     assert [secret for secret in secrets if secret in log] == []
 
 
