@@ -50,10 +50,8 @@ EMAIL_THEN_PROOF = [
      CODE_SAMPLE.lower(), "yamada"),
     ("お世話になってます。ポータルのアカウントの状態を見てほしいんですけど、メアドは tanaka@test-kogyo.jp です",
      f"コードは {CODE_TEST_KOGYO} です", "tanaka"),
-    pytest.param("うちのポータルのaccount、kimura@old-client.jp のやつやけど、まだ使えるんかな？",
-                 "TB-2FJ9-V5K3N-8QW6R-4TX1M-7DC2P-6LH9S", "kimura",
-                 marks=pytest.mark.xfail(strict=True, reason="issue 15, open: not understood (fallback 0.5), guide answers "
-                                                             "offered, since the training data of session 9")),
+    ("うちのポータルのaccount、kimura@old-client.jp のやつやけど、まだ使えるんかな？",
+     "TB-2FJ9-V5K3N-8QW6R-4TX1M-7DC2P-6LH9S", "kimura"),
 ]
 
 EMAIL_AND_CODE = [

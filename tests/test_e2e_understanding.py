@@ -82,9 +82,7 @@ OWN_ACCOUNT_QUESTIONS = [
     "わたしのぽーたるのあかうんと、まだつかえるかしらべてほしいです",
     "うちのサポートポータルのアカウント、まだ生きてるか見てもらえへん？",
     "ポータルのアカウントがまだvalidかどうか、checkしてもらえますか",
-    pytest.param("前任者から担当を引き継いだばかりなのですが、私のビジネスサポートポータルのアカウントが今も有効なのか確認していただけますか。",
-                 marks=pytest.mark.xfail(strict=True, reason="issue 15, open: not understood (fallback 0.5), guide "
-                                                             f"answers offered instead of the account check, {SINCE_SESSION_9}")),
+    "前任者から担当を引き継いだばかりなのですが、私のビジネスサポートポータルのアカウントが今も有効なのか確認していただけますか。",
 ]
 
 # VBCL-9034-1178-5520-6631 ended on 2025-08-31: "last year" on the bot's day, 2026-11-22.
@@ -99,7 +97,9 @@ LAPSED_LAST_YEAR = [
 ABOUT_A_FEATURE = [
     "CCに入れるアドレスって、ポータルのどこで設定するんですか？",
     "回答メールを上司にもCCで届くようにしたいんやけど、その設定ってポータルのどこにあるん？",
-    "振込用紙での更新の申し込みって、どういう流れになってるんでしょうか",
+    pytest.param("振込用紙での更新の申し込みって、どういう流れになってるんでしょうか",
+                 marks=pytest.mark.xfail(strict=True, reason="issue 15, open: starts the renewal application instead of "
+                                                             "explaining it; it flips with every retraining")),
     pytest.param("renewalの申し込み手順ってどうなってるの？",
                  marks=pytest.mark.xfail(strict=True, reason="issue 15, open: not understood")),
     "ポータルのアカウント作成って、どんな手順を踏むんですか",

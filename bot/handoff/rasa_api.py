@@ -8,6 +8,7 @@ its lock held, and the tracker keeps them like any other message.
 from __future__ import annotations
 
 import asyncio
+import logging
 from typing import Any, Dict, List, Optional
 from urllib.parse import quote
 
@@ -16,6 +17,8 @@ import aiohttp
 # Channels whose Rasa output channel can reach the customer without a pending request;
 # a REST client only ever sees the answer to its own POST.
 DELIVERABLE_CHANNELS = frozenset({"socketio", "line"})
+ASK_CSAT_ACTION = "action_ask_csat"
+logger = logging.getLogger(__name__)
 
 
 class RasaApiError(Exception):
@@ -48,11 +51,13 @@ class RasaApi:
         The handoff paused the conversation before Rasa's usual action_listen; without it the
         policies would take the customer's next message for one the bot was not waiting for.
         """
-        await self._append(sender_id, channel, [
-            {"event": "resume"},
-            {"event": "bot", "text": text},
-            {"event": "action", "name": "action_listen"},
-        ])
+        await self._append(sender_id, channel, [{"event": "resume"}, {"event": "bot", "text": text}])
+        try:
+            # The end of the agent's part: how helpful was it? (once a session; the action decides)
+            await self._call("POST", sender_id, "execute", {"output_channel": channel}, {"name": ASK_CSAT_ACTION})
+        except RasaApiError as error:
+            logger.warning("satisfaction question not asked after the handoff: %s", error)
+        await self._append(sender_id, channel, [{"event": "action", "name": "action_listen"}])
 
     async def close(self) -> None:
         if self._session is not None:

@@ -324,3 +324,26 @@ class Ticket(Base):
     created_at = Column(AwareDateTime, nullable=False)
     updated_at = Column(AwareDateTime, nullable=False)
     closed_at = Column(AwareDateTime)
+
+
+CSAT_SCORES = range(1, 6)
+
+
+class CsatRating(Base):
+    """How helpful a customer found the bot in one session of their conversation, 1 to 5.
+
+    One per session: the unique key turns a second rating of the same session away.
+    """
+
+    __tablename__ = "csat_ratings"
+    __table_args__ = (
+        UniqueConstraint("sender_id", "session_started_at"),
+        CheckConstraint("score BETWEEN 1 AND 5", name="score_1_to_5"),
+    )
+
+    id = Column(Integer, primary_key=True)
+    sender_id = Column(String(255), nullable=False)
+    channel = Column(String(30), nullable=False)
+    score = Column(Integer, nullable=False)
+    session_started_at = Column(AwareDateTime, nullable=False)
+    created_at = Column(AwareDateTime, nullable=False)

@@ -8,6 +8,7 @@ import pytest
 import yaml
 
 from bot.channels.line_rich_menu import menu_request, tiles
+from bot.store import db, repository
 
 from line_helpers import (
     LOADING_PATH,
@@ -130,3 +131,17 @@ async def test_each_tile_of_the_rich_menu_gets_its_answer_from_the_bot(bot, line
         "担当者と話す": responses["utter_ask_handoff_form_contact_email"],
     }[action["label"]]
     assert reply.texts[-1] == expected
+
+
+async def test_the_satisfaction_question_comes_as_quick_replies_and_a_tap_is_kept(bot, line_api, responses):
+    user = new_user_id()
+    await answer(bot, line_api, text_event("パスワードを忘れました", user))
+    reply = await answer(bot, line_api, text_event("ありがとうございました", user))
+    assert reply.texts == [responses["utter_thank"], responses["utter_ask_csat"]]
+    items = reply.body["messages"][-1]["quickReply"]["items"]
+    assert [item["action"]["label"] for item in items] == ["5 とても役に立った", "4", "3", "2", "1 役に立たなかった"]
+
+    tapped = await answer(bot, line_api, postback_event(items[0]["action"]["data"], user))
+    assert tapped.texts == [responses["utter_csat_thanks"]]
+    with db.session_scope(bot["database_url"]) as session:
+        assert repository.csat_scores(session, user) == (5,)

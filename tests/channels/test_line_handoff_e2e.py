@@ -54,8 +54,10 @@ async def test_an_agent_talks_to_a_line_customer_and_gives_the_chat_back_to_the_
         "who": "agent", "agent": "agent-a", "text": "お待たせしました。振込用紙は本日発送しました。"}
 
     assert inbox(bot, "POST", f"/api/tickets/{ticket['id']}/close")[0] == 200
-    closing = await pushes(line_api, user, 2)
-    assert closing[-1].startswith("担当者との対応を終了しました。")
+    closing = await pushes(line_api, user, 3)
+    assert closing[-2].startswith("担当者との対応を終了しました。")
+    # Then, once, how helpful it was.
+    assert closing[-1] == responses["utter_ask_csat"]
     await asyncio.sleep(0.5)
     replies = await say(bot, line_api, user, "パスワードを忘れました")
     assert responses["utter_faq/portal_forgot_password"] in replies

@@ -87,6 +87,21 @@ def test_question_quick_reply_and_reload_continue_the_conversation(chat, respons
     assert chat.outside_requests == [] and chat.console_errors == []
 
 
+def test_thanks_bring_the_satisfaction_question_and_a_click_on_a_score_is_thanked(chat, responses, button_titles):
+    chat.open_chat()
+    chat.send("パスワードを忘れました")
+    chat.expect_bot_message(responses["utter_faq/portal_forgot_password"])
+    chat.send("ありがとうございました")
+    chat.expect_bot_message(responses["utter_ask_csat"])
+    expect(chat.page.locator(".rw-reply")).to_have_text(button_titles("utter_ask_csat"))
+    chat.page.locator(".rw-reply", has_text="5 とても役に立った").click()
+    chat.expect_bot_message(responses["utter_csat_thanks"])
+    assert chat.user_messages()[-1] == "5 とても役に立った"
+    SCREENSHOTS.mkdir(exist_ok=True)
+    chat.page.screenshot(path=str(SCREENSHOTS / "webchat-csat.png"))
+    assert chat.outside_requests == [] and chat.console_errors == []
+
+
 def test_answers_show_within_a_second_of_enter_each_with_its_time(chat, responses):
     chat.open_chat()
     chat.expect_bot_message(responses["utter_greet"])

@@ -1,0 +1,50 @@
+"""The satisfaction rating kept once per session of a conversation, on both databases."""
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot.actions.csat import ActionAskCsat, ActionRecordCsat
+from bot.store import repository
+from bot.store.db import session_scope
+from tracker_helpers import DOMAIN, SENDER, responses
+
+SESSION = {"event": "session_started", "timestamp": 1_796_000_000.0}
+
+
+def rating(score, events=(SESSION,), channel="line"):
+    message = {"text": f'/rate_answer{{"csat_score": "{score}"}}', "intent": {"name": "rate_answer", "confidence": 1.0},
+               "entities": [{"entity": "csat_score", "value": score}]}
+    user = {"event": "user", "text": message["text"], "parse_data": message, "input_channel": channel}
+    return Tracker(SENDER, {}, message, [*events, user], False, None, {}, "action_listen")
+
+
+async def run(action, tracker):
+    dispatcher = CollectingDispatcher()
+    await action.run(dispatcher, tracker, DOMAIN)
+    return responses(dispatcher)
+
+
+async def test_a_rating_is_kept_once_a_session_and_a_second_one_is_thanked_but_not_kept(demo_db):
+    assert await run(ActionRecordCsat(), rating("4")) == ["utter_csat_thanks"]
+    assert await run(ActionRecordCsat(), rating("1")) == ["utter_csat_already"]
+    # The next session of the same conversation may be rated again.
+    later = {"event": "session_started", "timestamp": SESSION["timestamp"] + 86_400}
+    assert await run(ActionRecordCsat(), rating("5", events=(SESSION, later))) == ["utter_csat_thanks"]
+    with session_scope(demo_db) as session:
+        assert repository.csat_scores(session, SENDER) == (4, 5)
+
+
+async def test_a_score_outside_one_to_five_is_not_kept(demo_db):
+    assert await run(ActionRecordCsat(), rating("9")) == ["utter_csat_invalid"]
+    with session_scope(demo_db) as session:
+        assert repository.csat_scores(session, SENDER) == ()
+
+
+async def test_the_question_is_not_asked_twice_in_a_session_nor_during_a_form(demo_db):
+    asked = {"event": "bot", "text": "…", "metadata": {"utter_action": "utter_ask_csat"}}
+    fresh = Tracker(SENDER, {}, {}, [SESSION], False, None, {}, "utter_thank")
+    again = Tracker(SENDER, {}, {}, [SESSION, asked], False, None, {}, "utter_thank")
+    in_form = Tracker(SENDER, {}, {}, [SESSION], False, None, {"name": "verify_form"}, "utter_thank")
+    assert await run(ActionAskCsat(), fresh) == ["utter_ask_csat"]
+    assert await run(ActionAskCsat(), again) == []
+    assert await run(ActionAskCsat(), in_form) == []

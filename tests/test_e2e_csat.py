@@ -1,0 +1,46 @@
+"""The satisfaction question at the end of a conversation, through the running servers (REST):
+asked once a session, never in the middle of a form, and the answer kept with the conversation."""
+
+from bot.store import repository
+from bot.store.db import session_scope
+from project_helpers import fresh_sender, named, post
+
+RATE = '/rate_answer{{"csat_score": "{}"}}'
+
+
+def say(bot, sender, text):
+    return post(bot["rasa_port"], sender, text)
+
+
+def scores(bot, sender):
+    with session_scope(bot["database_url"]) as session:
+        return repository.csat_scores(session, f"rest:{sender}")
+
+
+def test_thanks_bring_the_question_once_and_the_rating_is_kept(bot, responses):
+    sender = fresh_sender("csat")
+    assert named(say(bot, sender, "振込用紙はいつ届きますか"), responses) == ["utter_faq/renewal_slip_arrival"]
+    replies = say(bot, sender, "ありがとうございました")
+    assert named(replies, responses) == ["utter_thank", "utter_ask_csat"]
+    assert [button["title"] for button in replies[-1]["buttons"]] == [
+        "5 とても役に立った", "4", "3", "2", "1 役に立たなかった"]
+
+    assert named(say(bot, sender, replies[-1]["buttons"][1]["payload"]), responses) == ["utter_csat_thanks"]
+    assert scores(bot, sender) == (4,)
+    # Not asked again in this session, and a second rating does not replace the first.
+    assert named(say(bot, sender, "さようなら"), responses) == ["utter_goodbye"]
+    assert named(say(bot, sender, RATE.format(1)), responses) == ["utter_csat_already"]
+    assert scores(bot, sender) == (4,)
+
+
+def test_the_question_waits_while_a_form_waits_for_an_answer(bot, responses):
+    sender = fresh_sender("csat-form")
+    assert named(say(bot, sender, "アカウントの状態を確認したい"), responses) == ["utter_ask_verify_form_email"]
+    replies = named(say(bot, sender, "ありがとう"), responses)
+    assert "utter_ask_csat" not in replies and replies[-1] == "utter_ask_verify_form_email"
+
+
+def test_a_rating_typed_out_of_range_is_refused_and_nothing_kept(bot, responses):
+    sender = fresh_sender("csat-bad")
+    assert named(say(bot, sender, RATE.format(7)), responses) == ["utter_csat_invalid"]
+    assert scores(bot, sender) == ()
