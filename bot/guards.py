@@ -28,6 +28,7 @@ from typing import Any, List, Optional
 from rasa.core import tracker_store
 from rasa.core.actions.action import ActionExecutionRejection, ActionSessionStart, RemoteAction
 from rasa.core.agent import Agent
+from rasa.core.processor import MessageProcessor
 from rasa.core.channels.channel import UserMessage
 from rasa.core.tracker_store import FailSafeTrackerStore
 from rasa.shared.core.constants import ACTION_LISTEN_NAME, ACTION_SESSION_START_NAME
@@ -69,8 +70,9 @@ def messages_per_minute() -> int:
 
 
 def action_timeout() -> float:
-    """BOT_ACTION_TIMEOUT_SECONDS: how long one message may take, from its slot to the end of its
-    custom actions (default 2.5, so the customer hears something within 3 seconds)."""
+    """BOT_ACTION_TIMEOUT_SECONDS: how long one message may take, from when Rasa begins on it (its
+    conversation's lock held) to the end of its custom actions (default 2.5, so the customer hears
+    something within 3 seconds)."""
     value = os.environ.get("BOT_ACTION_TIMEOUT_SECONDS")
     return float(value) if value else DEFAULT_ACTION_TIMEOUT
 
@@ -82,10 +84,12 @@ def concurrent_messages() -> int:
 
 
 class _TurnBudget:
-    """The time one message may take before its custom actions are given up. It starts when the
-    message gets its slot, not with the first action: the customer counts the seconds from their
-    message, and on a busy machine understanding it and waiting for its conversation's lock take a
-    good part of them (CI once saw 3.01 s when only the actions were counted)."""
+    """The time one message may take before its custom actions are given up. It starts when Rasa
+    begins on the message, its conversation's lock held, not with the first action: the customer
+    counts the seconds from their message, and on a busy machine understanding it takes a good part
+    of them (CI once saw 3.01 s when only the actions were counted). Waiting for the lock does not
+    count: a customer's own earlier message is not this one's slowness, and a burst of messages
+    would otherwise leave the last ones no time at all."""
 
     def __init__(self, seconds: float) -> None:
         self.deadline = time.monotonic() + seconds
@@ -105,7 +109,7 @@ async def _tell(message: UserMessage, text: str) -> None:
         logger.exception("could not tell the customer that their message was not handled")
 
 
-def guard_messages(limiter: Any, max_chars: int, actions_budget: float, at_once: int) -> None:
+def guard_messages(limiter: Any, max_chars: int, at_once: int) -> None:
     handle_message = Agent.handle_message
     # Bound to the server's event loop when first used (Python 3.10 and later).
     slots = asyncio.Semaphore(at_once)
@@ -129,7 +133,6 @@ def guard_messages(limiter: Any, max_chars: int, actions_budget: float, at_once:
             # A Rasa process works on its messages on one event loop: given a hundred at once it
             # finishes none in time. The rest wait here, where no budget runs yet.
             async with slots:
-                _turn_budget.set(_TurnBudget(actions_budget))
                 return await handle_message(self, message)
         except Exception as error:
             logger.error("message not handled: %s: %s", type(error).__name__, error)
@@ -137,6 +140,17 @@ def guard_messages(limiter: Any, max_chars: int, actions_budget: float, at_once:
             return None
 
     Agent.handle_message = guarded
+
+
+def budget_turns(seconds: float) -> None:
+    handle_message = MessageProcessor.handle_message
+
+    @functools.wraps(handle_message)
+    async def budgeted(self: MessageProcessor, message: UserMessage) -> Any:
+        _turn_budget.set(_TurnBudget(seconds))
+        return await handle_message(self, message)
+
+    MessageProcessor.handle_message = budgeted
 
 
 def guard_actions(timeout: float) -> None:
@@ -201,8 +215,8 @@ def fail_loudly_on_store_errors() -> None:
 
 def install() -> None:
     budget = action_timeout()
-    guard_messages(shared_state.rate_limiter(messages_per_minute()), max_message_chars(), budget,
-                   concurrent_messages())
+    guard_messages(shared_state.rate_limiter(messages_per_minute()), max_message_chars(), concurrent_messages())
+    budget_turns(budget)
     guard_actions(budget)
     check_pooled_connections()
     fail_loudly_on_store_errors()

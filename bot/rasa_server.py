@@ -2,7 +2,8 @@
 sockets only from the page's origins (--cors, bot.channels.socketio), every
 message through bot.guards, each of several guide questions in one message answered
 (bot.several_questions), a guide answer chosen from the bot's suggestions given
-(bot.chosen_answers), every log line masked (bot.log_privacy), counts for Prometheus at
+(bot.chosen_answers), a score typed after the satisfaction question taken as its button
+(bot.typed_ratings), every log line masked (bot.log_privacy), counts for Prometheus at
 /metrics (bot.rasa_metrics), and the per-turn
 work Rasa need not do removed (bot.rasa_speedups).
 
@@ -18,7 +19,7 @@ import sys
 
 from rasa.__main__ import main as rasa_main
 
-from bot import chosen_answers, guards, log_privacy, rasa_metrics, rasa_speedups, several_questions
+from bot import chosen_answers, guards, log_privacy, rasa_metrics, rasa_speedups, several_questions, typed_ratings
 from bot.channels import socketio
 
 
@@ -29,6 +30,7 @@ def install_hooks() -> None:
     # questions it asks.
     several_questions.install()
     chosen_answers.install()
+    typed_ratings.install()
     guards.install()
     # After the guards, around them: refused messages count too.
     rasa_metrics.install()

@@ -44,3 +44,17 @@ def test_a_rating_typed_out_of_range_is_refused_and_nothing_kept(bot, responses)
     sender = fresh_sender("csat-bad")
     assert named(say(bot, sender, RATE.format(7)), responses) == ["utter_csat_invalid"]
     assert scores(bot, sender) == ()
+
+
+def test_a_score_typed_right_after_the_question_counts_as_its_button(bot, responses):
+    sender = fresh_sender("csat-typed")
+    assert named(say(bot, sender, "ありがとう"), responses) == ["utter_thank", "utter_ask_csat"]
+    assert named(say(bot, sender, "５"), responses) == ["utter_csat_thanks"]
+    assert scores(bot, sender) == (5,)
+
+
+def test_a_digit_not_after_the_question_is_no_rating(bot, responses):
+    sender = fresh_sender("csat-digit")
+    say(bot, sender, "パスワードを忘れました")
+    assert "utter_csat_thanks" not in named(say(bot, sender, "3"), responses)
+    assert scores(bot, sender) == ()
