@@ -18,12 +18,13 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export ACTION_ENDPOINT_URL ?= http://127.0.0.1:5055/webhook
 export TRACKER_STORE_URL ?= sqlite:///$(CURDIR)/var/tracker.db
 
-.PHONY: help setup train run run-scaled shell test validate demo-data purge line-setup remind mails bench clean
+.PHONY: help setup train run run-scaled shell test test-fast validate demo-data purge line-setup remind mails bench clean
 
 help:
 	@echo "make run    set up, train if needed, start the bot (web chat on :8080, REST on :5005, actions on :5055)"
 	@echo "make run-scaled  the same with two Rasa and two action servers behind HAProxy (PostgreSQL, Redis)"
 	@echo "make test   set up, train if needed, run the whole test suite"
+	@echo "make test-fast  the tests that need no trained model and no browser"
 	@echo "make train  train the model (models/current.tar.gz)"
 	@echo "make shell  talk to the bot in the terminal"
 	@echo "make demo-data  reset the database to the demo records"
@@ -95,6 +96,12 @@ validate: $(STAMP)
 test: $(MODEL) $(WEB_STAMP)
 	mkdir -p var
 	$(BIN)/pytest
+
+# The tests that need no trained model and no browser (unit, data layer on both databases, the
+# servers' own tests): a quick check while working. `make test` runs them too.
+test-fast: $(STAMP)
+	mkdir -p var
+	$(BIN)/pytest -q -m "not e2e and not browser"
 
 # Understanding and speed, side by side with stock Rasa and a plain baseline (bench/REPORT.md).
 # Long (about two hours on 2 cores, most of it training); run it on a quiet machine.

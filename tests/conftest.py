@@ -11,6 +11,18 @@ os.environ.setdefault("ACTION_ENDPOINT_URL", "http://127.0.0.1:5055/webhook")
 os.environ.setdefault("TRACKER_STORE_URL", f"sqlite:///{ROOT / 'var' / 'test-tracker.db'}")
 
 
+# What a test needs, read from the fixtures it uses (directly or through others): `make test-fast`
+# runs the rest, which needs neither a trained model nor a browser.
+NEEDS = {"model": "e2e", "cluster": "e2e", "browser": "browser"}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        for fixture, marker in NEEDS.items():
+            if fixture in item.fixturenames:
+                item.add_marker(marker)
+
+
 @pytest.fixture(scope="session")
 def model():
     # `make test` trains first; a missing model is a setup error, not a reason to skip.
