@@ -167,8 +167,9 @@ def guard_actions(timeout: float) -> None:
         except ActionExecutionRejection:
             raise  # a form's "that was no answer": Rasa's own business
         except Exception as error:
-            reason = "timed out" if isinstance(error, asyncio.TimeoutError) else type(error).__name__
-            ACTION_FAILURES.labels(self.name(), "timeout" if reason == "timed out" else "error").inc()
+            timed_out = isinstance(error, asyncio.TimeoutError)
+            reason = "timed out" if timed_out else type(error).__name__
+            ACTION_FAILURES.labels(self.name(), "timeout" if timed_out else "error").inc()
             if self.name() == ACTION_SESSION_START_NAME:
                 # The session must start all the same; only the re-pause of a handed-over
                 # conversation (bot.actions.handoff) is lost while the action server is away.

@@ -130,7 +130,7 @@ class MailSender:
         s = self.settings
         send = aiosmtplib.send(
             message_of(mail, s.sender), hostname=s.host, port=s.port, timeout=s.timeout,
-            use_tls=s.security == "tls", start_tls=True if s.security == "starttls" else False,
+            use_tls=s.security == "tls", start_tls=s.security == "starttls",
             username=s.user, password=s.password,
         )
         # One bound for the whole conversation with the server, not per reply: the claim outlives it.

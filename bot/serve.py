@@ -73,6 +73,17 @@ def mail_servers(env: Dict[str, str], mail_dir: Path, senders: int = 1) -> List[
     return [sink, *sending]
 
 
+def mail_settings_ok(env: Dict[str, str]) -> bool:
+    """Checked before any server starts: a wrong mail setting would otherwise show only as a sender
+    that dies and is started again."""
+    try:
+        MailSettings.from_env(env)
+    except SettingsError as error:
+        print(f"メール送信の設定に誤りがあります: {error}", file=sys.stderr)
+        return False
+    return True
+
+
 def demo_login(env: Dict[str, str]) -> bool:
     return env.get("BOT_WEB_DEMO_LOGIN") == "1"
 
@@ -224,10 +235,7 @@ def main(argv: List[str] | None = None) -> int:
     if not prepare(args.model):
         return 2
     env = demo_environment(args.port, args.actions_port, args.smtp_port)
-    try:
-        MailSettings.from_env(env)
-    except SettingsError as error:
-        print(f"メール送信の設定に誤りがあります: {error}", file=sys.stderr)
+    if not mail_settings_ok(env):
         return 2
     try:
         check_can_serve(args.web_host, args.web_port)

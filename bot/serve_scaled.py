@@ -26,7 +26,6 @@ from sqlalchemy.engine import make_url
 
 from bot import serve
 from bot.channels.webchat import check_can_serve
-from bot.mail_sender import MailSettings, SettingsError
 from bot.mail_sink import DEMO_MAIL_DIR, DEMO_PORT
 from bot.supervisor import Supervised, processes, supervise_forever
 
@@ -116,10 +115,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     ensure_database(env["TRACKER_STORE_URL"])
     if not serve.prepare(args.model):
         return 2
-    try:
-        MailSettings.from_env(env)
-    except SettingsError as error:
-        print(f"メール送信の設定に誤りがあります: {error}", file=sys.stderr)
+    if not serve.mail_settings_ok(env):
         return 2
     try:
         check_can_serve(args.web_host, args.web_port)

@@ -537,13 +537,11 @@ def finish_reminder(session: Session, reminder_id: int, status: str) -> None:
 
 def record_csat(session: Session, sender_id: str, channel: str, score: int, session_started_at: datetime) -> bool:
     """Keep a rating of one session; False when that session was rated already (the first one stays)."""
-    key = dict(sender_id=sender_id, session_started_at=session_started_at)
-    if session.scalar(select(exists().where(*(getattr(m.CsatRating, k) == v for k, v in key.items())))):
-        return False
     try:
         with session.begin_nested():
-            session.add(m.CsatRating(**key, channel=channel, score=score, created_at=clock.now()))
-    except IntegrityError:  # the same session rated by a concurrent request
+            session.add(m.CsatRating(sender_id=sender_id, session_started_at=session_started_at, channel=channel,
+                                     score=score, created_at=clock.now()))
+    except IntegrityError:  # the unique key: this session has its rating
         return False
     return True
 

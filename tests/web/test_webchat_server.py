@@ -166,3 +166,9 @@ def test_with_a_mail_server_configured_only_the_sender_runs_and_talks_to_it(monk
     [sender] = serve.mail_servers(env, serve.ROOT / "var" / "mail")
     assert sender.command[-2:] == ["-m", "bot.mail_sender"] and env["BOT_SMTP_PORT"] == "587"
     assert serve.mail_notice(env) == "  メール: smtp.example.jp に送ります\n"
+
+
+def test_a_wrong_mail_setting_stops_make_run_before_any_server_starts(capsys):
+    assert not serve.mail_settings_ok({"BOT_SMTP_SECURITY": "ssl"})
+    assert "メール送信の設定に誤りがあります: BOT_SMTP_SECURITY='ssl'" in capsys.readouterr().err
+    assert serve.mail_settings_ok({})
