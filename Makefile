@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed
 # npm ci empties node_modules first, so a stamp inside it goes with every reinstall.
 WEB_STAMP := web/node_modules/.installed
 MODEL := models/current.tar.gz
-TRAIN_INPUTS := config.yml domain.yml $(shell find data -name '*.yml') \
+TRAIN_INPUTS := config.yml domain.yml $(shell find data -name '*.yml') $(wildcard guides/*.txt) \
 	$(shell find bot/nlp bot/support -name '*.py')
 
 export RASA_TELEMETRY_ENABLED := false

@@ -27,7 +27,10 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.nlp import encoder
-from bot.nlp.second_opinion import SecondOpinion
+from bot.nlp.guide_coverage import GuideCoverage
+from bot.nlp.passage_search import PassageSearch
+from bot.nlp.second_opinion import OUT_OF_SCOPE, SecondOpinion
+from bot.support.guide_passages import guide_passages
 from bot.nlp.pipeline import analyse
 
 logger = logging.getLogger(__name__)
@@ -204,11 +207,115 @@ class SecondOpinionCheck(GraphComponent):
                 continue
             logger.debug("second opinion: %s held back, acting on %s (%.2f)", answer, verdict.intent,
                          verdict.confidence)
-            # The ranking changes with it: the fallback also refuses when the first two are close.
-            ranking = {r["name"]: r["confidence"] for r in message.get(INTENT_RANKING_KEY) or []}
-            ranking.update({FAQ: verdict.answer_confidence, verdict.intent: verdict.confidence})
-            ordered = sorted(({"name": name, "confidence": confidence} for name, confidence in ranking.items()),
-                             key=lambda r: -r["confidence"])
-            message.set(INTENT, {"name": verdict.intent, "confidence": verdict.confidence}, add_to_output=True)
-            message.set(INTENT_RANKING_KEY, ordered, add_to_output=True)
+            _act_on(message, verdict.intent, verdict.confidence, verdict.answer_confidence)
+        return messages
+
+
+def _act_on(message: Message, intent: str, confidence: float, guide_answer_confidence: float) -> None:
+    """Replaces a guide answer with `intent`. The ranking changes with it: the fallback also
+    refuses when the first two are close, and the answers offered follow it."""
+    ranking = {r["name"]: r["confidence"] for r in message.get(INTENT_RANKING_KEY) or []}
+    ranking.update({FAQ: guide_answer_confidence, intent: confidence})
+    ordered = sorted(({"name": name, "confidence": value} for name, value in ranking.items()),
+                     key=lambda r: -r["confidence"])
+    message.set(INTENT, {"name": intent, "confidence": confidence}, add_to_output=True)
+    message.set(INTENT_RANKING_KEY, ordered, add_to_output=True)
+
+
+@DefaultV1Recipe.register(
+    DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True
+)
+class GuideCoverageCheck(GraphComponent):
+    """Refuses a guide answer to a question that names what the guides never speak of
+    (bot/nlp/guide_coverage.py): the question goes to the reply for questions outside the
+    guides, with the offer of a person, at the confidence the guide answer had."""
+
+    def __init__(self, model_storage: ModelStorage, resource: Resource,
+                 coverage: Optional[GuideCoverage] = None) -> None:
+        self._model_storage = model_storage
+        self._resource = resource
+        self._coverage = coverage
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "GuideCoverageCheck":
+        return cls(model_storage, resource)
+
+    @classmethod
+    def load(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> "GuideCoverageCheck":
+        with model_storage.read_from(resource) as folder:
+            return cls(model_storage, resource, GuideCoverage.load(folder))
+
+    def train(self, training_data: TrainingData) -> Resource:
+        examples = [m for m in training_data.intent_examples if m.get(TEXT)]
+        answers = [variant.get(TEXT) or "" for variants in training_data.responses.values() for variant in variants]
+        self._coverage = GuideCoverage.learn(
+            [passage.text for passage in guide_passages()],
+            answers + [m.get(TEXT) for m in examples if m.get(INTENT) != OUT_OF_SCOPE],
+            [m.get(TEXT) for m in examples if m.get(INTENT) == OUT_OF_SCOPE],
+        )
+        with self._model_storage.write_to(self._resource) as folder:
+            self._coverage.save(folder)
+        return self._resource
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            intent = message.get(INTENT) or {}
+            if intent.get("name") != FAQ or self._coverage is None:
+                continue
+            words = self._coverage.uncovered(message.get(TEXT) or "")
+            if words:
+                logger.debug("not in the guides: %s", words)
+                _act_on(message, OUT_OF_SCOPE, intent.get("confidence") or 0.0, 0.0)
+        return messages
+
+
+NOT_UNDERSTOOD = "nlu_fallback"
+GUIDE_PASSAGE = "guide_passage"
+
+
+@DefaultV1Recipe.register(
+    DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False
+)
+class GuidePassageFinder(GraphComponent):
+    """For a message not understood, the guide passage that answers it, if one clearly does
+    (bot/nlp/passage_search.py), as `guide_passage` in the parse: the triage action quotes it."""
+
+    def __init__(self, search: PassageSearch) -> None:
+        self._search = search
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "GuidePassageFinder":
+        return cls(PassageSearch(guide_passages()))
+
+    @staticmethod
+    def required_packages() -> List[Text]:
+        return ["bm25s"]
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            if (message.get(INTENT) or {}).get("name") != NOT_UNDERSTOOD:
+                continue
+            found = self._search.best(message.get(TEXT) or "")
+            if found:
+                message.set(GUIDE_PASSAGE, {"guide": found.passage.guide, "quote": found.quote,
+                                            "score": round(found.score, 2)}, add_to_output=True)
         return messages

@@ -35,6 +35,14 @@ def asks(sentence: str) -> bool:
     return bool(_ASKS.search(_TRAILING.sub("", sentence)))
 
 
+def asking_part(text: str) -> str:
+    """The sentences of a message that ask, without the context before them; the last sentence
+    when none asks ("…どこを押せばいいのかわかりません")."""
+    sentences = _sentences(text)
+    asking = [sentence for sentence in sentences if asks(sentence)]
+    return "".join(asking) if asking else (sentences[-1] if sentences else text)
+
+
 def questions_in(text: str) -> List[str]:
     """The message's questions, in order, each with the context before it; one element (the
     message itself) unless it asks at least two questions that each stand on their own."""

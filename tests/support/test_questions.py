@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.support.questions import asks, questions_in
+from bot.support.questions import asking_part, asks, questions_in
 
 
 @pytest.mark.parametrize("sentence", [
@@ -49,3 +49,8 @@ def test_a_message_with_one_question_stays_whole(text):
 def test_what_follows_the_last_question_stays_with_it():
     assert questions_in("パスワードを忘れたらどうすればいいですか？アカウントは何個作れますか。よろしくお願いします")[-1] == (
         "アカウントは何個作れますか。よろしくお願いします")
+
+
+def test_the_asking_part_leaves_the_context_out():
+    assert asking_part("先月申し込みました。振込用紙はいつ届きますか") == "振込用紙はいつ届きますか"
+    assert asking_part("更新したいです。どこを押せばいいのかわかりません。") == "どこを押せばいいのかわかりません。"
