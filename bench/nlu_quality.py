@@ -142,7 +142,6 @@ class Prediction:
     # How sure the system is of what it acts on: the intent's probability, times the chosen
     # answer's for an FAQ question.
     confidence: float = 1.0
-    passage: Optional[str] = None  # the guide passage quoted to a message not understood
 
 
 def quick_config(config: Path, workdir: Path) -> Path:
@@ -209,7 +208,6 @@ def _from_rasa(parsed: dict) -> Prediction:
         faq_key=selector.get("response", {}).get("intent_response_key"),
         entities=tuple((e["entity"], str(e["value"])) for e in parsed.get("entities", [])),
         confidence=float(confidence),
-        passage=(parsed.get("guide_passage") or {}).get("quote"),
     )
 
 
@@ -322,7 +320,7 @@ def bot_errors(gold: Sequence[Example], predicted: Sequence[Prediction]) -> List
     """The held-out messages this bot's pipeline gets wrong, for whoever improves the data."""
     return [
         {"text": e.text, "gold": e.label,
-         "predicted_intent": p.intent, "predicted_faq_key": p.faq_key, "quoted_passage": p.passage}
+         "predicted_intent": p.intent, "predicted_faq_key": p.faq_key}
         for e, p in zip(gold, predicted)
         if p.intent != e.intent or (e.intent == FAQ and p.faq_key != e.label)
     ]
@@ -383,17 +381,8 @@ def topic_only_scores(messages: Sequence[Example], predicted: Sequence[Predictio
     }
 
 
-def passages_quoted(gold: Sequence[Example], predicted: Sequence[Prediction]) -> dict:
-    """How many messages not understood got a guide passage quoted, by what they were. The quote
-    of a question the guides do not answer is the near-wrong answer to watch."""
-    kinds = Counter("guide_questions" if e.intent == FAQ else "outside_the_guides" if e.intent == OUT_OF_SCOPE
-                    else "other_requests" for e, p in zip(gold, predicted) if p.passage)
-    return {kind: kinds[kind] for kind in ("guide_questions", "outside_the_guides", "other_requests")}
-
-
 def score_blind(blind: Sequence[Example], predicted: Sequence[Prediction]) -> dict:
-    return {**intent_scores(blind, predicted), "calibration": calibration(blind, predicted),
-            "passages_quoted": passages_quoted(blind, predicted)}
+    return {**intent_scores(blind, predicted), "calibration": calibration(blind, predicted)}
 
 
 def cross_validate(workdir: Path, config: Path, baseline: Pipeline, messages: List[Message], folds: int, *,
@@ -536,8 +525,6 @@ def blind_markdown(report: dict) -> List[str]:
         "(a question the guides do not answer, answered anyway, counts here).",
         "- *ECE*: expected calibration error of the confidence the system acts on, over "
         f"{CALIBRATION_BINS} equal-width bins (0 = its confidence is its accuracy).",
-        "- Guide passages quoted by this bot to messages it did not understand (bot/nlp/passage_search.py): "
-        + ", ".join(f"{kind.replace('_', ' ')} {count}" for kind, count in b["passages_quoted"].items()) + ".",
         "",
         "![Reliability on the blind set](../figures/reliability_blind.png)",
         "",

@@ -111,10 +111,6 @@ class ActionTriageUnanswered(Action):
             buttons = [{"title": title, "payload": f"/{answer}"} for answer, title in offered]
             dispatcher.utter_message(response="utter_did_you_mean", buttons=buttons + _person_buttons(domain))
             return []
-        quoted = _quoted_passage(domain, tracker.latest_message) if intent == "nlu_fallback" else None
-        if quoted:
-            dispatcher.utter_message(response="utter_guide_passage", **quoted)
-            return []
         fallback = {"nlu_fallback": "utter_default", "deny": "utter_deny"}.get(intent, "utter_out_of_scope")
         dispatcher.utter_message(response=fallback)
         return []
@@ -136,16 +132,6 @@ def _titled(domain: DomainDict, answers: List[str]) -> List[Tuple[str, str]]:
         if variants and variants[0].get("text"):
             titled.append((answer, variants[0]["text"]))
     return titled
-
-
-def _quoted_passage(domain: DomainDict, parse_data: Dict[Text, Any]) -> Optional[Dict[Text, str]]:
-    """The guide's name and the passage that answers a message not understood
-    (bot.nlp.rasa_components.GuidePassageFinder), if one does."""
-    found = parse_data.get("guide_passage") or {}
-    variants = (domain.get("responses") or {}).get(f"utter_guide_title_{found.get('guide')}") or []
-    if not (found.get("quote") and variants and variants[0].get("text")):
-        return None
-    return {"guide": variants[0]["text"], "quote": found["quote"]}
 
 
 def _person_buttons(domain: DomainDict) -> List[Dict[Text, Any]]:

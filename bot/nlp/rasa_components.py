@@ -28,7 +28,6 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.nlp import encoder
 from bot.nlp.guide_coverage import GuideCoverage
-from bot.nlp.passage_search import PassageSearch
 from bot.nlp.second_opinion import OUT_OF_SCOPE, SecondOpinion
 from bot.support.guide_passages import guide_passages
 from bot.nlp.pipeline import analyse
@@ -281,41 +280,3 @@ class GuideCoverageCheck(GraphComponent):
                 _act_on(message, OUT_OF_SCOPE, intent.get("confidence") or 0.0, 0.0)
         return messages
 
-
-NOT_UNDERSTOOD = "nlu_fallback"
-GUIDE_PASSAGE = "guide_passage"
-
-
-@DefaultV1Recipe.register(
-    DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False
-)
-class GuidePassageFinder(GraphComponent):
-    """For a message not understood, the guide passage that answers it, if one clearly does
-    (bot/nlp/passage_search.py), as `guide_passage` in the parse: the triage action quotes it."""
-
-    def __init__(self, search: PassageSearch) -> None:
-        self._search = search
-
-    @classmethod
-    def create(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> "GuidePassageFinder":
-        return cls(PassageSearch(guide_passages()))
-
-    @staticmethod
-    def required_packages() -> List[Text]:
-        return ["bm25s"]
-
-    def process(self, messages: List[Message]) -> List[Message]:
-        for message in messages:
-            if (message.get(INTENT) or {}).get("name") != NOT_UNDERSTOOD:
-                continue
-            found = self._search.best(message.get(TEXT) or "")
-            if found:
-                message.set(GUIDE_PASSAGE, {"guide": found.passage.guide, "quote": found.quote,
-                                            "score": round(found.score, 2)}, add_to_output=True)
-        return messages

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import List
 
 GUIDES = Path(__file__).resolve().parents[2] / "guides"
-# Each guide's key; the domain names it to the customer (utter_guide_title_<key>).
+# Each guide's key, which its passages carry.
 GUIDE_KEYS = {
     "business-support-portal-faq.ja.txt": "portal",
     "renewal-by-payment-slip.ja.txt": "renewal",

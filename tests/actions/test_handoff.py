@@ -251,39 +251,6 @@ async def test_not_understood_and_no_guide_question_likely_is_the_plain_reply():
     assert responses(dispatcher) == ["utter_default"]
 
 
-def with_passage(event, guide="renewal", quote="ご入金が確認でき次第、ご利用端末の有効期限は自動で延長されます。"):
-    event["parse_data"]["guide_passage"] = {"guide": guide, "quote": quote, "score": 6.6}
-    return event
-
-
-WITH_GUIDES = {**WITH_TITLES, "responses": {**WITH_TITLES["responses"],
-                                            "utter_guide_title_renewal": [{"text": "ガイド「振込用紙での契約更新の方法」"}]}}
-
-
-async def test_not_understood_but_a_guide_passage_answers_it_the_bot_quotes_it_and_names_the_guide():
-    turns = [with_passage(unsure("入金が済んだら期限は勝手にのびるんか", ["greet", "thank"], ["faq/renewal_how"]))]
-    dispatcher = CollectingDispatcher()
-    assert await ActionTriageUnanswered().run(dispatcher, conversation(turns), WITH_GUIDES) == []
-    [message] = dispatcher.messages
-    assert message["response"] == "utter_guide_passage"
-    assert message["guide"] == "ガイド「振込用紙での契約更新の方法」"
-    assert message["quote"] == "ご入金が確認でき次第、ご利用端末の有効期限は自動で延長されます。"
-
-
-async def test_a_passage_of_a_guide_the_domain_does_not_name_is_not_quoted():
-    turns = [with_passage(unsure("あいうえお", ["greet"], ["faq/renewal_how"]), guide="other")]
-    dispatcher = CollectingDispatcher()
-    await ActionTriageUnanswered().run(dispatcher, conversation(turns), WITH_GUIDES)
-    assert responses(dispatcher) == ["utter_default"]
-
-
-async def test_a_question_outside_the_guides_is_refused_even_with_a_passage_near_it():
-    turns = [with_passage(user("領収書はもらえますか", "out_of_scope"))]
-    dispatcher = CollectingDispatcher()
-    await ActionTriageUnanswered().run(dispatcher, conversation(turns), WITH_GUIDES)
-    assert responses(dispatcher) == ["utter_out_of_scope"]
-
-
 async def test_a_second_miss_in_a_row_hands_over_even_when_answers_could_be_offered():
     turns = [user("あいうえお", "nlu_fallback"), unsure("用紙っていつごろ来るん", ["faq"], ["faq/renewal_slip_arrival"])]
     dispatcher = CollectingDispatcher()
