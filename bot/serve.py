@@ -55,6 +55,8 @@ def demo_environment(rasa_port: int, actions_port: int, smtp_port: int = DEMO_PO
         env["RASA_API_TOKEN"] = secrets.token_urlsafe(32)
     if demo_login(env) and not env.get("BOT_AGENT_TOKENS"):
         env["BOT_AGENT_TOKENS"] = f"{DEMO_AGENT}={secrets.token_urlsafe(24)}"
+        # The demo shows the analytics too; supervisors named by the operator go with their own agents.
+        env.setdefault("BOT_SUPERVISORS", DEMO_AGENT)
     return env
 
 

@@ -1,14 +1,15 @@
 """Who may use the agent inbox: one secret token per agent, from BOT_AGENT_TOKENS.
 
 The variable holds `name=token` pairs separated by commas (`suzuki=…,tanaka=…`). The
-name is what tickets record as the agent who claimed or closed them.
+name is what tickets record as the agent who claimed or closed them. BOT_SUPERVISORS names
+the agents (`suzuki,…`) who may also read the analytics.
 """
 
 from __future__ import annotations
 
 import hmac
 import re
-from typing import Mapping, Optional
+from typing import AbstractSet, Mapping, Optional
 
 _NAME = re.compile(r"[A-Za-z0-9_.@-]{1,100}")
 # Long enough that guessing is hopeless; the demo default is made with secrets.token_urlsafe(32).
@@ -30,6 +31,15 @@ def parse_agent_tokens(text: Optional[str]) -> dict:
             raise ValueError(f"agent {name!r} is listed twice in BOT_AGENT_TOKENS")
         agents[name] = token
     return agents
+
+
+def parse_supervisors(text: Optional[str], agents: AbstractSet[str]) -> frozenset:
+    """`name,…` → the agents with the supervisor role; unset means nobody. Unknown names are operator errors."""
+    names = [name.strip() for name in (text or "").split(",") if name.strip()]
+    unknown = sorted(set(names) - set(agents))
+    if unknown:
+        raise ValueError(f"BOT_SUPERVISORS names {', '.join(map(repr, unknown))}, not in BOT_AGENT_TOKENS")
+    return frozenset(names)
 
 
 def agent_of(authorization: Optional[str], agents: Mapping[str, str]) -> Optional[str]:

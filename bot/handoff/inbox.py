@@ -6,7 +6,8 @@ A page for people (`/`) and a JSON API for help-desk tools (`/api/…`, describe
 `/api/openapi.yml`). Every API call needs `Authorization: Bearer <token>` with an agent's
 token from BOT_AGENT_TOKENS; the agent's words reach the customer through Rasa's HTTP API
 (RASA_API_TOKEN), in the channel the customer used. Closing a ticket gives the
-conversation back to the bot.
+conversation back to the bot. The agents named in BOT_SUPERVISORS also read the analytics
+(`/analytics`), worked out from Rasa's tracker store (TRACKER_STORE_URL) and the tickets.
 """
 
 from __future__ import annotations
@@ -17,32 +18,42 @@ import json
 import logging
 import os
 from pathlib import Path
-from typing import Any, Awaitable, Callable, Dict, List, Mapping, Optional
+from typing import AbstractSet, Any, Awaitable, Callable, Dict, List, Mapping, Optional
 
 from aiohttp import web
 
-from bot import log_privacy, metrics
-from bot.handoff.agents import agent_of, parse_agent_tokens
+from bot import clock, log_privacy, metrics
+from bot.handoff.agents import agent_of, parse_agent_tokens, parse_supervisors
 from bot.handoff.rasa_api import DELIVERABLE_CHANNELS, RasaApi, RasaApiError
-from bot.store import tickets
-from bot.store.db import in_session, session_scope
+from bot.store import analytics, tickets
+from bot.store.db import get_engine, in_session, session_scope, tracker_store_url
 from bot.support.transcript import AGENT_PREFIX, conversation_lines
 
 logger = logging.getLogger(__name__)
 
 HERE = Path(__file__).resolve().parent
-PAGE = HERE.parent.parent / "web" / "inbox"
+WEB = HERE.parent.parent / "web"
+PAGE = WEB / "inbox"
+CHART_JS = WEB / "node_modules" / "chart.js" / "dist" / "chart.umd.min.js"
 OPENAPI = HERE / "openapi.yml"
 MAX_MESSAGE_LENGTH = 2000
 CLOSING_MESSAGE = "担当者との対応を終了しました。ここからはボットがお答えします。ほかにご質問があればお送りください。"
 
 AGENTS = web.AppKey("agents", dict)
+SUPERVISORS = web.AppKey("supervisors", frozenset)
+TRACKER_STORE = web.AppKey("tracker_store", str)
 RASA = web.AppKey("rasa", RasaApi)
 
+_HTML, _JS, _CSS = "text/html; charset=utf-8", "text/javascript; charset=utf-8", "text/css; charset=utf-8"
 _STATIC = {
-    "/": ("index.html", "text/html; charset=utf-8"),
-    "/inbox.js": ("inbox.js", "text/javascript; charset=utf-8"),
-    "/inbox.css": ("inbox.css", "text/css; charset=utf-8"),
+    "/": (PAGE / "index.html", _HTML),
+    "/inbox.js": (PAGE / "inbox.js", _JS),
+    "/inbox.css": (PAGE / "inbox.css", _CSS),
+    "/analytics": (PAGE / "analytics.html", _HTML),
+    "/analytics.js": (PAGE / "analytics.js", _JS),
+    "/analytics.css": (PAGE / "analytics.css", _CSS),
+    # Chart.js from npm (web/package.json), served from here: the page loads nothing from elsewhere.
+    "/vendor/chart.umd.min.js": (CHART_JS, _JS),
 }
 _SECURITY_HEADERS = {
     "Content-Security-Policy": (
@@ -129,7 +140,8 @@ async def _message_text(request: web.Request) -> str:
 
 
 async def me(request: web.Request) -> web.Response:
-    return json_response({"agent": request["agent"]})
+    agent = request["agent"]
+    return json_response({"agent": agent, "supervisor": agent in request.app[SUPERVISORS]})
 
 
 async def list_tickets(request: web.Request) -> web.Response:
@@ -164,6 +176,18 @@ async def metrics_page(request: web.Request) -> web.Response:
     status, body, content_type = await asyncio.to_thread(
         metrics.page, request.headers.get("Authorization"), _count_tickets)
     return web.Response(body=body, status=status, headers={"Content-Type": content_type})
+
+
+async def analytics_figures(request: web.Request) -> web.Response:
+    if request["agent"] not in request.app[SUPERVISORS]:
+        raise ApiError(403, "supervisors_only", "分析は監督者の方のみご覧いただけます。")
+    try:
+        first, last = analytics.date_range(request.query.get("from"), request.query.get("to"), clock.today())
+    except analytics.BadRange as bad:
+        raise ApiError(400, "bad_dates", str(bad)) from None
+    tracker, now = get_engine(request.app[TRACKER_STORE]), clock.now()
+    figures = await in_session(lambda session: analytics.report(session, tracker, first, last, now))
+    return json_response(figures)
 
 
 async def claim(request: web.Request) -> web.Response:
@@ -207,8 +231,8 @@ async def openapi(request: web.Request) -> web.Response:
 
 
 async def page_file(request: web.Request) -> web.Response:
-    name, content_type = _STATIC[request.path]
-    return web.Response(body=(PAGE / name).read_bytes(), headers={"Content-Type": content_type})
+    path, content_type = _STATIC[request.path]
+    return web.Response(body=path.read_bytes(), headers={"Content-Type": content_type})
 
 
 async def health(request: web.Request) -> web.Response:
@@ -243,9 +267,12 @@ async def json_errors(request: web.Request, handler):
     return response
 
 
-def make_app(agents: Mapping[str, str], rasa: RasaApi) -> web.Application:
+def make_app(agents: Mapping[str, str], rasa: RasaApi, supervisors: AbstractSet[str] = frozenset(),
+             tracker_store: Optional[str] = None) -> web.Application:
     app = web.Application(middlewares=[json_errors, agents_only], client_max_size=64 * 1024)
     app[AGENTS] = dict(agents)
+    app[SUPERVISORS] = frozenset(supervisors)
+    app[TRACKER_STORE] = tracker_store or tracker_store_url()
     app[RASA] = rasa
     for path in _STATIC:
         app.router.add_get(path, page_file)
@@ -258,6 +285,7 @@ def make_app(agents: Mapping[str, str], rasa: RasaApi) -> web.Application:
     app.router.add_post("/api/tickets/{ticket_id}/claim", claim)
     app.router.add_post("/api/tickets/{ticket_id}/messages", send_message)
     app.router.add_post("/api/tickets/{ticket_id}/close", close)
+    app.router.add_get("/api/analytics", analytics_figures)
 
     async def close_client(app: web.Application) -> None:
         await rasa.close()
@@ -274,11 +302,17 @@ def main(argv: Optional[List[str]] = None) -> int:
     args = parser.parse_args(argv)
     log_privacy.install()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s - %(message)s")
-    agents = parse_agent_tokens(os.environ.get("BOT_AGENT_TOKENS"))
+    try:
+        agents = parse_agent_tokens(os.environ.get("BOT_AGENT_TOKENS"))
+        supervisors = parse_supervisors(os.environ.get("BOT_SUPERVISORS"), agents.keys())
+    except ValueError as mistake:
+        parser.exit(2, f"inbox: not started: {mistake}\n")
     if not agents:
         logger.warning("BOT_AGENT_TOKENS is not set: the inbox refuses every API request.")
+    if not CHART_JS.exists():
+        logger.warning("%s is missing (make setup runs npm ci): the analytics page cannot draw its charts.", CHART_JS)
     rasa = RasaApi(args.rasa_url, os.environ.get("RASA_API_TOKEN") or "")
-    web.run_app(make_app(agents, rasa), host=args.host, port=args.port, print=None, access_log=None)
+    web.run_app(make_app(agents, rasa, supervisors), host=args.host, port=args.port, print=None, access_log=None)
     return 0
 
 

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_URL = f"sqlite:///{ROOT / 'var' / 'bot.db'}"
+DEFAULT_TRACKER_URL = f"sqlite:///{ROOT / 'var' / 'tracker.db'}"
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 T = TypeVar("T")
@@ -31,6 +32,11 @@ _lock = threading.Lock()
 
 def database_url() -> str:
     return os.environ.get("DATABASE_URL") or DEFAULT_URL
+
+
+def tracker_store_url() -> str:
+    """Where Rasa keeps the conversations (endpoints.yml's tracker store), default: SQLite in var/tracker.db."""
+    return os.environ.get("TRACKER_STORE_URL") or DEFAULT_TRACKER_URL
 
 
 def get_engine(url: Optional[str] = None) -> Engine:

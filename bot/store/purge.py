@@ -11,7 +11,6 @@ customer's quoted words; the rest of the record stays.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from datetime import datetime, timedelta
 from typing import Iterable, List, Optional
@@ -20,12 +19,6 @@ from sqlalchemy import MetaData, Table, create_engine, delete, func, inspect, se
 
 from bot import clock
 from bot.store import db, tickets
-
-ROOT_TRACKER_DB = db.ROOT / "var" / "tracker.db"
-
-
-def tracker_store_url() -> str:
-    return os.environ.get("TRACKER_STORE_URL") or f"sqlite:///{ROOT_TRACKER_DB}"
 
 
 def purge_conversations(url: str, cutoff: datetime, keep: Iterable[str] = ()) -> int:
@@ -61,7 +54,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     with db.session_scope() as session:
         handed_over = tickets.unfinished_sender_ids(session)
         forgotten = tickets.forget_transcripts(session, cutoff)
-    deleted = purge_conversations(tracker_store_url(), cutoff, keep=handed_over)
+    deleted = purge_conversations(db.tracker_store_url(), cutoff, keep=handed_over)
     print(f"{cutoff:%Y-%m-%d %H:%M} より前: 会話 {deleted} 件を削除、チケット {forgotten} 件の会話記録を削除しました。")
     return 0
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.handoff.agents import agent_of, parse_agent_tokens
+from bot.handoff.agents import agent_of, parse_agent_tokens, parse_supervisors
 
 AGENTS = {"suzuki": "suzuki-token-0123456789", "tanaka": "tanaka-token-0123456789"}
 
@@ -40,3 +40,15 @@ def test_only_an_agents_own_token_signs_in(header, agent):
 
 def test_nobody_signs_in_when_no_agents_are_configured():
     assert agent_of("Bearer anything-at-all-0123456789", {}) is None
+
+
+def test_supervisors_are_named_agents():
+    assert parse_supervisors(" suzuki , ", AGENTS.keys()) == {"suzuki"}
+    assert parse_supervisors("suzuki,tanaka", AGENTS.keys()) == {"suzuki", "tanaka"}
+    assert parse_supervisors(None, AGENTS.keys()) == frozenset() and parse_supervisors("", {}) == frozenset()
+
+
+@pytest.mark.parametrize("text", ["sato", "suzuki,sato", "Suzuki"])
+def test_a_supervisor_who_is_not_an_agent_is_an_operator_error(text):
+    with pytest.raises(ValueError, match="not in BOT_AGENT_TOKENS"):
+        parse_supervisors(text, AGENTS.keys())

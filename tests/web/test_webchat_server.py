@@ -125,6 +125,16 @@ def test_the_action_servers_keys_are_made_up_for_the_run_unless_given(monkeypatc
     assert serve.demo_environment(5005, 5055)["BOT_ACTIONS_SECRET"] == "operator-actions-secret-0123456789abcdef"
 
 
+def test_the_demo_agent_made_up_for_the_run_is_a_supervisor_and_an_operators_agents_are_not(monkeypatch):
+    monkeypatch.delenv("BOT_AGENT_TOKENS", raising=False)
+    monkeypatch.delenv("BOT_SUPERVISORS", raising=False)
+    monkeypatch.setenv("BOT_WEB_DEMO_LOGIN", "1")
+    env = serve.demo_environment(5005, 5055)
+    assert env["BOT_AGENT_TOKENS"].startswith(f"{serve.DEMO_AGENT}=") and env["BOT_SUPERVISORS"] == serve.DEMO_AGENT
+    monkeypatch.setenv("BOT_AGENT_TOKENS", "suzuki=0123456789abcdef0123")
+    assert "BOT_SUPERVISORS" not in serve.demo_environment(5005, 5055)
+
+
 def test_demo_login_gets_a_key_of_its_own_run_only_when_none_is_set(monkeypatch):
     monkeypatch.delenv("BOT_JWT_SECRET", raising=False)
     monkeypatch.setenv("BOT_WEB_DEMO_LOGIN", "1")

@@ -67,6 +67,7 @@
     selected = null;
     $("inbox").hidden = true;
     $("sign-out").hidden = true;
+    $("analytics-link").hidden = true;
     $("who").textContent = "";
     $("sign-in").hidden = false;
     showError(message);
@@ -174,8 +175,9 @@
   }
 
   async function signedIn() {
-    const { agent } = await api("/api/me");
+    const { agent, supervisor } = await api("/api/me");
     $("who").dataset.agent = agent;
+    $("analytics-link").hidden = !supervisor;
     $("who").textContent = `担当者: ${agent}`;
     await refreshList();
     $("sign-in").hidden = true;
