@@ -55,9 +55,7 @@ def test_an_overlong_message_is_refused_politely_and_not_stored(bot):
     "パスワードを\u202e忘れました",
     "パスワードを忘れました🙏🙏",
     "كلمة المرور パスワードを忘れました",
-    pytest.param("<script>alert('x')</script>パスワードを忘れました",
-                 marks=pytest.mark.xfail(strict=True, reason="issue 15, open: read as out_of_scope (0.80), so the honest "
-                                                             "refusal instead of the answer, since the training data of session 9")),
+    "<script>alert('x')</script>パスワードを忘れました",
     f"パスワードを忘れました {SQL}",
 ])
 def test_odd_characters_are_answered_like_any_message(bot, responses, text):

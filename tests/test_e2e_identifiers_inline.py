@@ -79,10 +79,8 @@ RESEND_WITH_EMAIL = [
 SERIAL_RENEWABLE = [
     ("VBCL-9034-1178-5520-6631 のライセンスって、今からでも契約更新の手続きはできますか", "kobayashi@example.jp", "kobayashi"),
     ("更新できるかどうか確認したいです。シリアル番号は VBCL-2267-8415-3309-7742 です", "kato@example.jp", "kato"),
-    pytest.param("ずっとほったらかしやったんやけど、シリアル VBCL 2267 8415 3309 7742 ってまだrenew間に合う？",
-                 "メアドは kato@example.jp です", "kato",
-                 marks=pytest.mark.xfail(strict=True, reason="issue 15, open: not understood (fallback 0.5), guide answers "
-                                                             "offered, since the training data of session 9")),
+    ("ずっとほったらかしやったんやけど、シリアル VBCL 2267 8415 3309 7742 ってまだrenew間に合う？",
+     "メアドは kato@example.jp です", "kato"),
 ]
 
 
