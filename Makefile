@@ -18,7 +18,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export ACTION_ENDPOINT_URL ?= http://127.0.0.1:5055/webhook
 export TRACKER_STORE_URL ?= sqlite:///$(CURDIR)/var/tracker.db
 
-.PHONY: help setup train run run-scaled shell test test-fast validate demo-data purge line-setup remind mails bench clean
+.PHONY: help setup train run run-scaled shell test test-fast validate demo-data purge line-setup remind mails review-export bench clean
 
 help:
 	@echo "make run    set up, train if needed, start the bot (web chat on :8080, REST on :5005, actions on :5055)"
@@ -32,6 +32,7 @@ help:
 	@echo "make line-setup  give the LINE account its rich menu (needs LINE_CHANNEL_ACCESS_TOKEN)"
 	@echo "make remind  send today's renewal reminders (once a day from cron, in the daytime)"
 	@echo "make mails  print the mails the demo mail server of make run received"
+	@echo "make review-export  write the review queue's labels to data/nlu/reviewed.yml, masked (nothing is trained)"
 	@echo "make bench  benchmarks against stock Rasa and a baseline (bench/REPORT.md; about two hours)"
 
 $(STAMP): requirements.lock pyproject.toml
@@ -89,6 +90,10 @@ remind: $(STAMP)
 # What the demo mail server of `make run` received (README: Mail).
 mails: $(STAMP)
 	@$(BIN)/python -m bot.mail_sink
+
+# The labels supervisors gave in the inbox's review queue, as training data (README: Review queue).
+review-export: $(STAMP)
+	$(BIN)/python -m bot.review_export
 
 validate: $(STAMP)
 	$(BIN)/rasa data validate --fail-on-warnings

@@ -7,7 +7,9 @@ A page for people (`/`) and a JSON API for help-desk tools (`/api/…`, describe
 token from BOT_AGENT_TOKENS; the agent's words reach the customer through Rasa's HTTP API
 (RASA_API_TOKEN), in the channel the customer used. Closing a ticket gives the
 conversation back to the bot. The agents named in BOT_SUPERVISORS also read the analytics
-(`/analytics`), worked out from Rasa's tracker store (TRACKER_STORE_URL) and the tickets.
+(`/analytics`), worked out from Rasa's tracker store (TRACKER_STORE_URL) and the tickets, and
+label the messages the bot misunderstood in the review queue (`/review`), which exports them as
+training data.
 """
 
 from __future__ import annotations
@@ -17,15 +19,18 @@ import asyncio
 import json
 import logging
 import os
+from datetime import date
 from pathlib import Path
-from typing import AbstractSet, Any, Awaitable, Callable, Dict, List, Mapping, Optional
+from typing import AbstractSet, Any, Awaitable, Callable, Dict, List, Mapping, Optional, Tuple
 
 from aiohttp import web
 
-from bot import clock, log_privacy, metrics
+from bot import clock, log_privacy, metrics, review_export
+from bot.handoff import review_labels, review_queue
 from bot.handoff.agents import agent_of, parse_agent_tokens, parse_supervisors
 from bot.handoff.rasa_api import DELIVERABLE_CHANNELS, RasaApi, RasaApiError
-from bot.store import analytics, tickets
+from bot.handoff.review_groups import grouped
+from bot.store import analytics, review, tickets
 from bot.store.db import get_engine, in_session, session_scope, tracker_store_url
 from bot.support.transcript import AGENT_PREFIX, conversation_lines
 
@@ -37,6 +42,8 @@ PAGE = WEB / "inbox"
 CHART_JS = WEB / "node_modules" / "chart.js" / "dist" / "chart.umd.min.js"
 OPENAPI = HERE / "openapi.yml"
 MAX_MESSAGE_LENGTH = 2000
+# Groups are a few messages each; a request for more is not a supervisor's.
+MAX_LABELLED_AT_ONCE = 500
 CLOSING_MESSAGE = "担当者との対応を終了しました。ここからはボットがお答えします。ほかにご質問があればお送りください。"
 
 AGENTS = web.AppKey("agents", dict)
@@ -52,6 +59,9 @@ _STATIC = {
     "/analytics": (PAGE / "analytics.html", _HTML),
     "/analytics.js": (PAGE / "analytics.js", _JS),
     "/analytics.css": (PAGE / "analytics.css", _CSS),
+    "/review": (PAGE / "review.html", _HTML),
+    "/review.js": (PAGE / "review.js", _JS),
+    "/review.css": (PAGE / "review.css", _CSS),
     # Chart.js from npm (web/package.json), served from here: the page loads nothing from elsewhere.
     "/vendor/chart.umd.min.js": (CHART_JS, _JS),
 }
@@ -87,6 +97,8 @@ _STORE_ERRORS = {
     tickets.TicketClosed: (409, "ticket_closed", "このチケットは対応が終了しています。"),
     tickets.TicketTaken: (409, "ticket_taken", "このチケットはほかの担当者が対応中です。"),
     tickets.TicketNotClaimed: (409, "ticket_not_claimed", "お客さまに送る前に、このチケットを担当してください。"),
+    review.UnknownMessage: (404, "unknown_message", "このメッセージは見直し待ちにありません。再読み込みしてください。"),
+    review.AlreadyLabelled: (409, "already_labelled", "ほかの方がすでにラベルを付けました。再読み込みしてください。"),
 }
 
 
@@ -124,14 +136,18 @@ def _ticket_id(request: web.Request) -> int:
     return int(raw)
 
 
-async def _message_text(request: web.Request) -> str:
+async def _json_body(request: web.Request, shape: str) -> Dict[str, Any]:
     if request.content_type != "application/json":
-        raise ApiError(415, "json_only", "本文は JSON ({\"text\": \"...\"}) で送ってください。")
+        raise ApiError(415, "json_only", f"本文は JSON ({shape}) で送ってください。")
     try:
         body = await request.json()
     except ValueError:
         raise ApiError(400, "bad_json", "本文が JSON として読めません。") from None
-    text = body.get("text") if isinstance(body, dict) else None
+    return body if isinstance(body, dict) else {}
+
+
+async def _message_text(request: web.Request) -> str:
+    text = (await _json_body(request, '{"text": "..."}')).get("text")
     if not isinstance(text, str) or not text.strip():
         raise ApiError(400, "text_required", "送る文章 (text) を入力してください。")
     if len(text) > MAX_MESSAGE_LENGTH:
@@ -178,16 +194,64 @@ async def metrics_page(request: web.Request) -> web.Response:
     return web.Response(body=body, status=status, headers={"Content-Type": content_type})
 
 
-async def analytics_figures(request: web.Request) -> web.Response:
+def _supervisors_only(request: web.Request, refusal: str) -> None:
     if request["agent"] not in request.app[SUPERVISORS]:
-        raise ApiError(403, "supervisors_only", "分析は監督者の方のみご覧いただけます。")
+        raise ApiError(403, "supervisors_only", refusal)
+
+
+def _days(request: web.Request) -> Tuple[date, date]:
     try:
-        first, last = analytics.date_range(request.query.get("from"), request.query.get("to"), clock.today())
+        return analytics.date_range(request.query.get("from"), request.query.get("to"), clock.today())
     except analytics.BadRange as bad:
         raise ApiError(400, "bad_dates", str(bad)) from None
+
+
+async def analytics_figures(request: web.Request) -> web.Response:
+    _supervisors_only(request, "分析は監督者の方のみご覧いただけます。")
+    first, last = _days(request)
     tracker, now = get_engine(request.app[TRACKER_STORE]), clock.now()
     figures = await in_session(lambda session: analytics.report(session, tracker, first, last, now))
     return json_response(figures)
+
+
+_REVIEW_REFUSAL = "見直しは監督者の方のみご利用いただけます。"
+
+
+async def review_waiting(request: web.Request) -> web.Response:
+    _supervisors_only(request, _REVIEW_REFUSAL)
+    first, last = _days(request)
+    tracker = get_engine(request.app[TRACKER_STORE])
+    shown, waiting = await in_session(lambda session: review.queued_messages(session, tracker, first, last))
+    # Outside the database session: reading a few hundred messages takes the encoder seconds.
+    groups = await asyncio.to_thread(grouped, shown)
+    return json_response(review_queue.body(first, last, groups, waiting))
+
+
+def _valid_id(value: Any) -> bool:
+    # Rasa's event ids are 32-bit integers on PostgreSQL.
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2**31
+
+
+async def review_label(request: web.Request) -> web.Response:
+    _supervisors_only(request, _REVIEW_REFUSAL)
+    body = await _json_body(request, '{"messages": [番号, ...], "label": "..."}')
+    ids, label = body.get("messages"), body.get("label")
+    if not isinstance(ids, list) or not 0 < len(ids) <= MAX_LABELLED_AT_ONCE or not all(map(_valid_id, ids)):
+        raise ApiError(400, "messages_required",
+                       f"ラベルを付けるメッセージ (messages) を、1〜{MAX_LABELLED_AT_ONCE}件の番号の配列で指定してください。")
+    if not review_labels.is_label(label):
+        raise ApiError(400, "unknown_label", "このラベル (label) は使えません。一覧にあるものを選んでください。")
+    tracker, supervisor = get_engine(request.app[TRACKER_STORE]), request["agent"]
+    count = await _store(lambda session: review.label_messages(session, tracker, ids, label, supervisor))
+    return json_response({"labelled": count, "label": label}, status=201)
+
+
+async def review_export_file(request: web.Request) -> web.Response:
+    _supervisors_only(request, _REVIEW_REFUSAL)
+    known = await asyncio.to_thread(review_export.known_texts)
+    text, _, _ = await in_session(lambda session: review_export.export(session, known))
+    return web.Response(text=text, content_type="application/yaml", charset="utf-8", headers={
+        "Content-Disposition": f'attachment; filename="{review_export.DEFAULT_OUT.name}"'})
 
 
 async def claim(request: web.Request) -> web.Response:
@@ -286,6 +350,9 @@ def make_app(agents: Mapping[str, str], rasa: RasaApi, supervisors: AbstractSet[
     app.router.add_post("/api/tickets/{ticket_id}/messages", send_message)
     app.router.add_post("/api/tickets/{ticket_id}/close", close)
     app.router.add_get("/api/analytics", analytics_figures)
+    app.router.add_get("/api/review", review_waiting)
+    app.router.add_post("/api/review/labels", review_label)
+    app.router.add_get("/api/review/export", review_export_file)
 
     async def close_client(app: web.Application) -> None:
         await rasa.close()

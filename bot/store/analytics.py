@@ -135,10 +135,7 @@ def _conversations_query(dialect: str, start: float, end: float):
     ).where(COUNTED_EVENTS, e.c.timestamp >= start).subquery("marked")
     k = marked.c
     # What the customer wrote to the bot: not the opening greeting, not words to an agent.
-    to_bot = and_(
-        k.type_name == "user", func.coalesce(k.intent_name, "") != GREETING,
-        or_(k.paused_at.is_(None), k.paused_at < k.session_id, k.paused_at < k.resumed_at),
-    )
+    to_bot = and_(k.type_name == "user", func.coalesce(k.intent_name, "") != GREETING, bot_listening(k))
     messages = func.sum(case((to_bot, 1), else_=0))
     started = func.max(case((k.id == k.session_id, k.timestamp)))
     sessions = (
@@ -166,6 +163,12 @@ def _conversations_query(dialect: str, start: float, end: float):
                      .outerjoin(last_loop, last_loop.c.id == s.last_loop_id))
         .order_by(s.started)
     )
+
+
+def bot_listening(k):
+    """Whether the bot, not an agent, had the conversation at each event marked with its session and
+    latest pause and resume: never paused in this session, or resumed since."""
+    return or_(k.paused_at.is_(None), k.paused_at < k.session_id, k.paused_at < k.resumed_at)
 
 
 def _input_channel(data, dialect: str):

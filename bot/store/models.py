@@ -347,3 +347,29 @@ class CsatRating(Base):
     score = Column(Integer, nullable=False)
     session_started_at = Column(AwareDateTime, nullable=False)
     created_at = Column(AwareDateTime, nullable=False)
+
+
+class ReviewLabel(Base):
+    """What a supervisor said a customer message from the review queue meant (bot.store.review).
+
+    The message is the `user` event `event_id` of Rasa's tracker store, which may be another
+    database: hence no foreign key. Its text is kept masked, so that the training data outlives
+    the conversation (`make purge`) without keeping what identifies the customer.
+    """
+
+    __tablename__ = "review_labels"
+    # One label per message: a labelled message leaves the queue for good. Event ids lead, for the
+    # queue's look-up of the messages it is about to show.
+    __table_args__ = (UniqueConstraint("event_id", "sender_id"),)
+
+    id = Column(Integer, primary_key=True)
+    event_id = Column(Integer, nullable=False)
+    sender_id = Column(String(255), nullable=False)
+    text = Column(Text, nullable=False)
+    # What the bot read: an intent, or faq/<key> for a guide answer.
+    read_as = Column(String(100))
+    # An intent of domain.yml, faq/<key>, out_of_scope, or ignore (never exported).
+    label = Column(String(100), nullable=False)
+    written_at = Column(AwareDateTime, nullable=False)
+    labelled_by = Column(String(100), nullable=False)
+    labelled_at = Column(AwareDateTime, nullable=False)

@@ -150,6 +150,7 @@
   function signedOut(message) {
     sessionStorage.removeItem(TOKEN_KEY);
     $("analytics").hidden = true;
+    $("review-link").hidden = true;
     $("sign-out").hidden = true;
     $("who").textContent = "";
     $("sign-in").hidden = false;
@@ -176,6 +177,7 @@
   async function signedIn() {
     const { agent, supervisor } = await api("/api/me");
     $("who").textContent = `担当者: ${agent}`;
+    $("review-link").hidden = !supervisor;
     $("sign-in").hidden = true;
     $("sign-out").hidden = false;
     if (!supervisor) {

@@ -68,6 +68,7 @@
     $("inbox").hidden = true;
     $("sign-out").hidden = true;
     $("analytics-link").hidden = true;
+    $("review-link").hidden = true;
     $("who").textContent = "";
     $("sign-in").hidden = false;
     showError(message);
@@ -178,6 +179,7 @@
     const { agent, supervisor } = await api("/api/me");
     $("who").dataset.agent = agent;
     $("analytics-link").hidden = !supervisor;
+    $("review-link").hidden = !supervisor;
     $("who").textContent = `担当者: ${agent}`;
     await refreshList();
     $("sign-in").hidden = true;
