@@ -6,6 +6,9 @@ from bot.store.db import session_scope
 from project_helpers import fresh_sender, named, post
 
 RATE = '/rate_answer{{"csat_score": "{}"}}'
+# Read as out_of_scope by the model; no question in it, so a comment. The address is masked.
+COMMENT = "画面の文字が小さくて読みづらかったです。連絡は taro@example.com まで"
+COMMENT_KEPT = "画面の文字が小さくて読みづらかったです。連絡は 〈メールアドレス〉 まで"
 
 
 def say(bot, sender, text):
@@ -58,3 +61,36 @@ def test_a_digit_not_after_the_question_is_no_rating(bot, responses):
     say(bot, sender, "パスワードを忘れました")
     assert "utter_csat_thanks" not in named(say(bot, sender, "3"), responses)
     assert scores(bot, sender) == ()
+
+
+def comments(bot, sender):
+    with session_scope(bot["database_url"]) as session:
+        return repository.csat_comments(session, f"rest:{sender}")
+
+
+def test_words_after_the_rating_are_kept_as_its_comment_and_a_question_is_answered(bot, responses):
+    sender = fresh_sender("csat-comment")
+    assert named(say(bot, sender, "ありがとう"), responses) == ["utter_thank", "utter_ask_csat"]
+    assert named(say(bot, sender, RATE.format(3)), responses) == ["utter_csat_thanks"]
+    assert named(say(bot, sender, COMMENT), responses) == ["utter_csat_comment_thanks"]
+    assert comments(bot, sender) == (COMMENT_KEPT,)
+    # After the comment, a question is a question again.
+    assert named(say(bot, sender, "振込用紙はいつ届きますか"), responses) == ["utter_faq/renewal_slip_arrival"]
+
+
+def test_a_question_right_after_the_rating_is_answered_not_kept(bot, responses):
+    sender = fresh_sender("csat-question")
+    say(bot, sender, "ありがとう")
+    say(bot, sender, RATE.format(5))
+    assert named(say(bot, sender, "解約って途中でもできるんですか？"), responses) == ["utter_out_of_scope"]
+    assert comments(bot, sender) == (None,)
+
+
+def test_frustration_right_after_the_rating_is_handed_over_not_kept(bot, responses):
+    sender = fresh_sender("csat-frustrated")
+    say(bot, sender, "ありがとう")
+    say(bot, sender, RATE.format(1))
+    # Read as out_of_scope, so the comment rule takes it; its words call for a person instead.
+    replies = named(say(bot, sender, "この案内、最悪でした"), responses)
+    assert replies[0] == "utter_handoff_intro_frustration"
+    assert comments(bot, sender) == (None,)

@@ -347,6 +347,7 @@ class CsatRating(Base):
     score = Column(Integer, nullable=False)
     session_started_at = Column(AwareDateTime, nullable=False)
     created_at = Column(AwareDateTime, nullable=False)
+    comment = Column(Text)  # what the customer wrote after rating, masked
 
 
 class ReviewLabel(Base):

@@ -546,6 +546,22 @@ def record_csat(session: Session, sender_id: str, channel: str, score: int, sess
     return True
 
 
+def record_csat_comment(session: Session, sender_id: str, session_started_at: datetime, comment: str) -> bool:
+    """Keep the comment on a session's rating; False when that session has no rating or has its comment."""
+    done = session.execute(update(m.CsatRating)
+                           .where(m.CsatRating.sender_id == sender_id,
+                                  m.CsatRating.session_started_at == session_started_at,
+                                  m.CsatRating.comment.is_(None))
+                           .values(comment=comment))
+    return done.rowcount == 1
+
+
+def csat_comments(session: Session, sender_id: str) -> Tuple[Optional[str], ...]:
+    """The comments on one conversation's ratings, oldest first (None where there is none)."""
+    return tuple(session.scalars(select(m.CsatRating.comment).where(m.CsatRating.sender_id == sender_id)
+                                 .order_by(m.CsatRating.id)))
+
+
 def csat_scores(session: Session, sender_id: str) -> Tuple[int, ...]:
     """The ratings one conversation gave, oldest first."""
     return tuple(session.scalars(select(m.CsatRating.score).where(m.CsatRating.sender_id == sender_id)

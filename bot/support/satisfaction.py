@@ -7,6 +7,8 @@ import unicodedata
 from typing import Any, Dict, List, Optional, Sequence
 
 ASK_RESPONSE = "utter_ask_csat"
+# A comment is a word or two on the rating; a longer text is kept to here.
+COMMENT_CHARS = 500
 
 
 def this_session(events: Sequence[Dict[str, Any]]) -> List[Dict[str, Any]]:
@@ -29,6 +31,15 @@ def asked_in_session(events: Sequence[Dict[str, Any]]) -> bool:
 def should_ask(events: Sequence[Dict[str, Any]], active_form: Optional[str]) -> bool:
     """Once a session, and never while a form waits for an answer."""
     return not active_form and not asked_in_session(events)
+
+
+def comment_of(text: str) -> Optional[str]:
+    """What the customer wrote after rating, as a comment: trimmed to COMMENT_CHARS; None when empty
+    or when it is a button's payload."""
+    comment = " ".join((text or "").split())
+    if not comment or comment.startswith("/"):
+        return None
+    return comment[:COMMENT_CHARS]
 
 
 def score_of(value: Any) -> Optional[int]:

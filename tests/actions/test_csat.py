@@ -3,7 +3,7 @@
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.actions.csat import ActionAskCsat, ActionRecordCsat
+from bot.actions.csat import ActionAskCsat, ActionRecordCsat, ActionRecordCsatComment
 from bot.store import repository
 from bot.store.db import session_scope
 from tracker_helpers import DOMAIN, SENDER, responses
@@ -48,3 +48,41 @@ async def test_the_question_is_not_asked_twice_in_a_session_nor_during_a_form(de
     assert await run(ActionAskCsat(), fresh) == ["utter_ask_csat"]
     assert await run(ActionAskCsat(), again) == []
     assert await run(ActionAskCsat(), in_form) == []
+
+
+def after_rating(text, intent, events=(SESSION,), channel="line"):
+    """The customer's message right after rating, as data/rules/basics.yml hands it to the action."""
+    message = {"text": text, "intent": {"name": intent, "confidence": 0.9}, "entities": []}
+    user = {"event": "user", "text": text, "parse_data": message, "input_channel": channel}
+    return Tracker(SENDER, {}, message, [*events, user], False, None, {}, "action_listen")
+
+
+async def run_events(action, tracker):
+    dispatcher = CollectingDispatcher()
+    events = await action.run(dispatcher, tracker, DOMAIN)
+    return responses(dispatcher), events
+
+
+async def test_words_after_a_rating_are_its_comment_kept_masked_and_only_once(demo_db):
+    await run(ActionRecordCsat(), rating("2"))
+    said, events = await run_events(ActionRecordCsatComment(),
+                                    after_rating("振込用紙が遅い。連絡は taro@example.com まで", "inform"))
+    assert said == ["utter_csat_comment_thanks"] and events == []
+    assert (await run_events(ActionRecordCsatComment(), after_rating("それと画面も見にくい", "inform")))[0] == \
+        ["utter_what_for"]
+    with session_scope(demo_db) as session:
+        assert repository.csat_comments(session, SENDER) == ("振込用紙が遅い。連絡は 〈メールアドレス〉 まで",)
+
+
+async def test_a_question_after_a_rating_goes_on_as_usual_and_keeps_nothing(demo_db):
+    await run(ActionRecordCsat(), rating("4"))
+    said, events = await run_events(ActionRecordCsatComment(), after_rating("解約ってできますか？", "out_of_scope"))
+    assert said == ["utter_out_of_scope"] and events == []
+    with session_scope(demo_db) as session:
+        assert repository.csat_comments(session, SENDER) == (None,)
+
+
+async def test_without_a_rating_in_the_session_nothing_is_kept(demo_db):
+    assert (await run_events(ActionRecordCsatComment(), after_rating("特になし", "inform")))[0] == ["utter_what_for"]
+    with session_scope(demo_db) as session:
+        assert repository.csat_comments(session, SENDER) == ()

@@ -55,7 +55,7 @@ def test_revisions_form_one_line_and_the_ini_points_at_it():
     script = ScriptDirectory.from_config(config)
     assert script.dir == str(db.MIGRATIONS)
     # Newest first, each revising the one before: no branches to merge.
-    assert [rev.revision for rev in script.walk_revisions()] == ["0006", "0005", "0004", "0003", "0002", "0001"]
-    assert _head() == "0006"
+    assert [rev.revision for rev in script.walk_revisions()] == ["0007", "0006", "0005", "0004", "0003", "0002", "0001"]
+    assert _head() == "0007"
     # The URL must come from DATABASE_URL, never from a file that could hold a password.
     assert config.get_main_option("sqlalchemy.url") is None

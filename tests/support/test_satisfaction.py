@@ -2,7 +2,8 @@
 
 import pytest
 
-from bot.support.satisfaction import asked_in_session, score_of, session_started_at, should_ask
+from bot.support.satisfaction import (COMMENT_CHARS, asked_in_session, comment_of, score_of, session_started_at,
+                                      should_ask)
 
 ASKED = {"event": "bot", "text": "…", "metadata": {"utter_action": "utter_ask_csat"}, "timestamp": 3.0}
 
@@ -32,3 +33,9 @@ def test_other_bot_messages_are_not_the_question():
                                           ("0", None), ("6", None), ("", None), (None, None), ("five", None)])
 def test_a_score_is_one_to_five(value, score):
     assert score_of(value) == score
+
+
+def test_a_comment_is_the_words_trimmed_and_not_a_payload():
+    assert comment_of("  わかり やすかった\n です ") == "わかり やすかった です"
+    assert comment_of("/deny") is None and comment_of("   ") is None
+    assert len(comment_of("長" * 2000)) == COMMENT_CHARS
