@@ -54,6 +54,7 @@ RASA = web.AppKey("rasa", RasaApi)
 _HTML, _JS, _CSS = "text/html; charset=utf-8", "text/javascript; charset=utf-8", "text/css; charset=utf-8"
 _STATIC = {
     "/": (PAGE / "index.html", _HTML),
+    "/session.js": (PAGE / "session.js", _JS),
     "/inbox.js": (PAGE / "inbox.js", _JS),
     "/inbox.css": (PAGE / "inbox.css", _CSS),
     "/analytics": (PAGE / "analytics.html", _HTML),

@@ -93,7 +93,8 @@ async def test_the_page_and_its_script_need_no_token_and_carry_the_definitions(c
         assert term in text, term
     # Scripts only as files of this server: no inline script, nothing from elsewhere.
     assert '<script src="/vendor/chart.umd.min.js"></script>' in text and '<script src="/analytics.js"></script>' in text
-    assert text.count("<script") == 2 and "http" not in text
+    assert '<script src="/session.js"></script>' in text
+    assert text.count("<script") == 3 and "http" not in text
     script = await client.get("/analytics.js")
     assert script.status == 200 and script.headers["Content-Type"].startswith("text/javascript")
 

@@ -161,7 +161,8 @@ async def test_the_page_and_its_script_need_no_token_and_load_nothing_from_elsew
     text = await page.text()
     assert page.status == 200 and page.headers["Content-Type"].startswith("text/html")
     assert page.headers["Content-Security-Policy"].startswith("default-src 'self'; script-src 'self'")
-    assert '<script src="/review.js"></script>' in text and text.count("<script") == 1 and "http" not in text
+    assert '<script src="/session.js"></script>' in text and '<script src="/review.js"></script>' in text
+    assert text.count("<script") == 2 and "http" not in text
     for path, kind in (("/review.js", "text/javascript"), ("/review.css", "text/css")):
         response = await client.get(path)
         assert response.status == 200 and response.headers["Content-Type"].startswith(kind)

@@ -3,7 +3,6 @@
 "use strict";
 
 (function () {
-  const TOKEN_KEY = "agentToken";
   const OUTCOMES = [
     { key: "resolved", label: "担当者なしで解決", color: "#2f855a" },
     { key: "handed_over", label: "担当者に引き継ぎ", color: "#1f4e79" },
@@ -15,26 +14,7 @@
   const $ = (id) => document.getElementById(id);
   const charts = [];
 
-  class Unauthorized extends Error {}
-
-  async function api(path) {
-    const response = await fetch(path, {
-      headers: { Authorization: `Bearer ${sessionStorage.getItem(TOKEN_KEY) || ""}` },
-    });
-    const body = await response.json().catch(() => ({}));
-    if (response.status === 401) {
-      throw new Unauthorized(body.message || "サインインしてください。");
-    }
-    if (!response.ok) {
-      throw new Error(body.message || `HTTP ${response.status}`);
-    }
-    return body;
-  }
-
-  function showError(message) {
-    $("error").textContent = message || "";
-    $("error").hidden = !message;
-  }
+  const { Unauthorized, api, showError } = InboxSession;
 
   function element(tag, text, figure) {
     const node = document.createElement(tag);
@@ -148,7 +128,7 @@
   }
 
   function signedOut(message) {
-    sessionStorage.removeItem(TOKEN_KEY);
+    InboxSession.forget();
     $("analytics").hidden = true;
     $("review-link").hidden = true;
     $("sign-out").hidden = true;
@@ -189,30 +169,13 @@
     await load("");
   }
 
-  async function signIn() {
-    sessionStorage.setItem(TOKEN_KEY, $("token").value.trim());
-    $("token").value = "";
-    await signedIn();
-  }
-
   function start() {
-    $("sign-in-button").addEventListener("click", () => failSafely(signIn));
-    $("token").addEventListener("keydown", (event) => {
-      if (event.key === "Enter" && !event.isComposing) {
-        failSafely(signIn);
-      }
-    });
-    $("sign-out").addEventListener("click", () => signedOut(""));
     $("range").addEventListener("submit", (event) => {
       event.preventDefault();
       const query = new URLSearchParams({ from: $("from").value, to: $("to").value });
       failSafely(() => load(`?${query}`));
     });
-    if (sessionStorage.getItem(TOKEN_KEY)) {
-      failSafely(signedIn);
-    } else {
-      signedOut("");
-    }
+    InboxSession.start({ signedIn, signedOut, failSafely });
   }
 
   start();

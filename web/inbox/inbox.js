@@ -3,7 +3,6 @@
 "use strict";
 
 (function () {
-  const TOKEN_KEY = "agentToken";
   const LIST_EVERY_MS = 5000;
   const DETAIL_EVERY_MS = 3000;
   const PRIORITY = { high: "高", normal: "通常" };
@@ -18,27 +17,7 @@
   const $ = (id) => document.getElementById(id);
   let selected = null;
 
-  class Unauthorized extends Error {}
-
-  async function api(path, options = {}) {
-    const response = await fetch(path, {
-      ...options,
-      headers: { Authorization: `Bearer ${sessionStorage.getItem(TOKEN_KEY) || ""}`, ...(options.headers || {}) },
-    });
-    const body = await response.json().catch(() => ({}));
-    if (response.status === 401) {
-      throw new Unauthorized(body.message || "サインインしてください。");
-    }
-    if (!response.ok) {
-      throw new Error(body.message || `HTTP ${response.status}`);
-    }
-    return body;
-  }
-
-  function showError(message) {
-    $("error").textContent = message || "";
-    $("error").hidden = !message;
-  }
+  const { Unauthorized, api, showError } = InboxSession;
 
   function element(tag, text, className) {
     const node = document.createElement(tag);
@@ -63,7 +42,7 @@
   }
 
   function signedOut(message) {
-    sessionStorage.removeItem(TOKEN_KEY);
+    InboxSession.forget();
     selected = null;
     $("inbox").hidden = true;
     $("sign-out").hidden = true;
@@ -187,20 +166,7 @@
     $("sign-out").hidden = false;
   }
 
-  async function signIn() {
-    sessionStorage.setItem(TOKEN_KEY, $("token").value.trim());
-    $("token").value = "";
-    await signedIn();
-  }
-
   function start() {
-    $("sign-in-button").addEventListener("click", () => failSafely(signIn));
-    $("token").addEventListener("keydown", (event) => {
-      if (event.key === "Enter" && !event.isComposing) {
-        failSafely(signIn);
-      }
-    });
-    $("sign-out").addEventListener("click", () => signedOut(""));
     $("claim").addEventListener("click", () => failSafely(async () => {
       await act(`/api/tickets/${selected}/claim`);
       await openTicket(selected);
@@ -223,21 +189,17 @@
     }));
 
     setInterval(() => {
-      if (sessionStorage.getItem(TOKEN_KEY)) {
+      if (InboxSession.signedInBefore()) {
         failSafely(refreshList);
       }
     }, LIST_EVERY_MS);
     setInterval(() => {
-      if (sessionStorage.getItem(TOKEN_KEY) && selected !== null) {
+      if (InboxSession.signedInBefore() && selected !== null) {
         failSafely(() => openTicket(selected));
       }
     }, DETAIL_EVERY_MS);
 
-    if (sessionStorage.getItem(TOKEN_KEY)) {
-      failSafely(signedIn);
-    } else {
-      signedOut("");
-    }
+    InboxSession.start({ signedIn, signedOut, failSafely });
   }
 
   start();

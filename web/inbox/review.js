@@ -4,7 +4,6 @@
 "use strict";
 
 (function () {
-  const TOKEN_KEY = "agentToken";
   const KINDS = [
     { kind: "guide_answer", label: "ガイドの回答" },
     { kind: "intent", label: "意図" },
@@ -16,27 +15,7 @@
   const $ = (id) => document.getElementById(id);
   let query = "";
 
-  class Unauthorized extends Error {}
-
-  async function call(path, options = {}) {
-    const response = await fetch(path, {
-      ...options,
-      headers: { Authorization: `Bearer ${sessionStorage.getItem(TOKEN_KEY) || ""}`, ...(options.headers || {}) },
-    });
-    if (!response.ok) {
-      const body = await response.json().catch(() => ({}));
-      const message = body.message || `HTTP ${response.status}`;
-      throw response.status === 401 ? new Unauthorized(message) : new Error(message);
-    }
-    return response;
-  }
-
-  const api = async (path, options) => (await call(path, options)).json();
-
-  function showError(message) {
-    $("error").textContent = message || "";
-    $("error").hidden = !message;
-  }
+  const { Unauthorized, call, api, showError } = InboxSession;
 
   function showDone(message) {
     $("done").textContent = message || "";
@@ -182,7 +161,7 @@
   }
 
   function signedOut(message) {
-    sessionStorage.removeItem(TOKEN_KEY);
+    InboxSession.forget();
     $("review").hidden = true;
     $("sign-out").hidden = true;
     $("who").textContent = "";
@@ -218,31 +197,14 @@
     await load();
   }
 
-  async function signIn() {
-    sessionStorage.setItem(TOKEN_KEY, $("token").value.trim());
-    $("token").value = "";
-    await signedIn();
-  }
-
   function start() {
-    $("sign-in-button").addEventListener("click", () => failSafely(signIn));
-    $("token").addEventListener("keydown", (event) => {
-      if (event.key === "Enter" && !event.isComposing) {
-        failSafely(signIn);
-      }
-    });
-    $("sign-out").addEventListener("click", () => signedOut(""));
     $("range").addEventListener("submit", (event) => {
       event.preventDefault();
       query = `?${new URLSearchParams({ from: $("from").value, to: $("to").value })}`;
       failSafely(load);
     });
     $("export").addEventListener("click", () => failSafely(exportLabels));
-    if (sessionStorage.getItem(TOKEN_KEY)) {
-      failSafely(signedIn);
-    } else {
-      signedOut("");
-    }
+    InboxSession.start({ signedIn, signedOut, failSafely });
   }
 
   start();
