@@ -28,9 +28,8 @@ from sanic import Sanic, response
 from sanic.exceptions import SanicException
 from sanic.request import Request
 
-from bot import log_privacy, metrics
+from bot import log_privacy, metrics, settings
 from bot.bearer import bearer_matches
-from bot.actions import settings
 from bot.store import db, repository
 
 logger = logging.getLogger(__name__)
@@ -95,20 +94,19 @@ class ActionServerGuards:
 
 
 def main(argv: Optional[List[str]] = None) -> int:
-    log_privacy.install()
     parser = argparse.ArgumentParser(add_help=False)
     parser.add_argument("--host", default="127.0.0.1",
                         help="address to listen on (0.0.0.0 only where a network policy keeps others out)")
     args, rasa_sdk_args = parser.parse_known_args(sys.argv[1:] if argv is None else argv)
-    problems = settings.missing_secrets()
-    if problems:
-        print("アクションサーバーを起動できません: " + "; ".join(problems), file=sys.stderr)
-        return 2
-    plugin_manager().register(ActionServerGuards(os.environ[settings.ACTIONS_SECRET]))
+    settings.start("action server", settings.CoreSettings, settings.ActionServerSettings,
+                   settings.ActionsSettings)
+    log_privacy.install()
+    secret = settings.current(settings.ActionServerSettings).secret
+    plugin_manager().register(ActionServerGuards(secret))
     # rasa_sdk takes its address from SANIC_HOST only, and listens on every interface without it.
     os.environ["SANIC_HOST"] = args.host
     # Rasa reads LOG_LEVEL; rasa_sdk only a flag. One variable sets both.
-    debug = ["--debug"] if os.environ.get("LOG_LEVEL", "").upper() == "DEBUG" else []
+    debug = ["--debug"] if settings.current(settings.CoreSettings).log_level == "DEBUG" else []
     sys.argv = ["rasa_sdk", *rasa_sdk_args, *debug]
     rasa_sdk_main()
     return 0

@@ -20,7 +20,6 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
-import os
 import time
 from contextvars import ContextVar
 from typing import Any, List, Optional
@@ -34,9 +33,9 @@ from rasa.core.tracker_store import FailSafeTrackerStore
 from rasa.shared.core.constants import ACTION_LISTEN_NAME, ACTION_SESSION_START_NAME
 from rasa.shared.core.events import BotUttered, Event, FollowupAction
 
-from bot import shared_state
+from bot import settings, shared_state
 from bot.metrics import ACTION_FAILURES
-from bot.support.messages import DEFAULT_MAX_CHARS, DEFAULT_PER_MINUTE, Problem, clean, problem_with
+from bot.support.messages import Problem, clean, problem_with
 
 logger = logging.getLogger(__name__)
 
@@ -47,40 +46,6 @@ TROUBLE_REPLY = (
     "申し訳ありません。ただいまシステムに問題が発生しており、お答えできませんでした。"
     "少し時間をおいてから、もう一度お送りください。解決しない場合は「担当者と話したい」とお送りください。"
 )
-DEFAULT_ACTION_TIMEOUT = 2.5
-# 32 conversations at once on one server (bench.speed, 2 cores): at 8, 1 and 3 of 1,280 turns ran out
-# of the actions' budget (p95 2.1-2.2 s); at 4 none (p95 1.9 s), at 2 none (p95 1.8 s), each at the
-# same 21-23 messages a second. 4 leaves twice 2's room while an action server hangs.
-DEFAULT_CONCURRENT_MESSAGES = 4
-
-
-def _int_setting(name: str, default: int) -> int:
-    value = os.environ.get(name)
-    return int(value) if value else default
-
-
-def max_message_chars() -> int:
-    """BOT_MAX_MESSAGE_CHARS: longer messages are refused (default 2000)."""
-    return _int_setting("BOT_MAX_MESSAGE_CHARS", DEFAULT_MAX_CHARS)
-
-
-def messages_per_minute() -> int:
-    """BOT_RATE_LIMIT_PER_MINUTE: messages one sender may send a minute (default 20)."""
-    return _int_setting("BOT_RATE_LIMIT_PER_MINUTE", DEFAULT_PER_MINUTE)
-
-
-def action_timeout() -> float:
-    """BOT_ACTION_TIMEOUT_SECONDS: how long one message may take, from when Rasa begins on it (its
-    conversation's lock held) to the end of its custom actions (default 2.5, so the customer hears
-    something within 3 seconds)."""
-    value = os.environ.get("BOT_ACTION_TIMEOUT_SECONDS")
-    return float(value) if value else DEFAULT_ACTION_TIMEOUT
-
-
-def concurrent_messages() -> int:
-    """BOT_MAX_CONCURRENT_MESSAGES: messages one Rasa process works on at once (default 4);
-    the rest wait their turn before the actions' budget starts."""
-    return _int_setting("BOT_MAX_CONCURRENT_MESSAGES", DEFAULT_CONCURRENT_MESSAGES)
 
 
 class _TurnBudget:
@@ -215,9 +180,10 @@ def fail_loudly_on_store_errors() -> None:
 
 
 def install() -> None:
-    budget = action_timeout()
-    guard_messages(shared_state.rate_limiter(messages_per_minute()), max_message_chars(), concurrent_messages())
-    budget_turns(budget)
-    guard_actions(budget)
+    limits = settings.current(settings.GuardSettings)
+    guard_messages(shared_state.rate_limiter(limits.messages_per_minute), limits.max_message_chars,
+                   limits.concurrent_messages)
+    budget_turns(limits.action_timeout)
+    guard_actions(limits.action_timeout)
     check_pooled_connections()
     fail_loudly_on_store_errors()

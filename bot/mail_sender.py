@@ -9,10 +9,10 @@ when the server refuses for good (5xx), the mail is given up and an error is log
 between the server's "250 OK" and the mark would send that mail again: the copy carries the same
 Message-ID, by which mail systems drop duplicates.
 
-Settings, read and checked once at start: BOT_SMTP_HOST (127.0.0.1), BOT_SMTP_PORT (8025, the demo's
-sink), BOT_SMTP_SECURITY (none, starttls or tls), BOT_SMTP_USER and BOT_SMTP_PASSWORD (both or
-neither), BOT_MAIL_FROM, BOT_SMTP_TIMEOUT_SECONDS (30), BOT_MAIL_MAX_TRIES (12),
-BOT_MAIL_POLL_SECONDS (5). Logs name mails by number only, never by address.
+Settings, read and checked once at start (bot.settings.mail): BOT_SMTP_HOST (127.0.0.1),
+BOT_SMTP_PORT (8025, the demo's sink), BOT_SMTP_SECURITY (none, starttls or tls), BOT_SMTP_USER
+and BOT_SMTP_PASSWORD (both or neither), BOT_MAIL_FROM, BOT_SMTP_TIMEOUT_SECONDS (30),
+BOT_MAIL_MAX_TRIES (12), BOT_MAIL_POLL_SECONDS (5). Logs name mails by number only, never by address.
 """
 
 from __future__ import annotations
@@ -20,84 +20,23 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
-import os
 import sys
 from collections import Counter
-from dataclasses import dataclass
-from datetime import timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
-from typing import Mapping, Optional
+from typing import Optional
 
 import aiosmtplib
 from sqlalchemy.exc import OperationalError
 from tenacity import retry, retry_if_exception_type, stop_after_attempt, wait_random
 
 from bot import clock, log_privacy
+from bot.settings import CoreSettings, MailSettings, current, start
 from bot.store import db, repository
 from bot.store.repository import MailRecord
 from bot.support.mail_delivery import retry_after
 
 logger = logging.getLogger(__name__)
-
-SECURITIES = ("none", "starttls", "tls")
-
-
-class SettingsError(ValueError):
-    """A mail setting that cannot work; the message names it."""
-
-
-@dataclass(frozen=True)
-class MailSettings:
-    host: str = "127.0.0.1"
-    port: int = 8025
-    security: str = "none"
-    user: Optional[str] = None
-    password: Optional[str] = None
-    sender: str = "support@example.com"
-    timeout: float = 30.0
-    max_tries: int = 12
-    poll: float = 5.0
-
-    @property
-    def lease(self) -> timedelta:
-        # Longer than a whole send may take (wait_for below), so a live sender's claim never lapses.
-        return timedelta(seconds=2 * self.timeout + 10)
-
-    @classmethod
-    def from_env(cls, env: Mapping[str, str] = os.environ) -> "MailSettings":
-        def number(name: str, default, kind):
-            text = env.get(name)
-            if not text:
-                return default
-            try:
-                value = kind(text)
-            except ValueError:
-                raise SettingsError(f"{name}={text!r} is not a number") from None
-            if value <= 0:
-                raise SettingsError(f"{name} must be above 0")
-            return value
-
-        security = env.get("BOT_SMTP_SECURITY") or cls.security
-        if security not in SECURITIES:
-            raise SettingsError(f"BOT_SMTP_SECURITY={security!r}: one of {', '.join(SECURITIES)}")
-        user, password = env.get("BOT_SMTP_USER") or None, env.get("BOT_SMTP_PASSWORD") or None
-        if (user is None) != (password is None):
-            raise SettingsError("BOT_SMTP_USER and BOT_SMTP_PASSWORD go together")
-        sender = env.get("BOT_MAIL_FROM") or cls.sender
-        if "@" not in parseaddr(sender)[1]:
-            raise SettingsError(f"BOT_MAIL_FROM={sender!r} is not a mail address")
-        return cls(
-            host=env.get("BOT_SMTP_HOST") or cls.host,
-            port=number("BOT_SMTP_PORT", cls.port, int),
-            security=security,
-            user=user,
-            password=password,
-            sender=sender,
-            timeout=number("BOT_SMTP_TIMEOUT_SECONDS", cls.timeout, float),
-            max_tries=number("BOT_MAIL_MAX_TRIES", cls.max_tries, int),
-            poll=number("BOT_MAIL_POLL_SECONDS", cls.poll, float),
-        )
 
 
 def message_of(mail: MailRecord, sender: str) -> EmailMessage:
@@ -184,15 +123,11 @@ def main(argv: Optional[list] = None) -> int:
     parser = argparse.ArgumentParser(description="Deliver the outbox's mails over SMTP.")
     parser.add_argument("--once", action="store_true", help="deliver what is due now and exit (for cron)")
     args = parser.parse_args(argv)
+    start("mail sender", CoreSettings, MailSettings)
     log_privacy.install()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    try:
-        settings = MailSettings.from_env()
-    except SettingsError as error:
-        print(f"メール送信の設定に誤りがあります: {error}", file=sys.stderr)
-        return 2
     db.upgrade_to_head()
-    sender = MailSender(settings)
+    sender = MailSender(current(MailSettings))
     if not args.once:
         try:
             asyncio.run(sender.run_forever())

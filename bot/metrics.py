@@ -8,14 +8,12 @@ statuses), never what a customer typed.
 
 from __future__ import annotations
 
-import os
 from typing import Callable, Optional, Tuple
 
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, Gauge, Histogram, generate_latest
 
+from bot import settings
 from bot.bearer import bearer_matches
-
-METRICS_TOKEN = "BOT_METRICS_TOKEN"
 
 # The Rasa server.
 MESSAGES = Counter("bot_messages", "Customer messages received", ["channel"])
@@ -51,7 +49,7 @@ def count_understanding(intent: Optional[str], guide_answer: Optional[str]) -> N
 
 def page(authorization: Optional[str], refresh: Callable[[], None] = lambda: None) -> Tuple[int, bytes, str]:
     """Status, body and content type of GET /metrics for a caller presenting `authorization`."""
-    token = os.environ.get(METRICS_TOKEN)
+    token = settings.current(settings.CoreSettings).metrics_token
     if not token:
         return 404, b"metrics are off (BOT_METRICS_TOKEN is not set)\n", "text/plain"
     if not bearer_matches(authorization, token):

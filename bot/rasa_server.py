@@ -19,7 +19,8 @@ import sys
 
 from rasa.__main__ import main as rasa_main
 
-from bot import chosen_answers, guards, log_privacy, rasa_metrics, rasa_speedups, several_questions, typed_ratings
+from bot import (chosen_answers, guards, log_privacy, rasa_metrics, rasa_speedups, settings,
+                 several_questions, typed_ratings)
 from bot.channels import socketio
 
 
@@ -38,9 +39,13 @@ def install_hooks() -> None:
 
 
 def main() -> None:
+    settings.start("Rasa server", settings.CoreSettings, settings.RasaSettings,
+                   settings.GuardSettings, settings.LineSettings)
+    # endpoints.yml names the tracker store as ${TRACKER_STORE_URL}: Rasa stops on it unset.
+    os.environ["TRACKER_STORE_URL"] = settings.current(settings.CoreSettings).tracker_store_url
     install_hooks()
     socketio.allow_origins_of(sys.argv[1:])
-    token = os.environ.get("RASA_API_TOKEN")
+    token = settings.current(settings.RasaSettings).api_token
     sys.argv = ["rasa", "run", *sys.argv[1:], *(["--enable-api", "--auth-token", token] if token else [])]
     rasa_main()
 

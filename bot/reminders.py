@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
-import os
 import sys
 import uuid
 from collections import Counter
@@ -30,9 +29,9 @@ from rasa.core.nlg.response import TemplatedNaturalLanguageGenerator
 from rasa.shared.utils.io import read_yaml_file
 from sqlalchemy.exc import IntegrityError
 
-from bot import clock
+from bot import clock, settings
 from bot.actions.phrasing import japanese_date
-from bot.channels.line_api import DEFAULT_API_BASE, LineApi, LineApiError
+from bot.channels.line_api import LineApi, LineApiError
 from bot.channels.line_messages import LineOutput
 from bot.store import db, repository
 from bot.store import models as m
@@ -201,8 +200,9 @@ class ReminderJob:
 
 
 async def run_once() -> Outcome:
-    token = os.environ.get("LINE_CHANNEL_ACCESS_TOKEN")
-    line = LineApi(token, os.environ.get("LINE_API_BASE") or DEFAULT_API_BASE) if token else None
+    line_settings = settings.current(settings.LineSettings)
+    token = line_settings.access_token
+    line = LineApi(token, line_settings.api_base) if token else None
     try:
         return await ReminderJob(line, Wording()).run()
     finally:
@@ -212,6 +212,7 @@ async def run_once() -> Outcome:
 
 def main(argv: Optional[List[str]] = None) -> int:
     argparse.ArgumentParser(description="Send the renewal reminders due today (once a day, in the daytime).").parse_args(argv)
+    settings.start("reminders", settings.CoreSettings, settings.LineSettings)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     db.upgrade_to_head()
     outcome = asyncio.run(run_once())

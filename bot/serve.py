@@ -22,10 +22,10 @@ import urllib.request
 from pathlib import Path
 from typing import Dict, List
 
-from bot.actions import settings as actions_settings
+from bot import settings
 from bot.channels.webchat import check_can_serve
-from bot.mail_sender import MailSettings, SettingsError
 from bot.mail_sink import DEMO_MAIL_DIR, DEMO_PORT, sink_command
+from bot.settings.actions import ACTIONS_SECRET, IDENTITY_SECRET
 from bot.supervisor import Supervised, processes, supervise_forever
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,10 +41,9 @@ def demo_environment(rasa_port: int, actions_port: int, smtp_port: int = DEMO_PO
     env.setdefault("RASA_TELEMETRY_ENABLED", "false")
     # Always the action server started here, whatever the caller's environment says.
     env["ACTION_ENDPOINT_URL"] = f"http://127.0.0.1:{actions_port}/webhook"
-    env.setdefault("TRACKER_STORE_URL", f"sqlite:///{ROOT / 'var' / 'tracker.db'}")
     # Only servers started here know these keys unless the operator gives them: the Rasa
     # server's pass to the action server, and the action servers' seal on a verified identity.
-    for name in (actions_settings.ACTIONS_SECRET, actions_settings.IDENTITY_SECRET):
+    for name in (ACTIONS_SECRET, IDENTITY_SECRET):
         if not env.get(name):
             env[name] = secrets.token_urlsafe(32)
     if demo_login(env) and not env.get("BOT_JWT_SECRET"):
@@ -75,13 +74,13 @@ def mail_servers(env: Dict[str, str], mail_dir: Path, senders: int = 1) -> List[
     return [sink, *sending]
 
 
-def mail_settings_ok(env: Dict[str, str]) -> bool:
-    """Checked before any server starts: a wrong mail setting would otherwise show only as a sender
-    that dies and is started again."""
+def settings_ok(env: Dict[str, str]) -> bool:
+    """Every server's settings, checked before any starts: a bad one would otherwise show only as a
+    server that dies at start and is started again, over and over."""
     try:
-        MailSettings.from_env(env)
-    except SettingsError as error:
-        print(f"メール送信の設定に誤りがあります: {error}", file=sys.stderr)
+        settings.read_all(settings.EVERY_KIND, env)
+    except settings.SettingsError as error:
+        print(settings.problems_message("the bot", error), end="", file=sys.stderr)
         return False
     return True
 
@@ -234,10 +233,8 @@ def main(argv: List[str] | None = None) -> int:
     parser.add_argument("--startup-timeout", type=float, default=180)
     args = parser.parse_args(argv)
 
-    if not prepare(args.model):
-        return 2
     env = demo_environment(args.port, args.actions_port, args.smtp_port)
-    if not mail_settings_ok(env):
+    if not settings_ok(env) or not prepare(args.model):
         return 2
     try:
         check_can_serve(args.web_host, args.web_port)

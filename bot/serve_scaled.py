@@ -111,11 +111,11 @@ def main(argv: Optional[List[str]] = None) -> int:
         print("HAProxy がありません (Debian: apt-get install haproxy)", file=sys.stderr)
         return 2
     env = scaled_environment(args)
+    if not serve.settings_ok(env):
+        return 2
     ensure_database(env["DATABASE_URL"])
     ensure_database(env["TRACKER_STORE_URL"])
     if not serve.prepare(args.model):
-        return 2
-    if not serve.mail_settings_ok(env):
         return 2
     try:
         check_can_serve(args.web_host, args.web_port)

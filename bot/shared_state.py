@@ -10,13 +10,13 @@ minute, is better than a customer not answered at all.
 from __future__ import annotations
 
 import logging
-import os
 import time
 from typing import Callable, Optional
 
 from redis import asyncio as aioredis
 from redis.exceptions import RedisError
 
+from bot import settings
 from bot.channels.line_dedupe import InMemorySeenEvents, SeenEvents
 from bot.support.messages import DEFAULT_PER_MINUTE, SlidingWindowLimiter
 
@@ -24,7 +24,7 @@ logger = logging.getLogger(__name__)
 
 
 def redis_url() -> Optional[str]:
-    return os.environ.get("REDIS_URL") or None
+    return settings.current(settings.CoreSettings).redis_url
 
 
 class RedisRateLimiter:

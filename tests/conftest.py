@@ -4,6 +4,7 @@ import sys
 import pytest
 import yaml
 
+from bot import settings
 from project_helpers import ACTIONS_SECRET, IDENTITY_SECRET, JWT_SECRET, MODEL, RASA_API_TOKEN, ROOT
 
 os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
@@ -21,6 +22,15 @@ def pytest_collection_modifyitems(items):
         for fixture, marker in NEEDS.items():
             if fixture in item.fixturenames:
                 item.add_marker(marker)
+
+
+@pytest.fixture(autouse=True)
+def settings_of_the_test():
+    """Each test's settings are read from its own environment, on first use; a test that changes
+    the environment after that calls settings.forget()."""
+    settings.forget()
+    yield
+    settings.forget()
 
 
 @pytest.fixture(scope="session")

@@ -151,6 +151,6 @@ def test_the_action_server_does_not_start_without_its_secrets(tmp_path):
                              "--port", str(free_port())], cwd=ROOT, env=env, capture_output=True, text=True,
                             timeout=120)
     assert result.returncode == 2
-    assert "BOT_ACTIONS_SECRET must be set" in result.stderr
-    assert "BOT_IDENTITY_SECRET must be set" in result.stderr
+    assert "BOT_ACTIONS_SECRET: expected a secret of at least 32 characters, got 5" in result.stderr
+    assert "BOT_IDENTITY_SECRET: expected a secret of at least 32 characters, got nothing" in result.stderr
     assert "short" not in result.stderr

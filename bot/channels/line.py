@@ -2,7 +2,8 @@
 
 The webhook is /webhooks/line/webhook. The channel secret and access token come from the
 environment (LINE_CHANNEL_SECRET, LINE_CHANNEL_ACCESS_TOKEN; LINE_API_BASE points the API
-calls elsewhere, for tests). Without a secret every webhook request is refused.
+calls elsewhere, for tests), read at start by bot.settings; credentials.yml may give them instead.
+Without a secret every webhook request is refused.
 
 An answer that takes longer than LINE_LOADING_AFTER_SECONDS (default 0.8) shows LINE's loading
 indicator in one-to-one chats; LINE has none for groups.
@@ -13,7 +14,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import os
 from typing import Any, Awaitable, Callable, Dict, Optional
 
 from rasa.core.channels.channel import InputChannel, UserMessage
@@ -21,12 +21,14 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot import shared_state
-from bot.channels.line_api import DEFAULT_API_BASE, LineApi
+from bot import settings, shared_state
+from bot.channels.line_api import LineApi
 from bot.channels.line_dedupe import InMemorySeenEvents, SeenEvents
 from bot.channels.line_messages import LineOutput
 from bot.channels.line_signature import SIGNATURE_HEADER, signature_is_valid
 from bot.channels.line_tasks import OrderedTasks
+from bot.settings.line import (DEFAULT_API_BASE, LOADING_AFTER_SECONDS, LOADING_SECONDS,
+                               loading_after_seconds)
 
 logger = logging.getLogger(__name__)
 
@@ -37,12 +39,6 @@ PLEASE_SEND_TEXT = (
     "ご質問の内容をテキストでお送りください。"
 )
 SHUTDOWN_GRACE_SECONDS = 10.0
-# Most answers take well under a second; an indicator for those would only flicker.
-LOADING_AFTER_SECONDS = 0.8
-# LINE allows 5 to 60 in steps of 5; the indicator stops by itself when the answer arrives.
-# 20 (LINE's default) covers a check's 2.5 s budget and a wait in the queue; should an answer fail,
-# the indicator does not hang on for long.
-LOADING_SECONDS = 20
 
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
 
@@ -51,17 +47,6 @@ def conversation_id(source: Optional[Dict[str, Any]]) -> Optional[str]:
     """Whom the bot talks to: the group or room when it is in one, else the user. Push goes there too."""
     source = source or {}
     return source.get("groupId") or source.get("roomId") or source.get("userId")
-
-
-def loading_after_seconds(value: Any) -> float:
-    """The start-up setting, checked once: a clear error beats an indicator that never shows."""
-    try:
-        seconds = float(value)
-    except (TypeError, ValueError):
-        seconds = -1.0
-    if not 0 <= seconds < LOADING_SECONDS:
-        raise ValueError(f"LINE_LOADING_AFTER_SECONDS must be a number of seconds, at least 0 and under {LOADING_SECONDS}, not {value!r}")
-    return seconds
 
 
 def text_for_rasa(event: Dict[str, Any]) -> Optional[str]:
@@ -120,17 +105,16 @@ class LineInput(InputChannel):
         # Read here, not as ${VARS} in credentials.yml: Rasa refuses to start on an unset
         # variable there, and the bot must start without LINE configured.
         credentials = credentials or {}
+        line = settings.current(settings.LineSettings)
+        loading_after = credentials.get("loading_after_seconds")
         return cls(
-            channel_secret=credentials.get("channel_secret") or os.environ.get("LINE_CHANNEL_SECRET"),
-            access_token=credentials.get("channel_access_token") or os.environ.get("LINE_CHANNEL_ACCESS_TOKEN"),
-            api_base=credentials.get("api_base") or os.environ.get("LINE_API_BASE") or DEFAULT_API_BASE,
+            channel_secret=credentials.get("channel_secret") or line.channel_secret,
+            access_token=credentials.get("channel_access_token") or line.access_token,
+            api_base=credentials.get("api_base") or line.api_base,
             # In Redis when several Rasa processes serve: a redelivery may reach another one.
             seen_events=shared_state.seen_events(),
-            loading_after=loading_after_seconds(
-                credentials.get("loading_after_seconds")
-                or os.environ.get("LINE_LOADING_AFTER_SECONDS")
-                or LOADING_AFTER_SECONDS
-            ),
+            loading_after=(loading_after_seconds(loading_after) if loading_after
+                           else line.loading_after),
         )
 
     def get_output_channel(self) -> LinePushOutput:

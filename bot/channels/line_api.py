@@ -13,12 +13,10 @@ from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_aft
 
 from bot.channels.line_messages import LineMessage, batches
 from bot.metrics import LINE_API_ERRORS
+from bot.settings.line import DEFAULT_API_BASE, DEFAULT_DATA_API_BASE
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_API_BASE = "https://api.line.me"
-# Images (the rich menu's) go to LINE's data host.
-DEFAULT_DATA_API_BASE = "https://api-data.line.me"
 REPLY_PATH = "/v2/bot/message/reply"
 PUSH_PATH = "/v2/bot/message/push"
 LOADING_PATH = "/v2/bot/chat/loading/start"

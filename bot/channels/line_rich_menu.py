@@ -12,7 +12,6 @@ import argparse
 import asyncio
 import io
 import logging
-import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +21,8 @@ import aiohttp
 import yaml
 from PIL import Image, ImageDraw, ImageFont
 
-from bot.channels.line_api import DEFAULT_API_BASE, DEFAULT_DATA_API_BASE, LineApi, LineApiError
+from bot import settings
+from bot.channels.line_api import LineApi, LineApiError
 
 logger = logging.getLogger(__name__)
 
@@ -75,8 +75,7 @@ def menu_request(menu_tiles: Sequence[Tile]) -> Dict[str, Any]:
             "chatBarText": CHAT_BAR_TEXT, "areas": areas}
 
 
-def font_path() -> Path:
-    named = os.environ.get("LINE_MENU_FONT")
+def font_path(named: Optional[Path] = None) -> Path:
     for candidate in ([named] if named else DEFAULT_FONTS):
         if Path(candidate).is_file():
             return Path(candidate)
@@ -144,22 +143,18 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = argparse.ArgumentParser(description="Create the LINE account's rich menu and make it the default.")
     parser.add_argument("--image-only", type=Path, metavar="PNG", help="only draw the menu's image into PNG")
     args = parser.parse_args(argv)
+    settings.start("LINE rich menu setup", settings.LineSettings)
+    line = settings.current(settings.LineSettings)
     try:
-        font = font_path()
+        font = font_path(line.menu_font)
         if args.image_only:
             args.image_only.write_bytes(menu_image(menu_request(tiles()), font))
             print(f"rich menu image written to {args.image_only}")
             return 0
-        token = os.environ.get("LINE_CHANNEL_ACCESS_TOKEN")
-        if not token:
+        if not line.access_token:
             print("LINE_CHANNEL_ACCESS_TOKEN is not set: the rich menu needs the channel's access token.", file=sys.stderr)
             return 2
-        menu_id = asyncio.run(setup(
-            token,
-            os.environ.get("LINE_API_BASE") or DEFAULT_API_BASE,
-            os.environ.get("LINE_DATA_API_BASE") or os.environ.get("LINE_API_BASE") or DEFAULT_DATA_API_BASE,
-            font,
-        ))
+        menu_id = asyncio.run(setup(line.access_token, line.api_base, line.data_api_base, font))
     except (FileNotFoundError, ValueError, LineApiError, aiohttp.ClientError, asyncio.TimeoutError) as error:
         print(f"rich menu not set up: {error}", file=sys.stderr)
         return 1

@@ -5,14 +5,13 @@
 The page talks to Rasa's `socketio` channel directly; this server only hands out the
 page, the rasa-webchat bundle installed by `npm ci` and the page's settings. Demo login
 is on with BOT_WEB_DEMO_LOGIN=1, signing with BOT_JWT_SECRET (from the environment, never
-from the command line, where `ps` would show it).
+from the command line, where `ps` would show it; read at start by bot.settings).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
 import re
 import socket
 import sys
@@ -25,6 +24,8 @@ from typing import Dict, List, Optional, Tuple
 from urllib.parse import urlsplit
 
 import jwt
+
+from bot.settings import WebPageSettings, current, start
 
 WEB = Path(__file__).resolve().parent.parent.parent / "web"
 BUNDLE = WEB / "node_modules" / "rasa-webchat" / "lib" / "index.js"
@@ -179,10 +180,12 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--port", type=int, default=8080)
     parser.add_argument("--socket-port", type=int, default=5005, help="the Rasa server's port the page connects to")
     args = parser.parse_args(argv)
-    settings = PageSettings(socket_port=args.socket_port, demo_login=os.environ.get("BOT_WEB_DEMO_LOGIN") == "1",
-                            jwt_secret=os.environ.get("BOT_JWT_SECRET"))
+    start("web chat page", WebPageSettings)
+    page = current(WebPageSettings)
     try:
-        server = make_server(args.host, args.port, settings)
+        server = make_server(args.host, args.port, PageSettings(socket_port=args.socket_port,
+                                                                demo_login=page.demo_login,
+                                                                jwt_secret=page.jwt_secret))
     except OSError as error:
         print(f"Webチャットのページを開始できませんでした: {error}", file=sys.stderr)
         return 1

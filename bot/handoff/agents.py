@@ -24,11 +24,13 @@ def parse_agent_tokens(text: Optional[str]) -> dict:
             continue
         name, separator, token = item.strip().partition("=")
         if not separator or not _NAME.fullmatch(name):
-            raise ValueError("BOT_AGENT_TOKENS must look like name=token,name=token (names: letters, digits, _.@-)")
+            raise ValueError("expected name=token,name=token (names: letters, digits, _.@-), "
+                             "got something else (the value is not shown: it holds tokens)")
         if len(token) < MIN_TOKEN_LENGTH:
-            raise ValueError(f"the token of agent {name!r} is shorter than {MIN_TOKEN_LENGTH} characters")
+            raise ValueError(f"expected tokens of at least {MIN_TOKEN_LENGTH} characters, "
+                             f"got a shorter one for {name!r}")
         if name in agents:
-            raise ValueError(f"agent {name!r} is listed twice in BOT_AGENT_TOKENS")
+            raise ValueError(f"expected each agent once, got {name!r} twice")
         agents[name] = token
     return agents
 
@@ -38,7 +40,8 @@ def parse_supervisors(text: Optional[str], agents: AbstractSet[str]) -> frozense
     names = [name.strip() for name in (text or "").split(",") if name.strip()]
     unknown = sorted(set(names) - set(agents))
     if unknown:
-        raise ValueError(f"BOT_SUPERVISORS names {', '.join(map(repr, unknown))}, not in BOT_AGENT_TOKENS")
+        raise ValueError(f"expected names of agents, got {', '.join(map(repr, unknown))}, "
+                         "not in BOT_AGENT_TOKENS")
     return frozenset(names)
 
 

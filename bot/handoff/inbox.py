@@ -18,16 +18,15 @@ import argparse
 import asyncio
 import json
 import logging
-import os
 from datetime import date
 from pathlib import Path
 from typing import AbstractSet, Any, Awaitable, Callable, Dict, List, Mapping, Optional, Tuple
 
 from aiohttp import web
 
-from bot import clock, log_privacy, metrics, review_export
+from bot import clock, log_privacy, metrics, review_export, settings
 from bot.handoff import review_labels, review_queue
-from bot.handoff.agents import agent_of, parse_agent_tokens, parse_supervisors
+from bot.handoff.agents import agent_of
 from bot.handoff.rasa_api import DELIVERABLE_CHANNELS, RasaApi, RasaApiError
 from bot.handoff.review_groups import grouped
 from bot.store import analytics, review, tickets
@@ -368,19 +367,17 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--port", type=int, default=8081)
     parser.add_argument("--rasa-url", default="http://127.0.0.1:5005")
     args = parser.parse_args(argv)
+    settings.start("inbox", settings.CoreSettings, settings.InboxSettings)
+    inbox = settings.current(settings.InboxSettings)
     log_privacy.install()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s - %(message)s")
-    try:
-        agents = parse_agent_tokens(os.environ.get("BOT_AGENT_TOKENS"))
-        supervisors = parse_supervisors(os.environ.get("BOT_SUPERVISORS"), agents.keys())
-    except ValueError as mistake:
-        parser.exit(2, f"inbox: not started: {mistake}\n")
-    if not agents:
+    if not inbox.agents:
         logger.warning("BOT_AGENT_TOKENS is not set: the inbox refuses every API request.")
     if not CHART_JS.exists():
         logger.warning("%s is missing (make setup runs npm ci): the analytics page cannot draw its charts.", CHART_JS)
-    rasa = RasaApi(args.rasa_url, os.environ.get("RASA_API_TOKEN") or "")
-    web.run_app(make_app(agents, rasa, supervisors), host=args.host, port=args.port, print=None, access_log=None)
+    rasa = RasaApi(args.rasa_url, inbox.rasa_api_token or "")
+    web.run_app(make_app(inbox.agents, rasa, inbox.supervisors), host=args.host, port=args.port,
+                print=None, access_log=None)
     return 0
 
 

@@ -7,7 +7,6 @@ so the action server, the shell commands and the tests can each point elsewhere.
 from __future__ import annotations
 
 import asyncio
-import os
 import threading
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,9 +18,9 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot import settings
+
 ROOT = Path(__file__).resolve().parents[2]
-DEFAULT_URL = f"sqlite:///{ROOT / 'var' / 'bot.db'}"
-DEFAULT_TRACKER_URL = f"sqlite:///{ROOT / 'var' / 'tracker.db'}"
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 T = TypeVar("T")
@@ -31,12 +30,12 @@ _lock = threading.Lock()
 
 
 def database_url() -> str:
-    return os.environ.get("DATABASE_URL") or DEFAULT_URL
+    return settings.current(settings.CoreSettings).database_url
 
 
 def tracker_store_url() -> str:
     """Where Rasa keeps the conversations (endpoints.yml's tracker store), default: SQLite in var/tracker.db."""
-    return os.environ.get("TRACKER_STORE_URL") or DEFAULT_TRACKER_URL
+    return settings.current(settings.CoreSettings).tracker_store_url
 
 
 def get_engine(url: Optional[str] = None) -> Engine:

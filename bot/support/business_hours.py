@@ -37,11 +37,11 @@ def parse_support_hours(text: Optional[str]) -> SupportHours:
         return SupportHours()
     match = _HOURS_RE.fullmatch(text)
     if not match:
-        raise ValueError(f"support hours must look like 09:00-17:30, not {text!r}")
+        raise ValueError(f"expected HH:MM-HH:MM, got {text!r}")
     h1, m1, h2, m2 = (int(g) for g in match.groups())
     hours = SupportHours(time(h1, m1), time(h2, m2))
     if hours.opens >= hours.closes:
-        raise ValueError(f"support hours must open before they close: {text!r}")
+        raise ValueError(f"expected HH:MM-HH:MM opening before it closes, got {text!r}")
     return hours
 
 

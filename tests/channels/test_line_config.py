@@ -4,6 +4,7 @@ import pytest
 from rasa.shared.utils.common import class_from_module_path
 from rasa.shared.utils.io import read_config_file
 
+from bot import settings
 from bot.channels.line import LineInput
 from line_helpers import (
     ACCESS_TOKEN,
@@ -39,7 +40,7 @@ async def test_secret_token_and_api_address_come_from_the_environment(monkeypatc
 
 
 async def test_credentials_override_the_environment(monkeypatch, stand_in):
-    monkeypatch.setenv("LINE_CHANNEL_SECRET", "the environment's secret")
+    monkeypatch.setenv("LINE_CHANNEL_SECRET", "the-environments-secret")
     monkeypatch.setenv("LINE_API_BASE", "http://127.0.0.1:9")
     channel = LineInput.from_credentials(
         {"channel_secret": SECRET, "channel_access_token": ACCESS_TOKEN, "api_base": stand_in.base_url}
@@ -66,6 +67,7 @@ async def test_credentials_yml_loads_without_line_configured_and_then_refuses_ev
 def test_the_loading_indicators_delay_comes_from_the_environment_or_defaults(no_line_environment, monkeypatch):
     assert LineInput.from_credentials(None).loading_after == 0.8
     monkeypatch.setenv("LINE_LOADING_AFTER_SECONDS", "1.5")
+    settings.forget()
     assert LineInput.from_credentials(None).loading_after == 1.5
 
 

@@ -104,4 +104,4 @@ def test_an_unknown_supervisor_stops_the_inbox_at_start():
     done = subprocess.run([sys.executable, "-m", "bot.handoff.inbox", "--port", "9"], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 2
-    assert "BOT_SUPERVISORS names 'suzuki', not in BOT_AGENT_TOKENS" in done.stderr
+    assert "BOT_SUPERVISORS: expected names of agents, got 'suzuki', not in BOT_AGENT_TOKENS" in done.stderr

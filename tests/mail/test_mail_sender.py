@@ -18,7 +18,8 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from bot import clock
-from bot.mail_sender import MailSender, MailSettings, SettingsError
+from bot.mail_sender import MailSender
+from bot.settings import MailSettings, SettingsError
 from bot.store import db, repository
 from project_helpers import ROOT, free_port
 
@@ -218,4 +219,5 @@ def test_the_sender_refuses_to_start_on_a_wrong_setting():
     result = subprocess.run([sys.executable, "-m", "bot.mail_sender", "--once"], cwd=ROOT, capture_output=True,
                             text=True, env=dict(os.environ, BOT_SMTP_SECURITY="ssl"), timeout=60)
     assert result.returncode == 2
-    assert "メール送信の設定に誤りがあります: BOT_SMTP_SECURITY='ssl'" in result.stderr
+    assert "mail sender not started" in result.stderr
+    assert "BOT_SMTP_SECURITY: expected one of none, starttls, tls, got 'ssl'" in result.stderr

@@ -179,6 +179,7 @@ def test_with_a_mail_server_configured_only_the_sender_runs_and_talks_to_it(monk
 
 
 def test_a_wrong_mail_setting_stops_make_run_before_any_server_starts(capsys):
-    assert not serve.mail_settings_ok({"BOT_SMTP_SECURITY": "ssl"})
-    assert "メール送信の設定に誤りがあります: BOT_SMTP_SECURITY='ssl'" in capsys.readouterr().err
-    assert serve.mail_settings_ok({})
+    env = serve.demo_environment(5005, 5055)
+    assert not serve.settings_ok({**env, "BOT_SMTP_SECURITY": "ssl"})
+    assert "BOT_SMTP_SECURITY: expected one of none, starttls, tls, got 'ssl'" in capsys.readouterr().err
+    assert serve.settings_ok(env)
