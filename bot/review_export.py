@@ -19,6 +19,7 @@ from typing import AbstractSet, Dict, Iterable, List, Optional, Sequence, Set, T
 import yaml
 from sqlalchemy.orm import Session
 
+from bot import settings
 from bot.store import db, review
 from bot.store.review_rules import masked
 
@@ -91,6 +92,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help=f"where to write (default: {DEFAULT_OUT})")
     args = parser.parse_args(argv)
+    settings.start("review export", settings.CoreSettings)
     db.upgrade_to_head()
     with db.session_scope() as session:
         text, count, left_out = export(session, known_texts(leave_out=args.out))

@@ -1,4 +1,5 @@
-"""bot.settings: every variable read and checked at start, each bad one named with what was expected."""
+"""bot.settings: every variable read and checked at start, each bad one named with what was
+expected."""
 
 import re
 from datetime import time
@@ -80,7 +81,7 @@ def test_a_bad_value_is_refused_with_the_variables_name(name):
 
 def test_the_messages_say_what_was_expected_in_words_an_operator_can_act_on():
     with pytest.raises(SettingsError) as refused:
-        ActionsSettings.from_env({"BOT_IDENTITY_SECRET": IDENTITY_SECRET, "BOT_SUPPORT_HOURS": "9-17"})
+        ActionsSettings.from_env({**STARTABLE, "BOT_SUPPORT_HOURS": "9-17"})
     assert refused.value.problems == ["BOT_SUPPORT_HOURS: expected HH:MM-HH:MM, got '9-17'"]
     with pytest.raises(SettingsError, match="BOT_ACTIONS_SECRET: expected a secret of at least 32 "
                                             "characters, got nothing"):
@@ -100,7 +101,8 @@ def test_several_bad_values_are_all_listed():
 
 
 def test_unset_and_empty_variables_take_the_defaults():
-    for env in (STARTABLE, {**STARTABLE, "BOT_SUPPORT_HOURS": "", "DATABASE_URL": "", "LOG_LEVEL": ""}):
+    empty = {"BOT_SUPPORT_HOURS": "", "DATABASE_URL": "", "LOG_LEVEL": "", "LINE_API_BASE": ""}
+    for env in (STARTABLE, {**STARTABLE, **empty}):
         found = settings.read_all(settings.EVERY_KIND, env)
         assert found[CoreSettings] == CoreSettings(
             database_url=f"sqlite:///{ROOT / 'var' / 'bot.db'}",
@@ -112,11 +114,12 @@ def test_unset_and_empty_variables_take_the_defaults():
         assert found[ActionsSettings] == ActionsSettings(
             identity_secret=IDENTITY_SECRET, jwt_secret=None, account_grace_days=30,
             support_hours=SupportHours(time(9, 0), time(17, 30)))
-        assert found[InboxSettings] == InboxSettings(agents={}, supervisors=frozenset(), rasa_api_token=None)
+        assert found[InboxSettings] == InboxSettings(agents={}, supervisors=frozenset(),
+                                                     rasa_api_token=None)
         assert found[WebPageSettings] == WebPageSettings(demo_login=False, jwt_secret=None)
-        assert found[MailSettings] == MailSettings(host="127.0.0.1", port=8025, security="none", user=None,
-                                                   password=None, sender="support@example.com", timeout=30.0,
-                                                   max_tries=12, poll=5.0)
+        assert found[MailSettings] == MailSettings(
+            host="127.0.0.1", port=8025, security="none", user=None, password=None,
+            sender="support@example.com", timeout=30.0, max_tries=12, poll=5.0)
         assert found[LineSettings] == LineSettings(
             channel_secret=None, access_token=None, api_base="https://api.line.me",
             data_api_base="https://api-data.line.me", loading_after=0.8, menu_font=None)
@@ -132,33 +135,38 @@ def test_good_values_are_read_as_their_types():
         "RASA_TELEMETRY_ENABLED": "False", "RASA_API_TOKEN": "rasa-api-token-0123456789",
         "BOT_MAX_MESSAGE_CHARS": "500", "BOT_RATE_LIMIT_PER_MINUTE": "5",
         "BOT_ACTION_TIMEOUT_SECONDS": "1.5", "BOT_MAX_CONCURRENT_MESSAGES": "2",
-        "BOT_JWT_SECRET": "page-secret", "BOT_ACCOUNT_GRACE_DAYS": "0", "BOT_SUPPORT_HOURS": "10:00-18:00",
+        "BOT_JWT_SECRET": "page-secret", "BOT_ACCOUNT_GRACE_DAYS": "0",
+        "BOT_SUPPORT_HOURS": "10:00-18:00",
         "BOT_AGENT_TOKENS": "suzuki=suzuki-token-0123456789,tanaka=tanaka-token-0123456789",
         "BOT_SUPERVISORS": "suzuki", "BOT_WEB_DEMO_LOGIN": "1",
         "BOT_SMTP_HOST": "smtp.example.jp", "BOT_SMTP_PORT": "587", "BOT_SMTP_SECURITY": "starttls",
-        "BOT_SMTP_USER": "bot", "BOT_SMTP_PASSWORD": "pass word", "BOT_MAIL_FROM": "サポート窓口 <support@example.jp>",
+        "BOT_SMTP_USER": "bot", "BOT_SMTP_PASSWORD": "pass word",
+        "BOT_MAIL_FROM": "サポート窓口 <support@example.jp>",
         "BOT_SMTP_TIMEOUT_SECONDS": "10", "BOT_MAIL_MAX_TRIES": "3", "BOT_MAIL_POLL_SECONDS": "0.5",
         "LINE_CHANNEL_SECRET": "line-secret", "LINE_CHANNEL_ACCESS_TOKEN": "line-token",
         "LINE_API_BASE": "http://127.0.0.1:9000", "LINE_LOADING_AFTER_SECONDS": "0",
         "LINE_MENU_FONT": "/fonts/ipag.ttf",
     }
     found = settings.read_all(settings.EVERY_KIND, env)
-    assert found[CoreSettings] == CoreSettings("postgresql://bot:secret@db:5432/bot", "sqlite:////tmp/t.db",
-                                               "redis://localhost:6379/0", "metrics-token-0123456789", "DEBUG")
+    assert found[CoreSettings] == CoreSettings(
+        "postgresql://bot:secret@db:5432/bot", "sqlite:////tmp/t.db", "redis://localhost:6379/0",
+        "metrics-token-0123456789", "DEBUG")
     assert found[GuardSettings] == GuardSettings(500, 5, 1.5, 2)
     assert found[RasaSettings] == RasaSettings("rasa-api-token-0123456789")
     assert found[ActionServerSettings] == ActionServerSettings(ACTIONS_SECRET)
     assert found[ActionsSettings] == ActionsSettings(IDENTITY_SECRET, "page-secret", 0,
                                                      SupportHours(time(10, 0), time(18, 0)))
     assert found[InboxSettings] == InboxSettings(
-        {"suzuki": "suzuki-token-0123456789", "tanaka": "tanaka-token-0123456789"}, frozenset({"suzuki"}),
-        "rasa-api-token-0123456789")
+        {"suzuki": "suzuki-token-0123456789", "tanaka": "tanaka-token-0123456789"},
+        frozenset({"suzuki"}), "rasa-api-token-0123456789")
     assert found[WebPageSettings] == WebPageSettings(True, "page-secret")
-    assert found[MailSettings] == MailSettings("smtp.example.jp", 587, "starttls", "bot", "pass word",
-                                               "サポート窓口 <support@example.jp>", 10.0, 3, 0.5)
+    assert found[MailSettings] == MailSettings(
+        "smtp.example.jp", 587, "starttls", "bot", "pass word", "サポート窓口 <support@example.jp>",
+        10.0, 3, 0.5)
     # A stand-in for LINE serves the data API at the same address.
-    assert found[LineSettings] == LineSettings("line-secret", "line-token", "http://127.0.0.1:9000",
-                                               "http://127.0.0.1:9000", 0.0, Path("/fonts/ipag.ttf"))
+    assert found[LineSettings] == LineSettings(
+        "line-secret", "line-token", "http://127.0.0.1:9000", "http://127.0.0.1:9000", 0.0,
+        Path("/fonts/ipag.ttf"))
 
 
 def test_the_settings_cannot_be_changed_once_read():
@@ -167,7 +175,8 @@ def test_the_settings_cannot_be_changed_once_read():
 
 
 def test_demo_login_needs_a_key_to_sign_with():
-    with pytest.raises(SettingsError, match="BOT_JWT_SECRET: expected a key to sign with when BOT_WEB_DEMO_LOGIN=1"):
+    expected = "BOT_JWT_SECRET: expected a key to sign with when BOT_WEB_DEMO_LOGIN=1, got nothing"
+    with pytest.raises(SettingsError, match=expected):
         WebPageSettings.from_env({"BOT_WEB_DEMO_LOGIN": "1"})
 
 

@@ -6,10 +6,11 @@ import sys
 
 import pytest
 
-from bot import actions_server, mail_sender, rasa_server, reminders, serve, serve_scaled
+from bot import (actions_server, mail_sender, rasa_server, reminders, review_export, serve,
+                 serve_scaled)
 from bot.channels import line_rich_menu, webchat
 from bot.handoff import inbox
-from bot.store import db
+from bot.store import db, demo_data, migrate, purge
 from project_helpers import ROOT, free_port
 
 ACTIONS_SECRET = "actions-secret-0123456789abcdefghijkl"
@@ -51,14 +52,16 @@ def test_the_inbox(monkeypatch, capsys):
     monkeypatch.setenv("BOT_NOW", "9-17")
     monkeypatch.setattr(inbox.web, "run_app", never)
     err = stopped(capsys, lambda: inbox.main(["--port", "9"]))
-    assert "inbox not started" in err and "BOT_NOW: expected YYYY-MM-DDTHH:MM (Japan time), got '9-17'" in err
+    assert "inbox not started" in err
+    assert "BOT_NOW: expected YYYY-MM-DDTHH:MM (Japan time), got '9-17'" in err
 
 
 def test_the_web_chat_page(monkeypatch, capsys):
     monkeypatch.setenv("BOT_WEB_DEMO_LOGIN", "yes")
     monkeypatch.setattr(webchat, "make_server", never)
     err = stopped(capsys, lambda: webchat.main(["--port", "9"]))
-    assert "web chat page not started" in err and "BOT_WEB_DEMO_LOGIN: expected 1 (on) or 0 (off), got 'yes'" in err
+    assert "web chat page not started" in err
+    assert "BOT_WEB_DEMO_LOGIN: expected 1 (on) or 0 (off), got 'yes'" in err
 
 
 def test_the_reminders(monkeypatch, capsys):
@@ -94,10 +97,12 @@ def test_make_run_checks_every_servers_settings_before_starting_any(monkeypatch,
     monkeypatch.setattr(serve.Supervised, "start", never)
     assert serve.main(["--model", str(tmp_path / "model.tar.gz")]) == 2
     err = capsys.readouterr().err
-    assert "the bot not started" in err and "BOT_SUPPORT_HOURS: expected HH:MM-HH:MM, got '9-17'" in err
+    assert "the bot not started" in err
+    assert "BOT_SUPPORT_HOURS: expected HH:MM-HH:MM, got '9-17'" in err
 
 
-def test_make_run_scaled_checks_every_servers_settings_before_starting_any(monkeypatch, capsys, tmp_path):
+def test_make_run_scaled_checks_every_servers_settings_before_starting_any(monkeypatch, capsys,
+                                                                          tmp_path):
     # Set here, so that the defaults serve_scaled fills in go with the test.
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'bot.db'}")
     monkeypatch.setenv("TRACKER_STORE_URL", f"sqlite:///{tmp_path / 'tracker.db'}")
@@ -106,7 +111,8 @@ def test_make_run_scaled_checks_every_servers_settings_before_starting_any(monke
     monkeypatch.setattr(serve_scaled, "ensure_database", never)
     monkeypatch.setattr(serve, "prepare", never)
     monkeypatch.setattr(serve_scaled.Supervised, "start", never)
-    assert serve_scaled.main(["--model", str(tmp_path / "model.tar.gz"), "--haproxy", "/bin/sh"]) == 2
+    argv = ["--model", str(tmp_path / "model.tar.gz"), "--haproxy", "/bin/sh"]
+    assert serve_scaled.main(argv) == 2
     err = capsys.readouterr().err
     assert "the bot not started" in err
     assert "BOT_RATE_LIMIT_PER_MINUTE: expected a whole number of at least 1, got '0'" in err
@@ -114,10 +120,27 @@ def test_make_run_scaled_checks_every_servers_settings_before_starting_any(monke
 
 def test_the_action_server_process_exits_before_listening(tmp_path):
     port = free_port()
-    env = {**os.environ, "BOT_ACTIONS_SECRET": ACTIONS_SECRET, "BOT_IDENTITY_SECRET": IDENTITY_SECRET,
-           "BOT_SUPPORT_HOURS": "9-17", "DATABASE_URL": f"sqlite:///{tmp_path / 'bot.db'}"}
-    done = subprocess.run([sys.executable, "-m", "bot.actions_server", "--actions", "bot.actions",
-                           "--port", str(port)], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    env = {**os.environ, "BOT_ACTIONS_SECRET": ACTIONS_SECRET,
+           "BOT_IDENTITY_SECRET": IDENTITY_SECRET, "BOT_SUPPORT_HOURS": "9-17",
+           "DATABASE_URL": f"sqlite:///{tmp_path / 'bot.db'}"}
+    command = [sys.executable, "-m", "bot.actions_server", "--actions", "bot.actions",
+               "--port", str(port)]
+    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 2
     assert "BOT_SUPPORT_HOURS: expected HH:MM-HH:MM, got '9-17'" in done.stderr
     assert not (tmp_path / "bot.db").exists()
+
+
+@pytest.mark.parametrize("main", [
+    lambda: purge.main(["--days", "30"]),
+    lambda: demo_data.main([]),
+    migrate.main,
+    lambda: review_export.main([]),
+], ids=["purge", "demo data", "migration", "review export"])
+def test_the_shell_commands_on_the_database(monkeypatch, capsys, main):
+    monkeypatch.setenv("DATABASE_URL", "var/bot.db")
+    for module in (db, demo_data, migrate):
+        monkeypatch.setattr(module, "upgrade_to_head", never)
+    err = stopped(capsys, main)
+    assert "not started" in err
+    assert "DATABASE_URL: expected sqlite:///<file> or postgresql://" in err

@@ -21,6 +21,7 @@ from faker import Faker
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
+from bot import settings
 from bot.clock import JST
 from bot.nlp.lexicon import CLOUD, CLOUD_DLS
 from bot.nlp.lexicon import TOTAL_SECURITY_PREMIUM as TSP
@@ -208,6 +209,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     )
     parser.add_argument("--reset", action="store_true", help="wipe all data and load it again")
     args = parser.parse_args(argv)
+    settings.start("demo data", settings.CoreSettings)
     where = make_url(database_url()).render_as_string(hide_password=True)
 
     upgrade_to_head()

@@ -7,10 +7,12 @@ import sys
 
 from sqlalchemy.engine import make_url
 
+from bot import settings
 from bot.store.db import database_url, upgrade_to_head
 
 
 def main() -> int:
+    settings.start("migration", settings.CoreSettings)
     # Alembic reports each migration it runs at INFO; from the shell that is the progress report.
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     upgrade_to_head()

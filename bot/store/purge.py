@@ -17,7 +17,7 @@ from typing import Iterable, List, Optional
 
 from sqlalchemy import MetaData, Table, create_engine, delete, func, inspect, select
 
-from bot import clock
+from bot import clock, settings
 from bot.store import db, tickets
 
 
@@ -49,6 +49,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     args = parser.parse_args(argv)
     if args.days < 1:
         parser.error("--days must be at least 1")
+    settings.start("purge", settings.CoreSettings)
     cutoff = clock.now() - timedelta(days=args.days)
     db.upgrade_to_head()
     with db.session_scope() as session:
