@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from bot.actions.handoff import ActionTriageUnanswered
-from bot.clock import JST
+from bot.domain.clock import JST
 from bot.store import repository
 from bot.store.db import in_session
 from bot.store.review_rules import masked

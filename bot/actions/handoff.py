@@ -10,16 +10,16 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.orm import Session
 
-from bot import clock
 from bot.actions import settings
-from bot.metrics import HANDOFFS
-from bot.store.db import in_session
 from bot.actions.forms import CountingFormValidation, entity_value
 from bot.actions.identity import verified_email
 from bot.actions.verification import is_locked
+from bot.domain import clock
+from bot.domain.identifiers import canonical_activation_code, canonical_serial, mask_identifiers
+from bot.metrics import HANDOFFS
 from bot.store import repository, tickets
+from bot.store.db import in_session
 from bot.support.business_hours import hours_in_words, is_open, next_opening
-from bot.support.identifiers import canonical_activation_code, canonical_serial, mask_identifiers
 from bot.support.guide_answers import chosen_guide_answer, guide_answers_to_offer
 from bot.support.transcript import conversation_lines
 from bot.support.triage import Reason, category, identifier_to_ask, priority, reason_in_words, summary

@@ -9,14 +9,14 @@ from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session
 
-from bot import clock
-from bot.store.db import in_session
 from bot.actions.forms import CountingFormValidation, entity_value, is_answer_to
 from bot.actions.identity import verified_email
 from bot.actions.phrasing import japanese_date
 from bot.actions.renewal import tell_one
+from bot.domain import clock
+from bot.domain.identifiers import canonical_serial, mask_identifiers
 from bot.store import models, repository
-from bot.support.identifiers import canonical_serial, mask_identifiers
+from bot.store.db import in_session
 from bot.support.renewal import (
     SlipApplicationBlock,
     assess_renewal,

@@ -14,7 +14,7 @@ from typing import List, Tuple
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from bot import clock
+from bot.domain import clock
 from bot.support.dates import named_days, written_out
 
 DATE = "date"

@@ -1,4 +1,4 @@
-"""Domain vocabulary: words kept whole by the tokenizer, and the entities they name.
+"""The words the tokenizer keeps whole, how customers spell them, and the entities they name.
 
 Each entry maps the spellings customers use (after normalization) to one canonical
 form. The canonical form becomes the token's lemma, so 振り込み用紙 and 振込用紙 are one
@@ -9,17 +9,18 @@ from __future__ import annotations
 
 from typing import Dict, Optional, Tuple
 
+from bot.domain.vocabulary import (
+    CLOUD,
+    CLOUD_DLS,
+    CONVENIENCE_STORE,
+    POST_OFFICE,
+    TOTAL_SECURITY,
+    TOTAL_SECURITY_PREMIUM,
+    TOTAL_SECURITY_STANDARD,
+)
+
 PRODUCT = "product"
 PAYMENT_CHANNEL = "payment_channel"
-
-CLOUD = "ウイルスバスター クラウド"
-CLOUD_DLS = "ウイルスバスター クラウド + デジタルライフサポート プレミアム"
-TOTAL_SECURITY = "ウイルスバスター トータルセキュリティ"
-TOTAL_SECURITY_STANDARD = "ウイルスバスター トータルセキュリティ スタンダード"
-TOTAL_SECURITY_PREMIUM = "ウイルスバスター トータルセキュリティ プレミアム"
-
-CONVENIENCE_STORE = "コンビニエンスストア"
-POST_OFFICE = "郵便局"
 
 # canonical form -> (entity label or None, spellings). A space in a spelling
 # matches an optional space; the canonical form is itself a spelling.

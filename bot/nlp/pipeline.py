@@ -13,11 +13,11 @@ from typing import Callable, Dict, List, Optional, Tuple
 import spacy
 from spacy.language import Language
 
+from bot.domain.identifiers import canonical_activation_code, canonical_email, canonical_serial
 from bot.nlp import lexicon
 from bot.nlp.dates import COMPONENT as DATE_COMPONENT
 from bot.nlp.dates import DATE
 from bot.nlp.tokenizer import PROPER_NOUN_TAG, TOKENIZER_NAME
-from bot.support.identifiers import canonical_activation_code, canonical_email, canonical_serial
 
 _CANONICAL: Dict[str, Callable[[str], Optional[str]]] = {
     "serial_number": canonical_serial,

@@ -1,4 +1,4 @@
-"""The schema. Identifiers are stored in the canonical forms of bot.support.identifiers.
+"""The schema. Identifiers are stored in the canonical forms of bot.domain.identifiers.
 
 The database enforces what must never be wrong whoever writes to it (unique e-mail
 addresses and serials, lowercase addresses, 1 to 3 renewal years, known payment
@@ -28,8 +28,8 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import declarative_base, relationship
 from sqlalchemy.types import TypeDecorator
 
-from bot.clock import JST
-from bot.nlp.lexicon import CONVENIENCE_STORE, POST_OFFICE
+from bot.domain.clock import JST
+from bot.domain.vocabulary import CONVENIENCE_STORE, POST_OFFICE
 from bot.support.reminders import Stage
 
 # Named constraints, so later migrations (and SQLite batch mode) can find them by name.
@@ -76,7 +76,7 @@ class AwareDateTime(TypeDecorator):
         if value is None:
             return None
         if value.tzinfo is None:
-            raise ValueError("naive datetime; use bot.clock.now()")
+            raise ValueError("naive datetime; use bot.domain.clock.now()")
         return value.astimezone(timezone.utc)
 
     def process_result_value(self, value: Optional[datetime], dialect: Dialect):

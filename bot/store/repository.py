@@ -16,9 +16,9 @@ from sqlalchemy import delete, exists, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot import clock
+from bot.domain import clock
+from bot.domain.identifiers import canonical_activation_code, canonical_email, canonical_serial
 from bot.store import models as m
-from bot.support.identifiers import canonical_activation_code, canonical_email, canonical_serial
 
 
 class StoreError(Exception):

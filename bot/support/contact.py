@@ -11,9 +11,9 @@ import re
 from enum import Enum
 from typing import List, Optional, Sequence, Tuple
 
-from bot.nlp.normalize import normalize
+from bot.domain.identifiers import canonical_email
+from bot.domain.normalize import normalize
 from bot.nlp.pipeline import analyse
-from bot.support.identifiers import canonical_email
 
 NAME_MAX_LENGTH = 50
 MAX_CC_ADDRESSES = 10

@@ -8,9 +8,9 @@ from __future__ import annotations
 from enum import Enum
 from typing import Iterable, Optional
 
-from bot.nlp.normalize import normalize
+from bot.domain.identifiers import mask_identifiers
+from bot.domain.normalize import normalize
 from bot.nlp.pipeline import analyse
-from bot.support.identifiers import mask_identifiers
 
 PORTAL_ACCOUNT = "ポータルアカウント"
 LOGIN = "ログイン"
