@@ -12,7 +12,7 @@ from rasa_sdk.types import DomainDict
 
 from bot.actions.phrasing import japanese_date
 from bot.domain import clock
-from bot.support.dates import parse_japanese_date
+from bot.nlp.named_days import parse_japanese_date
 from bot.support.payment import PaymentState, payment_status
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Callable, Dict, List, Optional, Tuple
+from typing import Callable, Dict, FrozenSet, List, Optional, Tuple
 
 import spacy
 from spacy.language import Language
@@ -99,3 +99,8 @@ def analyse(text: str) -> Analysis:
                 JaEntity(ent.label_, value, source[ent.start][0], source[ent.end - 1][1])
             )
     return Analysis(doc.text, tokens, tuple(entities))
+
+
+def lemmas(text: str) -> FrozenSet[str]:
+    """The lemmas of a message's tokens, which the rules of bot.support read its words by."""
+    return frozenset(token.lemma for token in analyse(text).tokens)
