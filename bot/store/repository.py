@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from bot.domain import clock
 from bot.domain.identifiers import canonical_activation_code, canonical_email, canonical_serial
+from bot.domain.vocabulary import PAYMENT_SLIP
 from bot.store import models as m
 
 
@@ -311,7 +312,7 @@ def create_renewal_order(
     *,
     serial: str,
     years: int,
-    payment_method: str = m.PAYMENT_SLIP,
+    payment_method: str = PAYMENT_SLIP,
     applied_on: Optional[date] = None,
 ) -> RenewalOrderRecord:
     """Record a renewal application. The 1-3 years rule is the database's to enforce."""
