@@ -108,7 +108,8 @@ def _place_order(session: Session, email: str, serial: str, years: int, wanted_p
     # The form checked it, but the order is what counts: check again in the same transaction.
     if licence is None or verdict[1] is not None:
         return None
-    order = repository.create_renewal_order(session, serial=serial, years=years, payment_method=PAYMENT_SLIP)
+    order = repository.create_renewal_order(session, serial=serial, years=years,
+                                            payment_method=PAYMENT_SLIP)
     first, last = slip_arrival(order.applied_on)
     repository.queue_mail(
         session, to=email, template=CONFIRMATION_TEMPLATE, subject=CONFIRMATION_SUBJECT,
