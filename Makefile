@@ -11,7 +11,7 @@ STAMP := $(VENV)/.installed
 WEB_STAMP := web/node_modules/.installed
 MODEL := models/current.tar.gz
 TRAIN_INPUTS := config.yml domain.yml $(shell find data -name '*.yml') $(wildcard guides/*.txt) \
-	$(shell find bot/nlp bot/support -name '*.py')
+	$(shell find bot/domain bot/nlp -name '*.py')
 
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2

@@ -38,7 +38,7 @@ from rasa.shared.core.events import (  # noqa: E402
 from sqlalchemy import create_engine, insert  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
-from bot.clock import JST  # noqa: E402
+from bot.domain.clock import JST  # noqa: E402
 from bot.store import analytics, db  # noqa: E402
 from bot.store import models as m  # noqa: E402
 

@@ -12,16 +12,12 @@ import re
 import traceback
 import unicodedata
 
-from bot.support.identifiers import EMAIL_RE, mask_identifiers
+from bot.domain.identifiers import EMAIL_RE, mask_identifiers
+from bot.domain.personal_data import JWT_RE, PHONE_RE
 
-# Japanese phone numbers as customers type them: 03-1234-5678, 090 1234 5678, (03)1234-5678, 0312345678.
-# Boundaries in ASCII only: Japanese text runs straight up to the number (電話は03-…).
-PHONE_RE = re.compile(r"(?<![0-9A-Za-z-])\(?0\d{1,4}\)?[-\s]?\d{1,4}[-\s]?\d{3,4}(?![0-9A-Za-z-])")
 # Rasa's API token travels as ?token=…; agents' and channels' tokens as Authorization: Bearer ….
 TOKEN_RE = re.compile(r"(?i)\b((?:auth_)?token=)[^&\s'\"]+")
 BEARER_RE = re.compile(r"(?i)\b(bearer\s+)[^\s'\",]+")
-# Signed tokens wherever they stand: the page's identity token, the action servers' identity proof.
-JWT_RE = re.compile(r"\beyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*")
 
 
 def mask_personal_data(text: str) -> str:

@@ -30,7 +30,8 @@ import aiosmtplib
 from sqlalchemy.exc import OperationalError
 from tenacity import retry, retry_if_exception_type, stop_after_attempt, wait_random
 
-from bot import clock, log_privacy
+from bot import log_privacy
+from bot.domain import clock
 from bot.settings import CoreSettings, MailSettings, current, start
 from bot.store import db, repository
 from bot.store.repository import MailRecord

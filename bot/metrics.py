@@ -14,6 +14,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, Counter, Gauge, Histogram, ge
 
 from bot import settings
 from bot.bearer import bearer_matches
+from bot.domain.fallbacks import FALLBACK_OF_INTENT
 
 # The Rasa server.
 MESSAGES = Counter("bot_messages", "Customer messages received", ["channel"])
@@ -33,8 +34,6 @@ MAILS_GIVEN_UP = Gauge("bot_outbox_given_up", "Mails the sender gave up on")
 # The agent inbox.
 TICKETS = Gauge("bot_tickets", "Tickets not closed, waiting for an agent (open) or held by one (claimed)", ["status"])
 AGENT_MESSAGES = Counter("bot_agent_messages", "Messages agents sent to customers from the inbox")
-
-FALLBACK_OF_INTENT = {"nlu_fallback": "not_understood", "out_of_scope": "not_in_guides"}
 
 
 def count_understanding(intent: Optional[str], guide_answer: Optional[str]) -> None:

@@ -29,14 +29,15 @@ from rasa.core.nlg.response import TemplatedNaturalLanguageGenerator
 from rasa.shared.utils.io import read_yaml_file
 from sqlalchemy.exc import IntegrityError
 
-from bot import clock, settings
+from bot import settings
 from bot.actions.phrasing import japanese_date
 from bot.channels.line_api import LineApi, LineApiError
 from bot.channels.line_messages import LineOutput
+from bot.domain import clock
+from bot.domain.identifiers import mask_identifiers
 from bot.store import db, repository
 from bot.store import models as m
 from bot.store.repository import LicenceRecord, ReminderRecord, SubscriptionRecord
-from bot.support.identifiers import mask_identifiers
 from bot.support.reminders import Stage, in_quiet_hours, line_push_target, reminder_stage, renewal_applied
 from bot.support.renewal import renewal_window
 

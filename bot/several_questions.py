@@ -2,7 +2,7 @@
 
 Rasa reads one intent per message, so "振込用紙はいつ届きますか。あと、コンビニでも払えますか"
 got one answer and the second question was lost. Here such a message is handled as one message
-per question (bot.support.questions), in the order asked, each with the metadata of the whole
+per question (bot.nlp.questions), in the order asked, each with the metadata of the whole
 and the channel's one output, so the customer receives one reply with every answer.
 
 Only when each question on its own is a guide question with an answer of its own, and no form
@@ -19,8 +19,8 @@ from typing import Any, Dict, List, Optional, Sequence
 
 from rasa.core.agent import Agent
 from rasa.core.channels.channel import UserMessage
+from bot.nlp.questions import questions_in
 from bot.support.guide_answers import chosen_guide_answer
-from bot.support.questions import questions_in
 
 logger = logging.getLogger(__name__)
 

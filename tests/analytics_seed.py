@@ -16,7 +16,7 @@ from rasa.shared.core.events import (
 )
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.clock import JST
+from bot.domain.clock import JST
 from bot.store import models as m
 from bot.store import repository, tickets
 from bot.store.db import session_scope

@@ -2,8 +2,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bot.domain.identifiers import canonical_activation_code, canonical_email, canonical_serial
 from bot.nlp.pipeline import analyse
-from bot.support.identifiers import canonical_activation_code, canonical_email, canonical_serial
 
 
 def entities(text):

@@ -5,11 +5,11 @@ from __future__ import annotations
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session
 
-from bot import clock
 from bot.actions import settings
-from bot.store.db import in_session
 from bot.actions.phrasing import japanese_date
+from bot.domain import clock
 from bot.store import repository
+from bot.store.db import in_session
 from bot.support.account import AccountState, account_status
 
 PASSWORD_MAIL_TEMPLATE = "password_setting"

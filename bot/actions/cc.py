@@ -8,11 +8,11 @@ from rasa_sdk.events import FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session
 
-from bot.store.db import in_session
 from bot.actions.forms import CountingFormValidation
+from bot.domain.identifiers import canonical_email
 from bot.store import repository
+from bot.store.db import in_session
 from bot.support.contact import CcError, CcOperation, add_cc, remove_cc
-from bot.support.identifiers import canonical_email
 
 _RESPONSE_OF_ERROR = {
     CcError.INVALID_EMAIL: "utter_email_format",

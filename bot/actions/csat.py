@@ -11,11 +11,12 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from bot.actions.handoff import ActionTriageUnanswered
-from bot.clock import JST
+from bot.domain.clock import JST
+from bot.nlp.pipeline import lemmas
+from bot.nlp.questions import asks
 from bot.store import repository
 from bot.store.db import in_session
 from bot.store.review_rules import masked
-from bot.support.questions import asks
 from bot.support.satisfaction import ASK_RESPONSE, comment_of, score_of, session_started_at, should_ask
 from bot.support.triage import reason_in_words
 
@@ -61,7 +62,7 @@ class ActionRecordCsatComment(Action):
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         text = tracker.latest_message.get("text") or ""
         # A question, or words that call for a person (frustration, product trouble), are not a comment.
-        comment = None if asks(text) or reason_in_words(text) else comment_of(text)
+        comment = None if asks(text) or reason_in_words(text, lemmas(text)) else comment_of(text)
         started = session_started_at(tracker.events)
         if comment and started is not None:
             kept = await in_session(lambda session: repository.record_csat_comment(

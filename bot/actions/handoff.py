@@ -10,16 +10,17 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.orm import Session
 
-from bot import clock
 from bot.actions import settings
-from bot.metrics import HANDOFFS
-from bot.store.db import in_session
 from bot.actions.forms import CountingFormValidation, entity_value
 from bot.actions.identity import verified_email
 from bot.actions.verification import is_locked
+from bot.domain import clock
+from bot.domain.identifiers import canonical_activation_code, canonical_serial, mask_identifiers
+from bot.metrics import HANDOFFS
+from bot.nlp.pipeline import lemmas
 from bot.store import repository, tickets
+from bot.store.db import in_session
 from bot.support.business_hours import hours_in_words, is_open, next_opening
-from bot.support.identifiers import canonical_activation_code, canonical_serial, mask_identifiers
 from bot.support.guide_answers import chosen_guide_answer, guide_answers_to_offer
 from bot.support.transcript import conversation_lines
 from bot.support.triage import Reason, category, identifier_to_ask, priority, reason_in_words, summary
@@ -87,7 +88,8 @@ class ActionStartHandoff(Action):
             return Reason.PAYMENT_OVERDUE
         if is_locked(tracker):
             return Reason.VERIFICATION_FAILED
-        return reason_in_words(tracker.latest_message.get("text") or "") or Reason.CUSTOMER_ASKED
+        text = tracker.latest_message.get("text") or ""
+        return reason_in_words(text, lemmas(text)) or Reason.CUSTOMER_ASKED
 
 
 class ActionTriageUnanswered(Action):
@@ -100,7 +102,8 @@ class ActionTriageUnanswered(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[Text, Any]]:
         # Not get_intent_of_latest_message(): it would skip nlu_fallback, the case in point.
         intent = (tracker.latest_message.get("intent") or {}).get("name")
-        reason = reason_in_words(tracker.latest_message.get("text") or "")
+        text = tracker.latest_message.get("text") or ""
+        reason = reason_in_words(text, lemmas(text))
         if reason is None and intent in UNANSWERED and self._previous_intent(tracker) in UNANSWERED:
             reason = Reason.REPEATED_FALLBACK
         if reason is not None:

@@ -17,8 +17,8 @@ from rasa_sdk.events import SlotSet
 from sqlalchemy.orm import Session
 
 from bot.actions import settings
+from bot.domain.identifiers import canonical_activation_code, canonical_email, canonical_serial
 from bot.store import repository
-from bot.support.identifiers import canonical_activation_code, canonical_email, canonical_serial
 
 logger = logging.getLogger(__name__)
 

@@ -6,12 +6,12 @@ from typing import Optional, Tuple
 
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot import clock
-from bot.store.db import in_session
 from bot.actions.phrasing import japanese_date
+from bot.domain import clock
+from bot.domain.identifiers import canonical_serial, mask_identifiers
 from bot.store import repository
+from bot.store.db import in_session
 from bot.store.repository import LicenceRecord
-from bot.support.identifiers import canonical_serial, mask_identifiers
 from bot.support.renewal import RenewalReason, assess_renewal
 
 

@@ -9,14 +9,15 @@ from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session
 
-from bot import clock
-from bot.store.db import in_session
 from bot.actions.forms import CountingFormValidation, entity_value, is_answer_to
 from bot.actions.identity import verified_email
 from bot.actions.phrasing import japanese_date
 from bot.actions.renewal import tell_one
+from bot.domain import clock
+from bot.domain.identifiers import canonical_serial, mask_identifiers
+from bot.domain.vocabulary import PAYMENT_SLIP
 from bot.store import models, repository
-from bot.support.identifiers import canonical_serial, mask_identifiers
+from bot.store.db import in_session
 from bot.support.renewal import (
     SlipApplicationBlock,
     assess_renewal,
@@ -107,7 +108,8 @@ def _place_order(session: Session, email: str, serial: str, years: int, wanted_p
     # The form checked it, but the order is what counts: check again in the same transaction.
     if licence is None or verdict[1] is not None:
         return None
-    order = repository.create_renewal_order(session, serial=serial, years=years, payment_method=models.PAYMENT_SLIP)
+    order = repository.create_renewal_order(session, serial=serial, years=years,
+                                            payment_method=PAYMENT_SLIP)
     first, last = slip_arrival(order.applied_on)
     repository.queue_mail(
         session, to=email, template=CONFIRMATION_TEMPLATE, subject=CONFIRMATION_SUBJECT,

@@ -10,14 +10,14 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.orm import Session
 
-from bot import clock
-from bot.store.db import in_session
 from bot.actions.forms import CountingFormValidation, entity_value, is_answer_to
 from bot.actions.phrasing import japanese_date
+from bot.domain import clock
+from bot.domain.identifiers import canonical_email
 from bot.store import repository
+from bot.store.db import in_session
 from bot.support.account import can_sign_up
 from bot.support.contact import canonical_phone, normalize_person_name
-from bot.support.identifiers import canonical_email
 
 SIGNUP_SLOTS = ("signup_code", "signup_name", "signup_email", "signup_phone")
 WELCOME_TEMPLATE = "signup_completed"

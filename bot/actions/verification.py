@@ -10,10 +10,11 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from bot.actions import settings
-from bot.store.db import in_session
 from bot.actions.forms import CountingFormValidation, entity_value
-from bot.actions.reminders import needs_no_identity
 from bot.actions.identity import email_from_token, proof_matches, stale_identity, token_in, verified_email, verified_slots
+from bot.actions.reminders import needs_no_identity
+from bot.nlp.pipeline import lemmas
+from bot.store.db import in_session
 from bot.support.contact import cc_operation
 from bot.support.renewal import parse_renewal_years_in
 
@@ -35,7 +36,7 @@ def task_details(intent: str, tracker: Tracker) -> List[Dict[Text, Any]]:
     if intent == "manage_cc":
         address = entity_value(tracker, "email")
         return [
-            SlotSet("cc_operation", cc_operation(text, address is not None).value),
+            SlotSet("cc_operation", cc_operation(lemmas(text), address is not None).value),
             SlotSet("cc_address", address),
         ]
     if intent == "apply_renewal":

@@ -24,7 +24,8 @@ from typing import AbstractSet, Any, Awaitable, Callable, Dict, List, Mapping, O
 
 from aiohttp import web
 
-from bot import clock, log_privacy, metrics, review_export, settings
+from bot import log_privacy, metrics, review_export, settings
+from bot.domain import clock
 from bot.handoff import review_labels, review_queue
 from bot.handoff.agents import agent_of
 from bot.handoff.rasa_api import DELIVERABLE_CHANNELS, RasaApi, RasaApiError

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, Dict, Sequence
 
-from bot.clock import JST
+from bot.domain.clock import JST
 from bot.handoff import review_labels
 from bot.store.analytics import CHANNEL_LABELS
 from bot.store.review import QueuedMessage

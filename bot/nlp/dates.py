@@ -1,6 +1,6 @@
 """Date entities: the spans of a message that name one calendar day (11月5日, 昨日, 先週の金曜日).
 
-bot.support.dates.named_days finds them, the same walk the payment action takes its day
+bot.nlp.named_days.named_days finds them, the same walk the payment action takes its day
 from, so the entity and the action always agree on what is a date. The value is the
 surface text: which day it names depends on today, and that is the action's business.
 """
@@ -14,8 +14,8 @@ from typing import List, Tuple
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from bot import clock
-from bot.support.dates import named_days, written_out
+from bot.domain import clock
+from bot.nlp.named_days import named_days, written_out
 
 DATE = "date"
 COMPONENT = "bot_date_entities"

@@ -24,8 +24,8 @@ from pathlib import Path
 from typing import FrozenSet, Iterable, List
 
 from bot.nlp.pipeline import analyse
+from bot.nlp.questions import asking_part
 from bot.nlp.tokenizer import PROPER_NOUN_TAG
-from bot.support.questions import asking_part
 
 _NUMBER = "名詞-数詞"
 LEAST_QUESTIONS = 2

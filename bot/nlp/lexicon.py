@@ -1,4 +1,4 @@
-"""Domain vocabulary: words kept whole by the tokenizer, and the entities they name.
+"""The words the tokenizer keeps whole, how customers spell them, and the entities they name.
 
 Each entry maps the spellings customers use (after normalization) to one canonical
 form. The canonical form becomes the token's lemma, so 振り込み用紙 and 振込用紙 are one
@@ -9,17 +9,21 @@ from __future__ import annotations
 
 from typing import Dict, Optional, Tuple
 
+from bot.domain.vocabulary import (
+    CLOUD,
+    CLOUD_DLS,
+    CONVENIENCE_STORE,
+    CONVENIENCE_STORE_PAYMENT,
+    CREDIT_CARD,
+    PAYMENT_SLIP,
+    POST_OFFICE,
+    TOTAL_SECURITY,
+    TOTAL_SECURITY_PREMIUM,
+    TOTAL_SECURITY_STANDARD,
+)
+
 PRODUCT = "product"
 PAYMENT_CHANNEL = "payment_channel"
-
-CLOUD = "ウイルスバスター クラウド"
-CLOUD_DLS = "ウイルスバスター クラウド + デジタルライフサポート プレミアム"
-TOTAL_SECURITY = "ウイルスバスター トータルセキュリティ"
-TOTAL_SECURITY_STANDARD = "ウイルスバスター トータルセキュリティ スタンダード"
-TOTAL_SECURITY_PREMIUM = "ウイルスバスター トータルセキュリティ プレミアム"
-
-CONVENIENCE_STORE = "コンビニエンスストア"
-POST_OFFICE = "郵便局"
 
 # canonical form -> (entity label or None, spellings). A space in a spelling
 # matches an optional space; the canonical form is itself a spelling.
@@ -43,7 +47,7 @@ _ENTRIES: Dict[str, Tuple[Optional[str], Tuple[str, ...]]] = {
                                           "ローソン", "ファミリーマート", "ファミマ",
                                           "ミニストップ", "デイリーヤマザキ", "セイコーマート")),
     POST_OFFICE: (PAYMENT_CHANNEL, ("郵便局", "ゆうちょ銀行", "ゆうちょ", "郵便窓口")),
-    "かんたんコンビニ決済": (None, ("かんたんコンビニ決済", "簡単コンビニ決済")),
+    CONVENIENCE_STORE_PAYMENT: (None, ("かんたんコンビニ決済", "簡単コンビニ決済")),
     "ウイルスバスター": (None, ("ウイルスバスター", "ウィルスバスター", "ウイルス バスター")),
     "ビジネスサポートポータル": (None, ("ビジネスサポートポータル", "ビジネス サポート ポータル",
                                        "サポートポータル")),
@@ -62,14 +66,14 @@ _ENTRIES: Dict[str, Tuple[Optional[str], Tuple[str, ...]]] = {
     "パスワード": (None, ("パスワード", "パスワ-ド")),
     "メールアドレス": (None, ("メールアドレス", "メール アドレス", "eメールアドレス", "e-mailアドレス",
                             "メアド")),
-    "振込用紙": (None, ("振込用紙", "振り込み用紙", "振込み用紙", "振込票", "払込票", "払込用紙",
-                        "払い込み用紙", "振替用紙")),
+    PAYMENT_SLIP: (None, ("振込用紙", "振り込み用紙", "振込み用紙", "振込票", "払込票", "払込用紙",
+                          "払い込み用紙", "振替用紙")),
     "契約更新": (None, ("契約更新",)),
     "有効期限": (None, ("有効期限",)),
     "あんしん自動更新": (None, ("あんしん自動更新", "安心自動更新")),
     "プレミアムサービス": (None, ("プレミアムサービス", "プレミアム サービス")),
     "コンタクトパーソン": (None, ("コンタクトパーソン", "コンタクト パーソン")),
-    "クレジットカード": (None, ("クレジットカード", "クレジット カード", "クレカ")),
+    CREDIT_CARD: (None, ("クレジットカード", "クレジット カード", "クレカ")),
     "管理コンソール": (None, ("管理コンソール", "製品管理コンソール")),
     "マイプロフィール": (None, ("マイプロフィール", "マイ プロフィール")),
     "解析依頼": (None, ("解析依頼",)),

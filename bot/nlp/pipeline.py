@@ -8,16 +8,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Callable, Dict, List, Optional, Tuple
+from typing import Callable, Dict, FrozenSet, List, Optional, Tuple
 
 import spacy
 from spacy.language import Language
 
+from bot.domain.identifiers import canonical_activation_code, canonical_email, canonical_serial
 from bot.nlp import lexicon
 from bot.nlp.dates import COMPONENT as DATE_COMPONENT
 from bot.nlp.dates import DATE
 from bot.nlp.tokenizer import PROPER_NOUN_TAG, TOKENIZER_NAME
-from bot.support.identifiers import canonical_activation_code, canonical_email, canonical_serial
 
 _CANONICAL: Dict[str, Callable[[str], Optional[str]]] = {
     "serial_number": canonical_serial,
@@ -99,3 +99,8 @@ def analyse(text: str) -> Analysis:
                 JaEntity(ent.label_, value, source[ent.start][0], source[ent.end - 1][1])
             )
     return Analysis(doc.text, tokens, tuple(entities))
+
+
+def lemmas(text: str) -> FrozenSet[str]:
+    """The lemmas of a message's tokens, which the rules of bot.support read its words by."""
+    return frozenset(token.lemma for token in analyse(text).tokens)

@@ -26,12 +26,12 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.domain.guide_passages import guide_passages
 from bot.nlp import encoder
 from bot.nlp.guide_coverage import GuideCoverage
 from bot.nlp.nearest_questions import Doubt, NearestQuestions
-from bot.nlp.second_opinion import OUT_OF_SCOPE, SecondOpinion, Verdict
-from bot.support.guide_passages import guide_passages
 from bot.nlp.pipeline import analyse
+from bot.nlp.second_opinion import OUT_OF_SCOPE, SecondOpinion, Verdict
 
 logger = logging.getLogger(__name__)
 FAQ = "faq"

@@ -1,6 +1,6 @@
 """fugashi + unidic-lite as a spaCy tokenizer for Japanese, without SudachiPy.
 
-The tokenizer normalizes the text first (bot.nlp.normalize), keeps domain words,
+The tokenizer normalizes the text first (bot.domain.normalize), keeps domain words,
 serial numbers, activation codes and e-mail addresses whole, and cuts the rest with
 fugashi. The Doc's text is the normalized text; `doc.user_data["source_spans"]`
 holds, per token, its span in the text as the customer typed it.
@@ -18,9 +18,9 @@ import spacy
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
+from bot.domain.identifiers import ACTIVATION_CODE_RE, EMAIL_RE, SERIAL_RE
+from bot.domain.normalize import normalize
 from bot.nlp import lexicon
-from bot.nlp.normalize import normalize
-from bot.support.identifiers import ACTIVATION_CODE_RE, EMAIL_RE, SERIAL_RE
 
 TOKENIZER_NAME = "bot.fugashi_ja.v1"
 

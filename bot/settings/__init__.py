@@ -6,7 +6,7 @@ conversation. Code deep inside asks `current(Kind)` for what was read. Outside a
 (the tests, the shell commands) `current` reads the environment on first use; `forget` lets a test
 read it again after changing it.
 
-The clock's BOT_TODAY and BOT_NOW are checked here and read by bot.clock at every call.
+The clock's BOT_TODAY and BOT_NOW are checked here and read by bot.domain.clock at every call.
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ from typing import Optional
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
-from bot import clock
+from bot.domain import clock
 from bot.settings.reading import FromEnv, Reader
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -53,7 +53,7 @@ class CoreSettings(FromEnv):
 
     @classmethod
     def read(cls, reader: Reader) -> "CoreSettings":
-        # Checked only: bot.clock reads them at every call.
+        # Checked only: bot.domain.clock reads them at every call.
         reader.parsed("BOT_TODAY", clock.parse_day, None)
         reader.parsed("BOT_NOW", clock.parse_moment, None)
         return cls(

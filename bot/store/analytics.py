@@ -22,7 +22,7 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from bot.clock import JST
+from bot.domain.clock import JST
 from bot.store import models as m
 from bot.store.outcomes import ABANDONED_AFTER_SECONDS, FALLBACK_INTENTS, GREETING, Figures, day_of, outcome
 

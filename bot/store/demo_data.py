@@ -22,9 +22,9 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from bot import settings
-from bot.clock import JST
-from bot.nlp.lexicon import CLOUD, CLOUD_DLS
-from bot.nlp.lexicon import TOTAL_SECURITY_PREMIUM as TSP
+from bot.domain.clock import JST
+from bot.domain.vocabulary import CLOUD, CLOUD_DLS
+from bot.domain.vocabulary import TOTAL_SECURITY_PREMIUM as TSP
 from bot.store import models as m
 from bot.store import repository
 from bot.store.db import database_url, session_scope, upgrade_to_head

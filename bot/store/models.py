@@ -1,4 +1,4 @@
-"""The schema. Identifiers are stored in the canonical forms of bot.support.identifiers.
+"""The schema. Identifiers are stored in the canonical forms of bot.domain.identifiers.
 
 The database enforces what must never be wrong whoever writes to it (unique e-mail
 addresses and serials, lowercase addresses, 1 to 3 renewal years, known payment
@@ -28,8 +28,14 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import declarative_base, relationship
 from sqlalchemy.types import TypeDecorator
 
-from bot.clock import JST
-from bot.nlp.lexicon import CONVENIENCE_STORE, POST_OFFICE
+from bot.domain.clock import JST
+from bot.domain.vocabulary import (
+    CONVENIENCE_STORE,
+    CONVENIENCE_STORE_PAYMENT,
+    CREDIT_CARD,
+    PAYMENT_SLIP,
+    POST_OFFICE,
+)
 from bot.support.reminders import Stage
 
 # Named constraints, so later migrations (and SQLite batch mode) can find them by name.
@@ -47,11 +53,8 @@ EMAIL_LENGTH = 254
 ACTIVATION_CODE_LENGTH = len("TB-3KQ7-M2X9P-4HD8W-7RT5N-Q6J3C-9ZV2L")
 SERIAL_LENGTH = len("VBCL-4821-7730-1956-2204")
 
-# Payment methods and channels use the lexicon's canonical words, so an entity value
-# from the NLU can be compared with a stored one as is.
-PAYMENT_SLIP = "振込用紙"
-CREDIT_CARD = "クレジットカード"
-CONVENIENCE_STORE_PAYMENT = "かんたんコンビニ決済"
+# Payment methods and channels are stored by their names in bot.domain.vocabulary, which the NLU
+# gives as entity values too: the two compare as they are.
 PAYMENT_METHODS = (PAYMENT_SLIP, CREDIT_CARD, CONVENIENCE_STORE_PAYMENT)
 PAYMENT_CHANNELS = (CONVENIENCE_STORE, POST_OFFICE)
 
@@ -76,7 +79,7 @@ class AwareDateTime(TypeDecorator):
         if value is None:
             return None
         if value.tzinfo is None:
-            raise ValueError("naive datetime; use bot.clock.now()")
+            raise ValueError("naive datetime; use bot.domain.clock.now()")
         return value.astimezone(timezone.utc)
 
     def process_result_value(self, value: Optional[datetime], dialect: Dialect):

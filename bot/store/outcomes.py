@@ -14,8 +14,8 @@ from datetime import date, datetime
 from enum import Enum
 from typing import Any, Dict, Optional
 
-from bot.clock import JST
-from bot.metrics import FALLBACK_OF_INTENT
+from bot.domain.clock import JST
+from bot.domain.fallbacks import FALLBACK_OF_INTENT
 
 # Copilot Studio's and Dialogflow CX's inactivity limit: no message this long and the customer has left.
 ABANDONED_AFTER_SECONDS = 30 * 60

@@ -17,7 +17,8 @@ from typing import Iterable, List, Optional
 
 from sqlalchemy import MetaData, Table, create_engine, delete, func, inspect, select
 
-from bot import clock, settings
+from bot import settings
+from bot.domain import clock
 from bot.store import db, tickets
 
 

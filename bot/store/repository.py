@@ -16,9 +16,10 @@ from sqlalchemy import delete, exists, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot import clock
+from bot.domain import clock
+from bot.domain.identifiers import canonical_activation_code, canonical_email, canonical_serial
+from bot.domain.vocabulary import PAYMENT_SLIP
 from bot.store import models as m
-from bot.support.identifiers import canonical_activation_code, canonical_email, canonical_serial
 
 
 class StoreError(Exception):
@@ -311,7 +312,7 @@ def create_renewal_order(
     *,
     serial: str,
     years: int,
-    payment_method: str = m.PAYMENT_SLIP,
+    payment_method: str = PAYMENT_SLIP,
     applied_on: Optional[date] = None,
 ) -> RenewalOrderRecord:
     """Record a renewal application. The 1-3 years rule is the database's to enforce."""

@@ -20,8 +20,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot import clock
-from bot.clock import JST
+from bot.domain import clock
+from bot.domain.clock import JST
 from bot.store import models as m
 from bot.store.analytics import COUNTED_EVENTS, EVENTS, UNKNOWN_CHANNEL, bot_listening
 from bot.store.outcomes import FALLBACK_INTENTS

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Optional, Tuple
 
-from bot.log_privacy import JWT_RE, PHONE_RE
+from bot.domain.identifiers import ACTIVATION_CODE_RE, EMAIL_RE, SERIAL_RE
+from bot.domain.personal_data import JWT_RE, PHONE_RE
 from bot.store.outcomes import FALLBACK_INTENTS
-from bot.support.identifiers import ACTIVATION_CODE_RE, EMAIL_RE, SERIAL_RE
 
 NOT_UNDERSTOOD = "nlu_fallback"
 NOT_IN_GUIDES = "out_of_scope"

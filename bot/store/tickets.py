@@ -10,7 +10,7 @@ from typing import Any, Dict, List, Optional, Tuple
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from bot import clock
+from bot.domain import clock
 from bot.store import models as m
 from bot.store.repository import StoreError
 

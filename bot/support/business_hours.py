@@ -13,7 +13,7 @@ from typing import Optional
 
 import jpholiday
 
-from bot.clock import JST
+from bot.domain.clock import JST
 
 _HOURS_RE = re.compile(r"\s*([01]?\d|2[0-3]):([0-5]\d)\s*-\s*([01]?\d|2[0-3]):([0-5]\d)\s*")
 # Looking further ahead than the longest run of days off (Golden Week plus weekends).

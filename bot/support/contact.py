@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import re
 from enum import Enum
-from typing import List, Optional, Sequence, Tuple
+from typing import AbstractSet, List, Optional, Sequence, Tuple
 
-from bot.nlp.normalize import normalize
-from bot.nlp.pipeline import analyse
-from bot.support.identifiers import canonical_email
+from bot.domain.identifiers import canonical_email
+from bot.domain.normalize import normalize
 
 NAME_MAX_LENGTH = 50
 MAX_CC_ADDRESSES = 10
@@ -86,12 +85,12 @@ def canonical_phone(text: str) -> Optional[str]:
     return compact if _DOMESTIC_PHONE.fullmatch(compact) else None
 
 
-def cc_operation(text: str, names_an_address: bool) -> CcOperation:
-    """What a CC request asks for: 「CCから…を外して」 removes, 「…を追加」 adds, else a list.
+def cc_operation(lemmas: AbstractSet[str], names_an_address: bool) -> CcOperation:
+    """What a CC request asks for, from its lemmas (bot.nlp.pipeline.lemmas): 「CCから…を外して」
+    removes, 「…を追加」 adds, else a list.
 
     An address given without a verb (「CCに suzuki@example.jp を登録して」) is one to add.
     """
-    lemmas = {token.lemma for token in analyse(text).tokens}
     if lemmas & _REMOVE_LEMMAS:
         return CcOperation.REMOVE
     if lemmas & _ADD_LEMMAS or names_an_address:

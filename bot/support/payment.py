@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from enum import Enum
 from typing import Tuple
 
-from bot.nlp.lexicon import CONVENIENCE_STORE, POST_OFFICE
+from bot.domain.vocabulary import CONVENIENCE_STORE, POST_OFFICE
 
 # 振込用紙(コンビニエンスストア) 当日 ~ 5 日程度 / 振込用紙(郵便局) 翌日 ~ 10 日程度
 _CONFIRMATION_DAYS = {

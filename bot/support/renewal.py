@@ -15,14 +15,14 @@ from typing import Optional, Tuple
 
 from dateutil.relativedelta import relativedelta
 
-from bot.nlp.lexicon import (
+from bot.domain.normalize import normalize
+from bot.domain.vocabulary import (
     CLOUD,
     CLOUD_DLS,
     TOTAL_SECURITY,
     TOTAL_SECURITY_PREMIUM,
     TOTAL_SECURITY_STANDARD,
 )
-from bot.nlp.normalize import normalize
 
 CLOUD_FAMILY = frozenset({CLOUD, CLOUD_DLS})
 TOTAL_SECURITY_FAMILY = frozenset({TOTAL_SECURITY, TOTAL_SECURITY_STANDARD, TOTAL_SECURITY_PREMIUM})

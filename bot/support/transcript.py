@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, Iterable, List, Mapping
 
-from bot.support.identifiers import mask_identifiers
+from bot.domain.identifiers import mask_identifiers
 
 # How the customer sees an agent's words in the chat.
 AGENT_PREFIX = "担当者: "

@@ -6,11 +6,10 @@ Pure functions of what the conversation holds, so every rule can be checked on i
 from __future__ import annotations
 
 from enum import Enum
-from typing import Iterable, Optional
+from typing import AbstractSet, Iterable, Optional
 
-from bot.nlp.normalize import normalize
-from bot.nlp.pipeline import analyse
-from bot.support.identifiers import mask_identifiers
+from bot.domain.identifiers import mask_identifiers
+from bot.domain.normalize import normalize
 
 PORTAL_ACCOUNT = "ポータルアカウント"
 LOGIN = "ログイン"
@@ -56,10 +55,10 @@ _FRUSTRATION_PHRASES = ("ふざけ", "いい加減", "役に立たな", "役立�
                         "何度も同じ", "もういい加減", "怒", "時間の無駄", "全然わから")
 
 
-def reason_in_words(text: str) -> Optional[Reason]:
-    """A reason to hand over that the message itself shows, or None."""
+def reason_in_words(text: str, lemmas: AbstractSet[str]) -> Optional[Reason]:
+    """A reason to hand over that the message itself shows, or None; `lemmas` are the message's
+    (bot.nlp.pipeline.lemmas)."""
     plain = normalize(text).text
-    lemmas = {token.lemma for token in analyse(text).tokens}
     if any(phrase in plain for phrase in _FRUSTRATION_PHRASES) or plain.count("!") >= 3:
         return Reason.FRUSTRATION
     if lemmas & _THREAT_WORDS or any(phrase in plain for phrase in _THREAT_PHRASES):

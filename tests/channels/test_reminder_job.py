@@ -13,7 +13,7 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from bot.nlp.lexicon import CLOUD
+from bot.domain.vocabulary import CLOUD
 from bot.reminders import run_once
 from bot.store import db, repository
 from bot.store import models as m

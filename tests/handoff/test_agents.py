@@ -2,7 +2,8 @@
 
 import pytest
 
-from bot.handoff.agents import agent_of, parse_agent_tokens, parse_supervisors
+from bot.handoff.agents import agent_of
+from bot.settings.inbox import parse_agent_tokens, parse_supervisors
 
 AGENTS = {"suzuki": "suzuki-token-0123456789", "tanaka": "tanaka-token-0123456789"}
 

@@ -17,7 +17,7 @@ from email.parser import BytesParser
 import pytest
 from aiosmtpd.controller import Controller
 
-from bot import clock
+from bot.domain import clock
 from bot.mail_sender import MailSender
 from bot.settings import MailSettings, SettingsError
 from bot.store import db, repository

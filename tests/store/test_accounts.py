@@ -2,7 +2,7 @@ from datetime import timedelta
 
 import pytest
 
-from bot.clock import now
+from bot.domain.clock import now
 from bot.store import db, repository
 
 SAMPLE_CODE = "TB-3KQ7-M2X9P-4HD8W-7RT5N-Q6J3C-9ZV2L"

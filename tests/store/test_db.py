@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError, StatementError
 
-from bot.clock import now
+from bot.domain.clock import now
 from bot.store import db
 from bot.store import models as m
 from bot.store import repository
@@ -78,7 +78,7 @@ def test_foreign_keys_are_enforced(migrated_url):
 
 
 def test_naive_times_are_refused(migrated_url):
-    # A naive time would be stored as if it were UTC; bot.clock gives aware ones.
+    # A naive time would be stored as if it were UTC; bot.domain.clock gives aware ones.
     with pytest.raises(StatementError, match="naive datetime"):
         with db.session_scope(migrated_url) as session:
             session.add(

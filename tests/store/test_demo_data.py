@@ -2,10 +2,10 @@ from datetime import date, datetime
 
 import pytest
 
-from bot.clock import JST
+from bot.domain.clock import JST
+from bot.domain.identifiers import canonical_activation_code, canonical_email, canonical_serial
 from bot.store import db, repository
 from bot.store.demo_data import load_demo_data
-from bot.support.identifiers import canonical_activation_code, canonical_email, canonical_serial
 
 CLOUD = "ウイルスバスター クラウド"
 CLOUD_DLS = "ウイルスバスター クラウド + デジタルライフサポート プレミアム"

@@ -6,7 +6,7 @@ from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.events import BotUttered, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.clock import JST
+from bot.domain.clock import JST
 from bot.store import purge, tickets
 from bot.store.db import session_scope
 

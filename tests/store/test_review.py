@@ -10,15 +10,15 @@ import pytest
 import yaml
 from sqlalchemy import func, select
 
-from bot.clock import JST
-from bot.log_privacy import PHONE_RE
+from bot.domain.clock import JST
+from bot.domain.identifiers import ACTIVATION_CODE_RE, EMAIL_RE, SERIAL_RE
+from bot.domain.personal_data import PHONE_RE
 from bot.review_export import export
 from bot.store import models as m
 from bot.store import review
 from bot.store.analytics import EVENTS
 from bot.store.db import get_engine, session_scope
 from bot.store.review_rules import ADDRESS_RE, POSTAL_CODE_RE
-from bot.support.identifiers import ACTIVATION_CODE_RE, EMAIL_RE, SERIAL_RE
 from review_seed import EXPECTED, PERSONAL_MASKED, RECEIPTS, SERIAL_QUESTION_MASKED, seed
 
 FIRST, LAST = date(2026, 11, 21), date(2026, 11, 22)

@@ -13,7 +13,7 @@ from datetime import datetime
 import pytest
 from rasa.shared.nlu.training_data.formats.rasa_yaml import RasaYAMLReader
 
-from bot.clock import JST
+from bot.domain.clock import JST
 from bot.review_export import DEFAULT_OUT, example_text, export, known_texts, nlu_yaml, training_examples
 from bot.store import models as m
 from bot.store import review

@@ -4,7 +4,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from bot.clock import JST
+from bot.domain.clock import JST
 from bot.store import tickets
 from bot.store.db import session_scope
 
@@ -34,7 +34,7 @@ def test_inbox_order_is_priority_then_age_and_closed_tickets_leave_it(migrated_u
     start = datetime(2026, 11, 24, 9, 0, tzinfo=JST)
     ids = []
     for minutes, priority in ((0, "normal"), (1, "high"), (2, "normal"), (3, "high")):
-        monkeypatch.setattr("bot.clock.now", lambda m=minutes: start + timedelta(minutes=m))
+        monkeypatch.setattr("bot.domain.clock.now", lambda m=minutes: start + timedelta(minutes=m))
         with session_scope(migrated_url) as session:
             ids.append(new_ticket(session, sender=f"s{minutes}", priority=priority).id)
     with session_scope(migrated_url) as session:

@@ -2,7 +2,7 @@ from datetime import datetime
 
 import pytest
 
-from bot.clock import JST
+from bot.domain.clock import JST
 from bot.support.business_hours import SupportHours, is_open, next_opening, parse_support_hours
 
 

@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from bot.nlp.lexicon import CONVENIENCE_STORE, POST_OFFICE
+from bot.domain.vocabulary import CONVENIENCE_STORE, POST_OFFICE
 from bot.support.payment import PaymentState, payment_status
 
 WAITING, OVERDUE, FUTURE = PaymentState.WAITING, PaymentState.OVERDUE, PaymentState.FUTURE_DATE

@@ -4,8 +4,8 @@ from datetime import date, datetime
 
 import pytest
 
-from bot.clock import JST
-from bot.nlp.lexicon import CLOUD, TOTAL_SECURITY
+from bot.domain.clock import JST
+from bot.domain.vocabulary import CLOUD, TOTAL_SECURITY
 from bot.support.reminders import Stage, in_quiet_hours, line_push_target, reminder_stage, renewal_applied
 
 EXPIRY = date(2027, 1, 15)

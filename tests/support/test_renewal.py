@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.nlp.lexicon import (
+from bot.domain.vocabulary import (
     CLOUD,
     CLOUD_DLS,
     TOTAL_SECURITY,

@@ -1,5 +1,6 @@
 import pytest
 
+from bot.nlp.pipeline import lemmas
 from bot.support.triage import (
     HIGH,
     LOGIN,
@@ -32,7 +33,7 @@ from bot.support.triage import (
     ("エラーが出ます", None),
 ])
 def test_reasons_seen_in_the_words(text, reason):
-    assert reason_in_words(text) is reason
+    assert reason_in_words(text, lemmas(text)) is reason
 
 
 @pytest.mark.parametrize("reason, topics, expected", [

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.support.dates import parse_japanese_date
+from bot.nlp.named_days import parse_japanese_date
 
 SUNDAY = date(2026, 11, 22)
 

@@ -1,6 +1,6 @@
 import pytest
 
-from bot.nlp.normalize import normalize
+from bot.domain.normalize import normalize
 
 
 @pytest.mark.parametrize(

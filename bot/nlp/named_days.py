@@ -17,7 +17,7 @@ from dateutil.relativedelta import relativedelta
 from ja_timex import TimexParser
 from ja_timex.tag import TIMEX
 
-from bot.nlp.normalize import normalize
+from bot.domain.normalize import normalize
 
 _WEEKDAYS = "月火水木金土日"  # Monday first: 先週の金曜日 on a Sunday is the Friday nine days earlier
 

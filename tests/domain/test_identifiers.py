@@ -5,7 +5,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.support.identifiers import canonical_activation_code, canonical_email, canonical_serial, mask_identifiers
+from bot.domain.identifiers import canonical_activation_code, canonical_email, canonical_serial, mask_identifiers
 
 # Text near the shapes (letters, digits, hyphens, spaces, full-width forms), and anything at all.
 near_shapes = st.text(alphabet="VBCLTBvbcltb0123456789-  ０１２３４５６７８９－ＶＢ@.ａexample", max_size=45)

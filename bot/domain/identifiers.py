@@ -1,7 +1,7 @@
 """Serial numbers, activation codes and e-mail addresses: how to find, canonicalize and mask them.
 
 Customers type these with missing or extra hyphens, spaces, lowercase letters and
-full-width characters; the patterns run on normalized text (see bot.nlp.normalize)
+full-width characters; the patterns run on normalized text (see bot.domain.normalize)
 and accept those variants, and the canonical forms are what the data layer stores.
 """
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.support.questions import asking_part, asks, questions_in
+from bot.nlp.questions import asking_part, asks, questions_in
 
 
 @pytest.mark.parametrize("sentence", [

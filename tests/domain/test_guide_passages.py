@@ -1,6 +1,6 @@
 """The guides cut into passages: one step or one answer each, every word of the guide kept."""
 
-from bot.support.guide_passages import SHORTEST_PASSAGE, guide_passages, split_guide
+from bot.domain.guide_passages import SHORTEST_PASSAGE, guide_passages, split_guide
 
 
 def test_a_picture_line_or_a_blank_line_ends_a_passage_and_bullets_go():
