@@ -84,7 +84,8 @@ ENTITY_TYPES = ("serial_number", "activation_code", "email", "product", "payment
 SYSTEMS = {"bot": "this bot's pipeline", "lexical": "the same without the sentence encoder and its check",
            "stock": "stock Rasa", "tfidf": "TF-IDF + logistic regression"}
 RASA_SYSTEMS = ("bot", "lexical", "stock")
-ENCODER_COMPONENTS = {"bot.nlp.rasa_components.SentenceEncoderFeaturizer", "bot.nlp.rasa_components.SecondOpinionCheck"}
+ENCODER_COMPONENTS = {"bot.nlp.rasa_components.SentenceEncoderFeaturizer", "bot.nlp.rasa_components.SecondOpinionCheck",
+                      "bot.nlp.rasa_components.NearestQuestionCheck"}
 TARGET = 0.95
 # The share of all messages that may get a wrong guide answer (issue 15).
 MAX_WRONG_ANSWERS = 0.01
@@ -552,6 +553,32 @@ def _seconds(value: float) -> str:
     return f"{value:.1f} s" if value < 10 else f"{value:.0f} s"
 
 
+def cross_validation_markdown(cv: Optional[dict]) -> List[str]:
+    if cv is None:
+        return ["### Cross-validation of this bot's pipeline", "",
+                "Not run in this run (`--folds 0`).", ""]
+    lines = [
+        f"### Cross-validation of this bot's pipeline ({cv['folds']} stratified folds of `data/nlu`)",
+        "",
+        "Same metrics on each fold's held-back part; the TF-IDF baseline, refitted on the same "
+        "folds with the settings chosen above, for comparison.",
+        "",
+        "| fold | train | test | intent macro-F1 | FAQ answer selection | training | "
+        "TF-IDF macro-F1 | TF-IDF FAQ |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for f in cv["per_fold"]:
+        lines.append(f"| {f['fold']} | {f['train']} | {f['test']} | {_f(f['intent_macro_f1'])} | "
+                     f"{_f(f['faq_accuracy'])} | {_seconds(f['training_seconds'])} | "
+                     f"{_f(f['tfidf_intent_macro_f1'])} | {_f(f['tfidf_faq_accuracy'])} |")
+    mean_sd = {metric: f"{_f(cv[metric]['mean'])} ± {_f(cv[metric]['sd'])}" for metric in CV_METRICS}
+    lines.append(
+        f"| **mean ± sd** | | | {mean_sd['intent_macro_f1']} | {mean_sd['faq_accuracy']} | | "
+        f"{mean_sd['tfidf_intent_macro_f1']} | {mean_sd['tfidf_faq_accuracy']} |"
+    )
+    return lines
+
+
 def markdown(report: dict) -> str:
     s, held, cv = report["systems"], report["heldout"], report["cross_validation"]
     grid = s["tfidf"]["grid_search"]
@@ -619,24 +646,8 @@ def markdown(report: dict) -> str:
         "has none (this bot finds entities with rules), so it finds none. The TF-IDF baseline "
         "classifies intents only.",
         "",
-        f"### Cross-validation of this bot's pipeline ({cv['folds']} stratified folds of `data/nlu`)",
-        "",
-        "Same metrics on each fold's held-back part; the TF-IDF baseline, refitted on the same "
-        "folds with the settings chosen above, for comparison.",
-        "",
-        "| fold | train | test | intent macro-F1 | FAQ answer selection | training | "
-        "TF-IDF macro-F1 | TF-IDF FAQ |",
-        "|---|---|---|---|---|---|---|---|",
     ]
-    for f in cv["per_fold"]:
-        lines.append(f"| {f['fold']} | {f['train']} | {f['test']} | {_f(f['intent_macro_f1'])} | "
-                     f"{_f(f['faq_accuracy'])} | {_seconds(f['training_seconds'])} | "
-                     f"{_f(f['tfidf_intent_macro_f1'])} | {_f(f['tfidf_faq_accuracy'])} |")
-    mean_sd = {metric: f"{_f(cv[metric]['mean'])} ± {_f(cv[metric]['sd'])}" for metric in CV_METRICS}
-    lines.append(
-        f"| **mean ± sd** | | | {mean_sd['intent_macro_f1']} | {mean_sd['faq_accuracy']} | | "
-        f"{mean_sd['tfidf_intent_macro_f1']} | {mean_sd['tfidf_faq_accuracy']} |"
-    )
+    lines += cross_validation_markdown(cv)
     t = report["targets"]
     lines += ["", "### Targets", ""]
     names = {"intent_macro_f1": ("Intent macro-F1", "intents", held["examples"]),
@@ -694,7 +705,8 @@ def _rounded(value):
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--folds", type=int, default=5, help="cross-validation folds (default 5)")
+    parser.add_argument("--folds", type=int, default=5,
+                        help="cross-validation folds (default 5; 0: no cross-validation, an hour and a half less)")
     parser.add_argument("--score-model", type=Path, metavar="MODEL",
                         help="score an already trained model on the held-out and blind sets (no training)")
     parser.add_argument("--quick", action="store_true",
@@ -731,7 +743,7 @@ def main() -> None:
             log.info("held out, %s: intent macro-F1 %.3f, FAQ accuracy %.3f, out of scope refused %.3f",
                      r["name"], r["intent_macro_f1"], r["faq_accuracy"], r["out_of_scope_refused"])
         cv = cross_validate(workdir, configs["bot"], search.best_estimator_, training, folds,
-                            first_step=len(RASA_SYSTEMS) + 1, steps=steps)
+                            first_step=len(RASA_SYSTEMS) + 1, steps=steps) if folds else None
 
     scores["tfidf"]["grid_search"] = {"chosen": {k: str(v) for k, v in search.best_params_.items()},
                                       "tuning_seconds": tuning}
