@@ -13,7 +13,6 @@ from line_helpers import (
     REPLY_PATH,
     new_reply_token,
     new_user_id,
-    stand_in,  # noqa: F401  (fixture)
 )
 
 

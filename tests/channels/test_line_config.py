@@ -15,7 +15,6 @@ from line_helpers import (
     post_webhook,
     serving,
     sign,
-    stand_in,  # noqa: F401  (fixture)
     text_event,
 )
 from project_helpers import ROOT

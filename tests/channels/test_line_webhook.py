@@ -23,7 +23,6 @@ from line_helpers import (
     redelivery,
     serving,
     sign,
-    stand_in,  # noqa: F401  (fixture)
     sticker_event,
     text_event,
     unfollow_event,

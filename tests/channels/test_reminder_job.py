@@ -17,8 +17,7 @@ from bot.domain.vocabulary import CLOUD
 from bot.reminders import run_once
 from bot.store import db, repository
 from bot.store import models as m
-from db_fixtures import db_url, migrated_url, postgres_url  # noqa: F401  (fixtures)
-from line_helpers import PUSH_PATH, new_user_id, stand_in  # noqa: F401  (fixture)
+from line_helpers import PUSH_PATH, new_user_id
 from project_helpers import ROOT
 
 SOON = "VBCL-1111-2222-3333-4444"        # ends 2027-01-15: in its last 30 days on 2027-01-01
