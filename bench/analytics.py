@@ -33,7 +33,13 @@ os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
 
 from rasa.core.tracker_store import SQLTrackerStore  # noqa: E402
 from rasa.shared.core.events import (  # noqa: E402
-    ActionExecuted, ActiveLoop, BotUttered, ConversationPaused, SessionStarted, SlotSet, UserUttered,
+    ActionExecuted,
+    ActiveLoop,
+    BotUttered,
+    ConversationPaused,
+    SessionStarted,
+    SlotSet,
+    UserUttered,
 )
 from sqlalchemy import create_engine, insert  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402

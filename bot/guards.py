@@ -27,8 +27,8 @@ from typing import Any, List, Optional
 from rasa.core import tracker_store
 from rasa.core.actions.action import ActionExecutionRejection, ActionSessionStart, RemoteAction
 from rasa.core.agent import Agent
-from rasa.core.processor import MessageProcessor
 from rasa.core.channels.channel import UserMessage
+from rasa.core.processor import MessageProcessor
 from rasa.core.tracker_store import FailSafeTrackerStore
 from rasa.shared.core.constants import ACTION_LISTEN_NAME, ACTION_SESSION_START_NAME
 from rasa.shared.core.events import BotUttered, Event, FollowupAction

@@ -18,9 +18,9 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
 from bot.store import db
-from project_helpers import unavailable
 from bot.store import models as m
 from bot.store.demo_data import load_demo_data
+from project_helpers import unavailable
 
 POSTGRES_ADMIN_URL = os.environ.get(
     "TEST_POSTGRES_URL", "postgresql://postgres@localhost:5432/postgres"

@@ -7,7 +7,7 @@ import urllib.request
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from project_helpers import METRICS_TOKEN, post
+from project_helpers import METRICS_TOKEN
 from test_e2e_handoff_triggers import agree, say
 
 

@@ -7,8 +7,16 @@ import urllib.request
 
 import pytest
 
-from project_helpers import (ACTIONS_SECRET, AGENT_TOKENS, IDENTITY_SECRET, JWT_SECRET, METRICS_TOKEN, RASA_API_TOKEN,
-                             inbox, post)
+from project_helpers import (
+    ACTIONS_SECRET,
+    AGENT_TOKENS,
+    IDENTITY_SECRET,
+    JWT_SECRET,
+    METRICS_TOKEN,
+    RASA_API_TOKEN,
+    inbox,
+    post,
+)
 
 CODE = "TB-5RD2-H8L4Q-3NZ7V-9KC1W-6PM5X-1GT8B"
 SECRETS_OF_THE_CUSTOMER = [

@@ -15,8 +15,8 @@ import os
 import pstats
 import time
 from collections import defaultdict
-from statistics import median
 from pathlib import Path
+from statistics import median
 from typing import Callable, Dict, Iterable, Iterator, List, Tuple
 
 from .conversations import Turn, faq_turns, reply_text, script

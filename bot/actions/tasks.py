@@ -9,10 +9,10 @@ from rasa_sdk.events import ActiveLoop, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from bot.actions import reminders
 from bot.actions.account import resend_password_mail, tell_account_status
 from bot.actions.cc import manage_cc
 from bot.actions.handoff import HANDOFF_SLOTS
-from bot.actions import reminders
 from bot.actions.identity import verified_email
 from bot.actions.renewal import tell_renewal_options
 from bot.actions.renewal_application import RENEWAL_SLOTS, apply_renewal

@@ -11,7 +11,14 @@ from rasa_sdk.types import DomainDict
 
 from bot.actions import settings
 from bot.actions.forms import CountingFormValidation, entity_value
-from bot.actions.identity import email_from_token, proof_matches, stale_identity, token_in, verified_email, verified_slots
+from bot.actions.identity import (
+    email_from_token,
+    proof_matches,
+    stale_identity,
+    token_in,
+    verified_email,
+    verified_slots,
+)
 from bot.actions.reminders import needs_no_identity
 from bot.nlp.pipeline import lemmas
 from bot.store.db import in_session

@@ -14,7 +14,6 @@ from bot.domain import clock
 from bot.store import models as m
 from bot.store.repository import StoreError
 
-
 # The summary line that quotes the customer (bot.support.triage.summary).
 QUOTE_LINE = "最後のご質問:"
 

@@ -3,9 +3,9 @@
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.actions.signup import ActionSignUp, ValidateSignupForm
-from bot.actions.renewal_application import ValidateRenewalForm
 from bot.actions.cc import ValidateCcForm
+from bot.actions.renewal_application import ValidateRenewalForm
+from bot.actions.signup import ActionSignUp, ValidateSignupForm
 from bot.actions.tasks import ActionCancelTask, ActionDoTask
 from bot.actions.verification import ActionRememberTask
 from bot.store import repository

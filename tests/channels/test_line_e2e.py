@@ -9,7 +9,6 @@ import yaml
 
 from bot.channels.line_rich_menu import menu_request, tiles
 from bot.store import db, repository
-
 from line_helpers import (
     LOADING_PATH,
     REPLY_PATH,

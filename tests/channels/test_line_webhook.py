@@ -8,10 +8,10 @@ import pytest
 from bot.channels.line import LineInput
 from line_helpers import (
     ACCESS_TOKEN,
+    LOADING_PATH,
     PUSH_PATH,
     REPLY_PATH,
     SECRET,
-    LOADING_PATH,
     FakeRasa,
     LineApiStandIn,
     callback_body,

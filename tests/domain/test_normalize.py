@@ -44,7 +44,8 @@ def test_normalizing_twice_changes_nothing():
     assert normalize(once).text == once
 
 
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 
 @settings(max_examples=300, deadline=None)

@@ -6,7 +6,15 @@ import pytest
 import yaml
 
 from bot.store.review_rules import (
-    NOT_ANSWERED, UNSURE_ANSWER_BELOW, UNSURE_INTENT_BELOW, Reading, Reason, Reply, masked, reasons, says_wrong,
+    NOT_ANSWERED,
+    UNSURE_ANSWER_BELOW,
+    UNSURE_INTENT_BELOW,
+    Reading,
+    Reason,
+    Reply,
+    masked,
+    reasons,
+    says_wrong,
 )
 from project_helpers import ROOT
 
