@@ -727,7 +727,7 @@ def main() -> None:
         runs, search, tuning = run_systems(workdir, configs, train, texts, steps)
         scores = {system: score_system(system, predictions, seconds, heldout, gold, blind, topic_only)
                   for system, (predictions, seconds) in runs.items()}
-        for system, r in scores.items():
+        for r in scores.values():
             log.info("held out, %s: intent macro-F1 %.3f, FAQ accuracy %.3f, out of scope refused %.3f",
                      r["name"], r["intent_macro_f1"], r["faq_accuracy"], r["out_of_scope_refused"])
         cv = cross_validate(workdir, configs["bot"], search.best_estimator_, training, folds,

@@ -133,7 +133,9 @@ class ReminderJob:
                 counts["already"] += 1
                 continue
             if item.subscription.channel == m.REMINDER_BY_MAIL:
-                await db.in_session(lambda session: self._queue_mail(session, item, reminder))
+                # Awaited here, before the loop moves on to the next item.
+                await db.in_session(
+                    lambda session: self._queue_mail(session, item, reminder))  # noqa: B023
                 counts["mailed"] += 1
                 continue
             if quota is not None and quota <= 0:

@@ -72,7 +72,8 @@ def nlu_report(model, tmp_path_factory):
 def test_heldout_set_covers_every_intent_and_answer_with_five_examples():
     domain = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
     counts = {
-        entry["intent"]: len([l for l in entry["examples"].splitlines() if l.strip().startswith("- ")])
+        entry["intent"]: len([line for line in entry["examples"].splitlines()
+                              if line.strip().startswith("- ")])
         for path in (ROOT / "tests" / "nlu").glob("*.yml")
         for entry in yaml.safe_load(path.read_text(encoding="utf-8"))["nlu"]
     }
