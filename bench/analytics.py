@@ -8,8 +8,8 @@ writes it) and a scratch bot database (tickets, ratings) with conversations of t
 desk sees, spread over 30 days, each day's events interleaved as they arrive; then times
 bot.store.analytics.report over the 30 days and over the last 7, median of --runs, first on
 Rasa's table as Rasa makes it, then with the index the README suggests for large stores
-(bot.store.analytics.EVENTS_INDEX). The scratch databases are removed at the end. PostgreSQL is TEST_POSTGRES_URL (default
-postgresql://postgres@localhost:5432/postgres), as in the tests.
+(bot.store.analytics.EVENTS_INDEX). The scratch databases are removed at the end. PostgreSQL is
+TEST_POSTGRES_URL (default postgresql://postgres@localhost:5432/postgres), as in the tests.
 """
 
 from __future__ import annotations
@@ -225,7 +225,8 @@ def seed(tracker_url: str, database_url: str, total: int, rng: random.Random) ->
         keys = ("sender_id", "type_name", "timestamp", "intent_name", "action_name", "data")
         with tracker.begin() as connection:
             for start_at in range(0, len(rows), 5000):
-                connection.execute(insert(events_table), [dict(zip(keys, row)) for row in rows[start_at:start_at + 5000]])
+                batch = rows[start_at:start_at + 5000]
+                connection.execute(insert(events_table), [dict(zip(keys, row)) for row in batch])
         with db.session_scope(database_url) as session:
             if tickets:
                 session.execute(insert(m.Ticket), tickets)

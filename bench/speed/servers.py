@@ -97,7 +97,8 @@ def start_bot_scaled(processes: Processes, workdir: Path, model: Path, timeout: 
     admin = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@localhost:5432/postgres")
     database_url = fresh_database(admin, SCALED_DATABASE)
     redis.Redis.from_url(SCALED_REDIS_URL).flushdb()
-    ports = {name: free_port() for name in ("front", "actions", "rasa1", "rasa2", "actions1", "actions2", "web", "inbox")}
+    port_names = ("front", "actions", "rasa1", "rasa2", "actions1", "actions2", "web", "inbox")
+    ports = {name: free_port() for name in port_names}
     env = {
         **rasa_env(), "DATABASE_URL": database_url, "TRACKER_STORE_URL": database_url, "REDIS_URL": SCALED_REDIS_URL,
         "BOT_TODAY": BOT_TODAY, "BOT_WEB_DEMO_LOGIN": "1", "BOT_RATE_LIMIT_PER_MINUTE": BOT_RATE_LIMIT_PER_MINUTE,
