@@ -1,4 +1,5 @@
-"""Database fixtures shared by the data-layer and action tests: every test runs twice, on a fresh SQLite file and on PostgreSQL.
+"""Database fixtures shared by the data-layer and action tests: every test runs twice, on a fresh
+SQLite file and on PostgreSQL.
 
 PostgreSQL gets one database per test session (bot_test_<random>, dropped at the end)
 and an empty `public` schema per test. Where no server answers, its tests are skipped

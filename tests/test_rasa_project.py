@@ -20,7 +20,8 @@ UNUSED_UTTERANCE = re.compile(r"The utterance '(utter_\w+)' is not used in any s
 # Sent by buttons only (the satisfaction rating): examples would teach the classifier to read a
 # customer's "2" (years, in the renewal form) as a rating.
 PAYLOAD_ONLY = "rate_answer"
-PAYLOAD_ONLY_INTENT = f"The intent '{PAYLOAD_ONLY}' is listed in the domain file, but is not found in the NLU training data"
+PAYLOAD_ONLY_INTENT = (f"The intent '{PAYLOAD_ONLY}' is listed in the domain file, "
+                       "but is not found in the NLU training data")
 
 
 def responses_sent_by_code() -> set:
