@@ -8,8 +8,8 @@ writes it) and a scratch bot database (tickets, ratings) with conversations of t
 desk sees, spread over 30 days, each day's events interleaved as they arrive; then times
 bot.store.analytics.report over the 30 days and over the last 7, median of --runs, first on
 Rasa's table as Rasa makes it, then with the index the README suggests for large stores
-(bot.store.analytics.EVENTS_INDEX). The scratch databases are removed at the end. PostgreSQL is TEST_POSTGRES_URL (default
-postgresql://postgres@localhost:5432/postgres), as in the tests.
+(bot.store.analytics.EVENTS_INDEX). The scratch databases are removed at the end. PostgreSQL is
+TEST_POSTGRES_URL (default postgresql://postgres@localhost:5432/postgres), as in the tests.
 """
 
 from __future__ import annotations
@@ -33,7 +33,13 @@ os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
 
 from rasa.core.tracker_store import SQLTrackerStore  # noqa: E402
 from rasa.shared.core.events import (  # noqa: E402
-    ActionExecuted, ActiveLoop, BotUttered, ConversationPaused, SessionStarted, SlotSet, UserUttered,
+    ActionExecuted,
+    ActiveLoop,
+    BotUttered,
+    ConversationPaused,
+    SessionStarted,
+    SlotSet,
+    UserUttered,
 )
 from sqlalchemy import create_engine, insert  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
@@ -191,7 +197,7 @@ def seed(tracker_url: str, database_url: str, total: int, rng: random.Random) ->
         day_start = datetime.combine(FIRST_DAY + timedelta(days=day_number), datetime.min.time(), JST).timestamp()
         rows: List[Row] = []
         tickets, ratings = [], []
-        for n in range(per_day):
+        for _ in range(per_day):
             if returning and rng.random() < 0.1:
                 sender_id, channel = returning.pop(rng.randrange(len(returning)))
             else:
@@ -219,7 +225,8 @@ def seed(tracker_url: str, database_url: str, total: int, rng: random.Random) ->
         keys = ("sender_id", "type_name", "timestamp", "intent_name", "action_name", "data")
         with tracker.begin() as connection:
             for start_at in range(0, len(rows), 5000):
-                connection.execute(insert(events_table), [dict(zip(keys, row)) for row in rows[start_at:start_at + 5000]])
+                batch = rows[start_at:start_at + 5000]
+                connection.execute(insert(events_table), [dict(zip(keys, row)) for row in batch])
         with db.session_scope(database_url) as session:
             if tickets:
                 session.execute(insert(m.Ticket), tickets)
@@ -250,9 +257,10 @@ def measure(name: str, url: str, total: int, runs: int, rng: random.Random) -> N
             add_index(url)
             print(f"  {analytics.EVENTS_INDEX.split(' ON ')[0]}: built in {time.perf_counter() - started:.0f} s")
         for label, first in (("30 days", FIRST_DAY), ("last 7 days", LAST_DAY - timedelta(days=6))):
+            # timed() runs it before the loop moves on, so `first` is this round's.
             def work() -> dict:
                 with db.session_scope(url) as session:
-                    return analytics.report(session, tracker, first, LAST_DAY, NOW)
+                    return analytics.report(session, tracker, first, LAST_DAY, NOW)  # noqa: B023
 
             median, found = timed(work, runs)
             total_figures = found["total"]

@@ -26,7 +26,8 @@ def machine() -> str:
                 if line.startswith("model name")), platform.processor())
     memory_kb = int(next(line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines()
                          if line.startswith("MemTotal")))
-    return f"{os.cpu_count()} cores ({cpu}), {memory_kb / 1024 / 1024:.0f} GiB, {platform.platform()}, Python {platform.python_version()}"
+    return (f"{os.cpu_count()} cores ({cpu}), {memory_kb / 1024 / 1024:.0f} GiB, "
+            f"{platform.platform()}, Python {platform.python_version()}")
 
 
 def main() -> int:

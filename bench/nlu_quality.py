@@ -509,8 +509,8 @@ def blind_markdown(report: dict) -> List[str]:
         "and the label list, never the training data; not edited after scoring. "
         f"{blind['also_in_training']} of them also occur verbatim in the training data.",
         "",
-        "| system | intent macro-F1 | FAQ answer selection | FAQ answered | not in the guides: refused or handed over | "
-        "wrong guide answers (all messages) | ECE |",
+        "| system | intent macro-F1 | FAQ answer selection | FAQ answered "
+        "| not in the guides: refused or handed over | wrong guide answers (all messages) | ECE |",
         "|---|---|---|---|---|---|---|",
     ]
     for key in SYSTEMS:
@@ -593,7 +593,8 @@ def markdown(report: dict) -> str:
         "issue 15), stock Rasa (`bench/configs/stock.yml`, whitespace tokenizer and default "
         "featurizers under `language: en`) and a character n-gram TF-IDF + logistic-regression "
         f"classifier (scikit-learn; n-grams {grid['chosen']['tfidf__ngram_range']}, "
-        f"C = {grid['chosen']['logreg__C']}, chosen by 3-fold CV on the training data). Scored on the held-out set `tests/nlu` "
+        f"C = {grid['chosen']['logreg__C']}, chosen by 3-fold CV on the training data). "
+        "Scored on the held-out set `tests/nlu` "
         f"({held['examples']} messages: {held['faq_examples']} FAQ questions, "
         f"{held['out_of_scope_examples']} out of scope; {held['also_in_training']} of them also occur "
         "verbatim in the training data). Produced by `bench/nlu_quality.py`"
@@ -684,7 +685,9 @@ def score_model(model: Path, heldout: List[Example], blind: List[Example], topic
     on_topic_only = predictions[len(heldout) + len(blind): len(heldout) + len(blind) + len(topic_only)]
     on_dev = predictions[len(heldout) + len(blind) + len(topic_only):]
     figure = Path(tempfile.mkdtemp(prefix="nlu_score_")) / "reliability_blind.png"
-    results = {"model": str(model), "heldout": {**set_summary(heldout, train_texts), **intent_scores(heldout, on_heldout)},
+    results = {"model": str(model),
+               "heldout": {**set_summary(heldout, train_texts),
+                           **intent_scores(heldout, on_heldout)},
                "blind": {**set_summary(blind, train_texts), **score_blind(blind, on_blind)},
                "topic_only": topic_only_scores(topic_only, on_topic_only),
                "dev": {**set_summary(dev, train_texts), **score_blind(dev, on_dev), "errors": bot_errors(dev, on_dev)}}
@@ -739,7 +742,7 @@ def main() -> None:
         runs, search, tuning = run_systems(workdir, configs, train, texts, steps)
         scores = {system: score_system(system, predictions, seconds, heldout, gold, blind, topic_only)
                   for system, (predictions, seconds) in runs.items()}
-        for system, r in scores.items():
+        for r in scores.values():
             log.info("held out, %s: intent macro-F1 %.3f, FAQ accuracy %.3f, out of scope refused %.3f",
                      r["name"], r["intent_macro_f1"], r["faq_accuracy"], r["out_of_scope_refused"])
         cv = cross_validate(workdir, configs["bot"], search.best_estimator_, training, folds,
@@ -750,7 +753,8 @@ def main() -> None:
     bot_on_heldout = runs["bot"][0][: len(heldout)]
     scores["bot"]["errors"] = bot_errors(heldout, bot_on_heldout)
     plot_confusion(heldout, bot_on_heldout, figure)
-    plot_reliability({scores[system]["name"]: scores[system]["blind"]["calibration"] for system in ("bot", "lexical", "tfidf")},
+    plot_reliability({scores[system]["name"]: scores[system]["blind"]["calibration"]
+                      for system in ("bot", "lexical", "tfidf")},
                      figure.parent / "reliability_blind.png", f"Reliability on the blind set (n={len(blind)})")
 
     train_texts = {e.text for e in train}

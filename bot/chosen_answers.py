@@ -18,6 +18,7 @@ from rasa.core.agent import Agent
 from rasa.core.channels.channel import UserMessage
 
 from bot.support.guide_answers import GUIDE_QUESTION
+
 _PAYLOAD = re.compile(r"^/(faq/[A-Za-z0-9_]+)$")
 
 

@@ -27,8 +27,8 @@ from typing import Any, List, Optional
 from rasa.core import tracker_store
 from rasa.core.actions.action import ActionExecutionRejection, ActionSessionStart, RemoteAction
 from rasa.core.agent import Agent
-from rasa.core.processor import MessageProcessor
 from rasa.core.channels.channel import UserMessage
+from rasa.core.processor import MessageProcessor
 from rasa.core.tracker_store import FailSafeTrackerStore
 from rasa.shared.core.constants import ACTION_LISTEN_NAME, ACTION_SESSION_START_NAME
 from rasa.shared.core.events import BotUttered, Event, FollowupAction
@@ -40,8 +40,10 @@ from bot.support.messages import Problem, clean, problem_with
 logger = logging.getLogger(__name__)
 
 EMPTY_REPLY = "メッセージが空でした。ご質問の内容を入力してお送りください。"
-TOO_LONG_REPLY = "メッセージが長すぎるため、お受けできませんでした({limit}文字まで)。ご質問を短くまとめて、もう一度お送りください。"
-RATE_LIMITED_REPLY = "短い時間に多くのメッセージが届いたため、お答えを止めています。1分ほどおいてから、もう一度お送りください。"
+TOO_LONG_REPLY = ("メッセージが長すぎるため、お受けできませんでした({limit}文字まで)。"
+                  "ご質問を短くまとめて、もう一度お送りください。")
+RATE_LIMITED_REPLY = ("短い時間に多くのメッセージが届いたため、お答えを止めています。"
+                      "1分ほどおいてから、もう一度お送りください。")
 TROUBLE_REPLY = (
     "申し訳ありません。ただいまシステムに問題が発生しており、お答えできませんでした。"
     "少し時間をおいてから、もう一度お送りください。解決しない場合は「担当者と話したい」とお送りください。"

@@ -19,8 +19,16 @@ import sys
 
 from rasa.__main__ import main as rasa_main
 
-from bot import (chosen_answers, guards, log_privacy, rasa_metrics, rasa_speedups, settings,
-                 several_questions, typed_ratings)
+from bot import (
+    chosen_answers,
+    guards,
+    log_privacy,
+    rasa_metrics,
+    rasa_speedups,
+    settings,
+    several_questions,
+    typed_ratings,
+)
 from bot.channels import socketio
 
 

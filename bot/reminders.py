@@ -133,7 +133,9 @@ class ReminderJob:
                 counts["already"] += 1
                 continue
             if item.subscription.channel == m.REMINDER_BY_MAIL:
-                await db.in_session(lambda session: self._queue_mail(session, item, reminder))
+                # Awaited here, before the loop moves on to the next item.
+                await db.in_session(
+                    lambda session: self._queue_mail(session, item, reminder))  # noqa: B023
                 counts["mailed"] += 1
                 continue
             if quota is not None and quota <= 0:
@@ -178,7 +180,8 @@ class ReminderJob:
 
     async def _push(self, item: Due, reminder: ReminderRecord) -> str:
         if self._line is None:
-            logger.error("reminder %d (%s) not pushed: LINE_CHANNEL_ACCESS_TOKEN is not set", reminder.id, item.stage.value)
+            logger.error("reminder %d (%s) not pushed: LINE_CHANNEL_ACCESS_TOKEN is not set",
+                         reminder.id, item.stage.value)
             return "retry"
         output = LineOutput()
         await output.send_response(item.subscription.address, self._wording.message(item, "line"))
@@ -186,14 +189,16 @@ class ReminderJob:
             await self._line.push(item.subscription.address, output.line_messages(), retry_key=reminder.retry_key)
         except LineApiError as error:
             if error.status == 429 or error.status >= 500:
-                logger.warning("reminder %d (%s) not pushed, tried again next run: %s", reminder.id, item.stage.value, error)
+                logger.warning("reminder %d (%s) not pushed, tried again next run: %s",
+                               reminder.id, item.stage.value, error)
                 return "retry"
             # For good (the user blocked the account, for instance): a retry would be refused the same way.
             logger.error("reminder %d (%s) refused by LINE: %s", reminder.id, item.stage.value, error)
             await db.in_session(lambda session: repository.finish_reminder(session, reminder.id, m.REMINDER_FAILED))
             return "refused"
         except (aiohttp.ClientError, asyncio.TimeoutError) as error:
-            logger.warning("reminder %d (%s) not pushed, tried again next run: %s", reminder.id, item.stage.value, error)
+            logger.warning("reminder %d (%s) not pushed, tried again next run: %s",
+                           reminder.id, item.stage.value, error)
             return "retry"
         await db.in_session(lambda session: repository.finish_reminder(session, reminder.id, m.REMINDER_SENT))
         logger.info("reminder %d (%s) pushed", reminder.id, item.stage.value)
@@ -212,7 +217,8 @@ async def run_once() -> Outcome:
 
 
 def main(argv: Optional[List[str]] = None) -> int:
-    argparse.ArgumentParser(description="Send the renewal reminders due today (once a day, in the daytime).").parse_args(argv)
+    description = "Send the renewal reminders due today (once a day, in the daytime)."
+    argparse.ArgumentParser(description=description).parse_args(argv)
     settings.start("reminders", settings.CoreSettings, settings.LineSettings)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     db.upgrade_to_head()

@@ -66,11 +66,13 @@ def demo_mail(env: Dict[str, str]) -> bool:
 
 def mail_servers(env: Dict[str, str], mail_dir: Path, senders: int = 1) -> List[Supervised]:
     """The outbox's senders, and the demo's mail server when no other is configured."""
-    sending = [Supervised(f"メール送信{n if senders > 1 else ''}", [sys.executable, "-m", "bot.mail_sender"], env, cwd=ROOT)
+    sending = [Supervised(f"メール送信{n if senders > 1 else ''}",
+                          [sys.executable, "-m", "bot.mail_sender"], env, cwd=ROOT)
                for n in range(1, senders + 1)]
     if not demo_mail(env):
         return sending
-    sink = Supervised("デモ用メールサーバー", sink_command(int(env.get("BOT_SMTP_PORT", DEMO_PORT)), mail_dir), env, cwd=ROOT)
+    smtp_port = int(env.get("BOT_SMTP_PORT", DEMO_PORT))
+    sink = Supervised("デモ用メールサーバー", sink_command(smtp_port, mail_dir), env, cwd=ROOT)
     return [sink, *sending]
 
 
@@ -228,7 +230,8 @@ def main(argv: List[str] | None = None) -> int:
     parser.add_argument("--web-host", default="127.0.0.1", help="address the web chat page listens on")
     parser.add_argument("--inbox-port", type=int, default=8081, help="agent inbox port")
     parser.add_argument("--inbox-host", default="127.0.0.1", help="address the agent inbox listens on")
-    parser.add_argument("--smtp-port", type=int, default=DEMO_PORT, help="the demo mail server's port (no BOT_SMTP_HOST)")
+    parser.add_argument("--smtp-port", type=int, default=DEMO_PORT,
+                        help="the demo mail server's port (no BOT_SMTP_HOST)")
     parser.add_argument("--mail-dir", type=Path, default=DEMO_MAIL_DIR, help="where the demo mail server keeps mails")
     parser.add_argument("--startup-timeout", type=float, default=180)
     args = parser.parse_args(argv)

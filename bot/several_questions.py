@@ -19,6 +19,7 @@ from typing import Any, Dict, List, Optional, Sequence
 
 from rasa.core.agent import Agent
 from rasa.core.channels.channel import UserMessage
+
 from bot.nlp.questions import questions_in
 from bot.support.guide_answers import chosen_guide_answer
 

@@ -12,7 +12,14 @@ from typing import Dict, List, Optional
 
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.events import (
-    ActionExecuted, ActiveLoop, BotUttered, ConversationPaused, Event, SessionStarted, SlotSet, UserUttered,
+    ActionExecuted,
+    ActiveLoop,
+    BotUttered,
+    ConversationPaused,
+    Event,
+    SessionStarted,
+    SlotSet,
+    UserUttered,
 )
 from rasa.shared.core.trackers import DialogueStateTracker
 

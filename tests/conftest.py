@@ -7,6 +7,10 @@ import yaml
 from bot import settings
 from project_helpers import ACTIONS_SECRET, IDENTITY_SECRET, JWT_SECRET, MODEL, RASA_API_TOKEN, ROOT
 
+# A plugin rather than `from db_fixtures import ...` in each conftest and test module: imported
+# fixtures look unused to a linter, and a test's parameter of the same name redefines them.
+pytest_plugins = ["db_fixtures"]
+
 os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 os.environ.setdefault("ACTION_ENDPOINT_URL", "http://127.0.0.1:5055/webhook")
 os.environ.setdefault("TRACKER_STORE_URL", f"sqlite:///{ROOT / 'var' / 'test-tracker.db'}")

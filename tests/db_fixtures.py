@@ -1,4 +1,5 @@
-"""Database fixtures shared by the data-layer and action tests: every test runs twice, on a fresh SQLite file and on PostgreSQL.
+"""Database fixtures shared by the data-layer and action tests: every test runs twice, on a fresh
+SQLite file and on PostgreSQL.
 
 PostgreSQL gets one database per test session (bot_test_<random>, dropped at the end)
 and an empty `public` schema per test. Where no server answers, its tests are skipped
@@ -18,9 +19,9 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
 from bot.store import db
-from project_helpers import unavailable
 from bot.store import models as m
 from bot.store.demo_data import load_demo_data
+from project_helpers import unavailable
 
 POSTGRES_ADMIN_URL = os.environ.get(
     "TEST_POSTGRES_URL", "postgresql://postgres@localhost:5432/postgres"

@@ -47,7 +47,8 @@ def as_json_schema(openapi: Dict[str, Any]) -> Dict[str, Any]:
             ],
             "properties": {key: {"enum": list(mapping)}},
         }
-    extended = {item["$ref"].rsplit("/", 1)[-1] for node in _nodes(document) for item in node.get("allOf", []) if "$ref" in item}
+    extended = {item["$ref"].rsplit("/", 1)[-1]
+                for node in _nodes(document) for item in node.get("allOf", []) if "$ref" in item}
     for name, schema in schemas.items():
         if name not in extended and name not in discriminated and "additionalProperties" not in schema:
             names = _property_names(schema, schemas)

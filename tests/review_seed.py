@@ -78,7 +78,8 @@ def conversations() -> List[ReviewConversation]:
     # Nothing queued: confident answers that were thanked, a form stopped, a button followed by "違う".
     fine.reads("パスワードを忘れました", "faq", 0.99, "faq/portal_forgot_password", 0.99)
     fine.bot("utter_faq/portal_forgot_password").reads("ありがとうございます", "thank", 0.99).bot("utter_ask_csat")
-    fine.reads("更新できるか確認したい", "check_renewal", 0.97).form("renewal_check_form").bot("utter_ask_serial_number")
+    fine.reads("更新できるか確認したい", "check_renewal", 0.97).form("renewal_check_form").bot(
+        "utter_ask_serial_number")
     fine.reads("やめます", "deny", 0.96).form_done("renewal_check_form").bot("action_cancel_task")
     fine.reads("/faq/renewal_how", "faq", 1.0, "faq/renewal_how", 1.0).bot("utter_faq/renewal_how")
     fine.reads("違う", "deny", 0.95).bot("utter_deny")

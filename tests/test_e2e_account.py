@@ -77,7 +77,8 @@ def test_wrong_pairs_and_unknown_addresses_read_the_same_and_the_fourth_try_is_r
 def test_payment_at_the_post_office_past_its_window_is_overdue(bot, responses):
     replies = say(bot, "e2e-payment", "11月5日に郵便局で払ったのに、まだ有効期限が延長されていません")
     assert replies == [
-        responses["utter_payment_overdue"].format(channel="郵便局", paid_on="2026年11月5日", expected_by="2026年11月15日")
+        responses["utter_payment_overdue"].format(channel="郵便局", paid_on="2026年11月5日",
+                                                  expected_by="2026年11月15日")
     ]
 
 
@@ -95,7 +96,8 @@ def test_payment_status_asks_for_what_is_missing(bot, responses):
 
 
 def test_signed_token_from_the_page_skips_the_questions(bot, responses):
-    token = jwt.encode({"email": "yamada@sample-shoji.co.jp", "exp": int(time.time()) + 600}, JWT_SECRET, algorithm="HS256")
+    claims = {"email": "yamada@sample-shoji.co.jp", "exp": int(time.time()) + 600}
+    token = jwt.encode(claims, JWT_SECRET, algorithm="HS256")
     replies = say(bot, "e2e-token", "アカウントの状態を確認したい", metadata={"customData": {"token": token}})
     assert replies == [
         responses["utter_account_valid"].format(email="yamada@sample-shoji.co.jp", contract_end="2027年3月31日")

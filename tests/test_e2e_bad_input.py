@@ -107,7 +107,8 @@ def test_malformed_webhook_bodies_get_a_400_that_says_why(bot, body):
     assert status == 400 and json.loads(text)["error"] == "bad_request"
 
 
-@pytest.mark.parametrize("body", [b"[]", b"{}", b'{"next_action": 5}', b'{"next_action": "action_do_task", "tracker": []}', b"x"])
+@pytest.mark.parametrize("body", [b"[]", b"{}", b'{"next_action": 5}',
+                                  b'{"next_action": "action_do_task", "tracker": []}', b"x"])
 def test_the_action_server_refuses_what_is_not_an_action_call(bot, body):
     url = f"http://127.0.0.1:{bot['actions_port']}/webhook"
     # Without the secret, nothing is even read; with it, a clear 400 and no traceback.

@@ -68,7 +68,8 @@ def test_an_overdue_payment_is_handed_over_with_high_priority(bot, responses):
     agree(bot, sender, responses, replies, identifier="VBCL-4821-7730-1956-2204")
     ticket = ticket_of(bot, sender)
     assert ticket.fields["handoff_identifier"] == "VBCL-****-****-****-2204"
-    assert (ticket.category, ticket.priority, ticket.fields["reason"]) == ("契約更新・支払い", "high", "payment_overdue")
+    assert (ticket.category, ticket.priority, ticket.fields["reason"]) == (
+        "契約更新・支払い", "high", "payment_overdue")
 
 
 def test_a_verified_premium_customer_is_not_asked_for_an_address(bot, responses):

@@ -46,7 +46,8 @@ def asks(responses: dict, name: str) -> list:
 
 
 EMAIL_THEN_PROOF = [
-    ("yamada@sample-shoji.co.jp で登録しているビジネスサポートポータルのアカウントが、今も有効か確認していただけますか。",
+    ("yamada@sample-shoji.co.jp で登録しているビジネスサポートポータルのアカウントが、"
+     "今も有効か確認していただけますか。",
      CODE_SAMPLE.lower(), "yamada"),
     ("お世話になってます。ポータルのアカウントの状態を見てほしいんですけど、メアドは tanaka@test-kogyo.jp です",
      f"コードは {CODE_TEST_KOGYO} です", "tanaka"),
@@ -55,18 +56,22 @@ EMAIL_THEN_PROOF = [
 ]
 
 EMAIL_AND_CODE = [
-    (f"yamada@sample-shoji.co.jp、アクティベーションコードは {CODE_SAMPLE} です。ポータルのアカウントってまだ使えますか？",
+    (f"yamada@sample-shoji.co.jp、アクティベーションコードは {CODE_SAMPLE} です。"
+     "ポータルのアカウントってまだ使えますか？",
      "yamada"),
     (f"ポータルにまだloginできる状態か教えてください。tanaka@test-kogyo.jp / {CODE_TEST_KOGYO.lower()}", "tanaka"),
-    ("アカウントまだ生きとる？ メールが yamada@sample-shoji.co.jp でコードが TB3KQ7M2X9P4HD8W7RT5NQ6J3C9ZV2L やねんけど",
+    ("アカウントまだ生きとる？ メールが yamada@sample-shoji.co.jp でコードが "
+     "TB3KQ7M2X9P4HD8W7RT5NQ6J3C9ZV2L やねんけど",
      "yamada"),
 ]
 
 CODE_THEN_EMAIL = [
     (f"{CODE_SAMPLE} で登録したアカウントが今どうなっているか確認できますか", "yamada@sample-shoji.co.jp", "yamada"),
-    (f"会社のアクティベーションコード {CODE_TEST_KOGYO} に紐づいてる私のポータルアカウント、まだ使えるかcheckしてもらえます？",
+    (f"会社のアクティベーションコード {CODE_TEST_KOGYO} に紐づいてる私のポータルアカウント、"
+     "まだ使えるかcheckしてもらえます？",
      "tanaka@test-kogyo.jp です", "tanaka"),
-    (f"このコードで作ったアカウントのstatus知りたいねん、{CODE_SAMPLE.lower()}", "メールは yamada@sample-shoji.co.jp", "yamada"),
+    (f"このコードで作ったアカウントのstatus知りたいねん、{CODE_SAMPLE.lower()}",
+     "メールは yamada@sample-shoji.co.jp", "yamada"),
 ]
 
 # Only the first turn: no proof is given, so no mail goes out (sato's outbox is counted elsewhere).
@@ -77,7 +82,8 @@ RESEND_WITH_EMAIL = [
 ]
 
 SERIAL_RENEWABLE = [
-    ("VBCL-9034-1178-5520-6631 のライセンスって、今からでも契約更新の手続きはできますか", "kobayashi@example.jp", "kobayashi"),
+    ("VBCL-9034-1178-5520-6631 のライセンスって、今からでも契約更新の手続きはできますか",
+     "kobayashi@example.jp", "kobayashi"),
     ("更新できるかどうか確認したいです。シリアル番号は VBCL-2267-8415-3309-7742 です", "kato@example.jp", "kato"),
     ("ずっとほったらかしやったんやけど、シリアル VBCL 2267 8415 3309 7742 ってまだrenew間に合う？",
      "メアドは kato@example.jp です", "kato"),

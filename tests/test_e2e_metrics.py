@@ -7,7 +7,7 @@ import urllib.request
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from project_helpers import METRICS_TOKEN, post
+from project_helpers import METRICS_TOKEN
 from test_e2e_handoff_triggers import agree, say
 
 
@@ -24,7 +24,9 @@ def moved(before, after):
 
 
 def test_a_conversation_moves_the_counters_it_should(bot, responses):
-    rasa_before, actions_before, inbox_before = scrape(bot["rasa_port"]), scrape(bot["actions_port"]), scrape(bot["inbox_port"])
+    rasa_before = scrape(bot["rasa_port"])
+    actions_before = scrape(bot["actions_port"])
+    inbox_before = scrape(bot["inbox_port"])
 
     sender = "e2e-metrics"
     assert say(bot, sender, "振込用紙はいつ届きますか") == [responses["utter_faq/renewal_slip_arrival"]]
@@ -32,8 +34,9 @@ def test_a_conversation_moves_the_counters_it_should(bot, responses):
     asked, _ = agree(bot, sender, responses, say(bot, sender, "担当者と話したいです"))
     sent = 3 + len(asked)
 
-    rasa, actions, inbox = moved(rasa_before, scrape(bot["rasa_port"])), moved(actions_before, scrape(bot["actions_port"])), \
-        moved(inbox_before, scrape(bot["inbox_port"]))
+    rasa = moved(rasa_before, scrape(bot["rasa_port"]))
+    actions = moved(actions_before, scrape(bot["actions_port"]))
+    inbox = moved(inbox_before, scrape(bot["inbox_port"]))
     rest = (("channel", "rest"),)
     assert rasa[("bot_messages_total", rest)] == sent
     assert rasa[("bot_turn_seconds_count", rest)] == sent

@@ -7,8 +7,16 @@ import urllib.request
 
 import pytest
 
-from project_helpers import (ACTIONS_SECRET, AGENT_TOKENS, IDENTITY_SECRET, JWT_SECRET, METRICS_TOKEN, RASA_API_TOKEN,
-                             inbox, post)
+from project_helpers import (
+    ACTIONS_SECRET,
+    AGENT_TOKENS,
+    IDENTITY_SECRET,
+    JWT_SECRET,
+    METRICS_TOKEN,
+    RASA_API_TOKEN,
+    inbox,
+    post,
+)
 
 CODE = "TB-5RD2-H8L4Q-3NZ7V-9KC1W-6PM5X-1GT8B"
 SECRETS_OF_THE_CUSTOMER = [
@@ -34,7 +42,8 @@ def say(bot, sender, text):
 def test_a_full_conversation_leaves_no_personal_data_or_secret_in_the_logs(bot):
     say(bot, "privacy-a", "アカウントの状態を確認したい")
     say(bot, "privacy-a", "yamada@sample-shoji.co.jp TB-3KQ7-M2X9P-4HD8W-7RT5N-Q6J3C-9ZV2L")
-    for text in ("このチャットでアカウントを作成してください", CODE, "山本 次郎", "privacy.jiro@example.co.jp", "090-8765-4321"):
+    for text in ("このチャットでアカウントを作成してください", CODE, "山本 次郎", "privacy.jiro@example.co.jp",
+                 "090-8765-4321"):
         say(bot, "privacy-b", text)
     say(bot, "privacy-c", "VBCL-4821-7730-1956-2204 は更新できますか")
     say(bot, "privacy-c", "nakamura@example.jp")
@@ -54,7 +63,8 @@ def test_a_full_conversation_leaves_no_personal_data_or_secret_in_the_logs(bot):
     with urllib.request.urlopen(url, timeout=30) as response:
         proof = json.loads(response.read())["slots"]["identity_proof"]
     assert proof.startswith("eyJ")  # verified, and the proof is in the tracker Rasa logs at DEBUG
-    secrets = [JWT_SECRET, RASA_API_TOKEN, ACTIONS_SECRET, IDENTITY_SECRET, METRICS_TOKEN, proof, *AGENT_TOKENS.values()]
+    secrets = [JWT_SECRET, RASA_API_TOKEN, ACTIONS_SECRET, IDENTITY_SECRET, METRICS_TOKEN, proof,
+               *AGENT_TOKENS.values()]
     assert [secret for secret in secrets if secret in log] == []
 
 

@@ -17,7 +17,8 @@ def say(bot, sender, text):
 
 def test_sign_up_in_the_chat_creates_the_account(bot, responses):
     sender = "e2e-signup"
-    assert say(bot, sender, "このチャットでアカウントを作成してください") == [responses["utter_ask_signup_form_signup_code"]]
+    assert say(bot, sender, "このチャットでアカウントを作成してください") == [
+        responses["utter_ask_signup_form_signup_code"]]
     ended = say(bot, sender, ENDED_CODE)
     assert ended == [responses["utter_signup_code_ended"].format(contract_end="2026年10月31日"),
                      responses["utter_ask_signup_form_signup_code"]]
@@ -39,7 +40,8 @@ def test_sign_up_of_a_registered_address_reads_the_same(bot, responses):
     say(bot, sender, "アカウント登録を進めてください")
     for answer in (OPEN_CODE, "山田 太郎", "yamada@sample-shoji.co.jp"):
         say(bot, sender, answer)
-    assert say(bot, sender, "090-1111-2222") == [responses["utter_signup_done"].format(email="yamada@sample-shoji.co.jp")]
+    assert say(bot, sender, "090-1111-2222") == [
+        responses["utter_signup_done"].format(email="yamada@sample-shoji.co.jp")]
     with session_scope(bot["database_url"]) as session:
         assert repository.find_account(session, "yamada@sample-shoji.co.jp").phone != "09011112222"
 
@@ -84,8 +86,9 @@ def test_renewal_application_by_payment_slip(bot, responses):
     serial = "VBCL-4821-7730-1956-2204"
     assert say(bot, sender, f"{serial} を2年で更新を申し込みます") == [responses["utter_ask_verify_form_email"]]
     replies = say(bot, sender, "nakamura@example.jp")
+    confirm = responses["utter_ask_renewal_form_renewal_confirm"]
     assert replies == [responses["utter_verified"],
-                       responses["utter_ask_renewal_form_renewal_confirm"].format(serial_number=serial, renewal_years=2)]
+                       confirm.format(serial_number=serial, renewal_years=2)]
     replies = say(bot, sender, "はい")
     with session_scope(bot["database_url"]) as session:
         order = repository.latest_order(session, serial)

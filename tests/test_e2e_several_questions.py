@@ -30,7 +30,9 @@ TWO_QUESTIONS = [
                  "複数のシリアル番号を一度にまとめて更新するやり方はありますか。"
                  "あと、ウイルスバスター クラウドの入っているパソコンが手元にない場合はどうやって更新するんですか。",
                  ["renewal_bulk", "renewal_from_account"],
-                 marks=pytest.mark.xfail(strict=True, reason="issue 15, open: the second read as renewing from the product")),
+                 marks=pytest.mark.xfail(
+                     strict=True,
+                     reason="issue 15, open: the second read as renewing from the product")),
     ("製品の管理コンソールとは別に、ポータル用のアカウントを作らなきゃいけないんですか？"
      "それから、パートナーの担当者はどこでアカウントを登録すればいいでしょうか。",
      ["portal_separate_account", "portal_partner"]),
@@ -48,7 +50,8 @@ TWO_QUESTIONS = [
 
 # Statements, then one question: one answer, not one per sentence.
 ONE_QUESTION_WITH_CONTEXT = [
-    ("先週、振込用紙での更新を申し込んだところです。届くまでにだいたい何日くらいかかりますか。", "renewal_slip_arrival"),
+    ("先週、振込用紙での更新を申し込んだところです。届くまでにだいたい何日くらいかかりますか。",
+     "renewal_slip_arrival"),
     ("昨日、郵便局で払い込みを済ませました。控えも手元にあります。入金が確認されるまで何日くらいかかりますか？",
      "renewal_payment_confirmation"),
     pytest.param("この春から情シスに異動してきました。前任者はサポートポータルを使っていたようです。"
@@ -56,8 +59,10 @@ ONE_QUESTION_WITH_CONTEXT = [
                  marks=pytest.mark.xfail(strict=True, reason="issue 15, open: unsure, offers guide answers to choose")),
     pytest.param("うちの会社、ウイルスバスター トータルセキュリティ使ってるねん。去年の更新はクレジットカードやった。"
                  "トータルセキュリティって更新できる期間に制限あるん？", "renewal_window_total_security",
-                 marks=pytest.mark.xfail(strict=True, reason="issue 15, open: refused as outside the guides, "
-                                                             "since the near-miss training data of session 10 (data/nlu/near_the_guides.yml)")),
+                 marks=pytest.mark.xfail(
+                     strict=True,
+                     reason="issue 15, open: refused as outside the guides, since the near-miss "
+                            "training data of session 10 (data/nlu/near_the_guides.yml)")),
 ]
 
 # A message of two questions, then a single question in the same conversation.

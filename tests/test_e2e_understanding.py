@@ -47,8 +47,11 @@ NOT_IN_THE_GUIDES = [
 GUIDE_QUESTIONS = [
     ("ぱすわーどわすれちゃった、どうしたらいい？", "portal_forgot_password"),
     pytest.param("サポートポータルのaccountってどないして作るん？", "portal_how_to_create",
-                 marks=pytest.mark.xfail(strict=True, reason="issue 15, open: answered with portal_who_can_create (1.00) "
-                                                             f"{SINCE_SESSION_9}; it passed with the data of session 8 and failed before")),
+                 marks=pytest.mark.xfail(
+                     strict=True,
+                     reason="issue 15, open: answered with portal_who_can_create (1.00) "
+                            f"{SINCE_SESSION_9}; it passed with the data of session 8 "
+                            "and failed before")),
     ("製品の管理コンソールのログインIDは持ってるんですが、サポートポータル用にまた別のアカウントが要るんですか？",
      "portal_separate_account"),
     ("1つのメールアドレスで、ポータルのアカウントはいくつまで作れますか", "portal_accounts_per_address"),
@@ -104,11 +107,15 @@ LAPSED_LAST_YEAR = [
 # strict xfail: they run in CI, and a fix makes them fail until the mark goes.
 ABOUT_A_FEATURE = [
     pytest.param("CCに入れるアドレスって、ポータルのどこで設定するんですか？",
-                 marks=pytest.mark.xfail(strict=True, reason=f"issue 15, open: unsure, offers guide answers to choose, {NEAR}")),
+                 marks=pytest.mark.xfail(
+                     strict=True,
+                     reason=f"issue 15, open: unsure, offers guide answers to choose, {NEAR}")),
     "回答メールを上司にもCCで届くようにしたいんやけど、その設定ってポータルのどこにあるん？",
     pytest.param("振込用紙での更新の申し込みって、どういう流れになってるんでしょうか",
-                 marks=pytest.mark.xfail(strict=True, reason="issue 15, open: starts the renewal application instead of "
-                                                             "explaining it; it flips with every retraining")),
+                 marks=pytest.mark.xfail(
+                     strict=True,
+                     reason="issue 15, open: starts the renewal application instead of "
+                            "explaining it; it flips with every retraining")),
     pytest.param("renewalの申し込み手順ってどうなってるの？",
                  marks=pytest.mark.xfail(strict=True, reason="issue 15, open: not understood")),
     "ポータルのアカウント作成って、どんな手順を踏むんですか",
@@ -119,7 +126,9 @@ FOLLOW_UPS = [
     # Read alone, the follow-up leaves the selector unsure (0.42): it offers the answers to choose
     # from, this one first.
     pytest.param("ウイルスバスター クラウドはいつまでなら更新できますか", "トータルセキュリティのほうはどうなん？",
-                 marks=pytest.mark.xfail(strict=True, reason=f"issue 15, open: offers guide answers to choose, {UNSURE}")),
+                 marks=pytest.mark.xfail(
+                     strict=True,
+                     reason=f"issue 15, open: offers guide answers to choose, {UNSURE}")),
     ("パスワードを忘れたときはどうしたらいいですか", "それでもログインできへんかったら？"),
     ("振込用紙ってどれくらいで届きますか", "それより早く済ませる方法ってある？"),
 ]

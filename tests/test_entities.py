@@ -40,7 +40,8 @@ def test_product_names_map_to_one_canonical_name(text, product):
     assert [(label, value) for label, value, _ in entities(text)] == [("product", product)]
 
 
-@pytest.mark.parametrize("text, channel", [("コンビニで払った", "コンビニエンスストア"), ("ゆうちょで支払い", "郵便局")])
+@pytest.mark.parametrize("text, channel", [("コンビニで払った", "コンビニエンスストア"),
+                                           ("ゆうちょで支払い", "郵便局")])
 def test_payment_channels(text, channel):
     assert [(label, value) for label, value, _ in entities(text)] == [("payment_channel", channel)]
 

@@ -62,7 +62,8 @@ def test_the_check_turns_a_guide_answer_to_an_uncovered_question_into_the_honest
     ]
 
 
-@pytest.mark.parametrize("message", [parsed("振込用紙はいつ届きますか", "faq"), parsed("領収書の宛名を変えたい", "request_human")])
+@pytest.mark.parametrize("message", [parsed("振込用紙はいつ届きますか", "faq"),
+                                     parsed("領収書の宛名を変えたい", "request_human")])
 def test_the_check_leaves_covered_questions_and_other_intents_alone(coverage, message):
     before = dict(message.get(INTENT))
     GuideCoverageCheck(None, None, coverage).process([message])

@@ -14,7 +14,8 @@ def test_questions_are_recognised_by_how_they_end(sentence):
 
 
 @pytest.mark.parametrize("sentence", [
-    "先月、振込用紙で更新を申し込みました。", "まだ届いていません。", "よろしくお願いします！", "シリアルは手元にあります",
+    "先月、振込用紙で更新を申し込みました。", "まだ届いていません。", "よろしくお願いします！",
+    "シリアルは手元にあります",
     "うちの会社、トータルセキュリティ使ってるねん。", "振込用紙がまだ届かへん",
 ])
 def test_statements_are_not_questions(sentence):
@@ -47,7 +48,8 @@ def test_a_message_with_one_question_stays_whole(text):
 
 
 def test_what_follows_the_last_question_stays_with_it():
-    assert questions_in("パスワードを忘れたらどうすればいいですか？アカウントは何個作れますか。よろしくお願いします")[-1] == (
+    assert questions_in("パスワードを忘れたらどうすればいいですか？"
+                        "アカウントは何個作れますか。よろしくお願いします")[-1] == (
         "アカウントは何個作れますか。よろしくお願いします")
 
 

@@ -20,7 +20,8 @@ UNUSED_UTTERANCE = re.compile(r"The utterance '(utter_\w+)' is not used in any s
 # Sent by buttons only (the satisfaction rating): examples would teach the classifier to read a
 # customer's "2" (years, in the renewal form) as a rating.
 PAYLOAD_ONLY = "rate_answer"
-PAYLOAD_ONLY_INTENT = f"The intent '{PAYLOAD_ONLY}' is listed in the domain file, but is not found in the NLU training data"
+PAYLOAD_ONLY_INTENT = (f"The intent '{PAYLOAD_ONLY}' is listed in the domain file, "
+                       "but is not found in the NLU training data")
 
 
 def responses_sent_by_code() -> set:
@@ -72,7 +73,8 @@ def nlu_report(model, tmp_path_factory):
 def test_heldout_set_covers_every_intent_and_answer_with_five_examples():
     domain = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
     counts = {
-        entry["intent"]: len([l for l in entry["examples"].splitlines() if l.strip().startswith("- ")])
+        entry["intent"]: len([line for line in entry["examples"].splitlines()
+                              if line.strip().startswith("- ")])
         for path in (ROOT / "tests" / "nlu").glob("*.yml")
         for entry in yaml.safe_load(path.read_text(encoding="utf-8"))["nlu"]
     }

@@ -28,7 +28,8 @@ def test_bad_responses_fail_with_rasas_own_message(patched, result):
     assert "Failed to validate Action server response" in failed.value.message
 
 
-@pytest.mark.parametrize("type_name", ["user", "bot", "action", "slot", "active_loop", "pause", "resume", "session_started"])
+@pytest.mark.parametrize("type_name", [
+    "user", "bot", "action", "slot", "active_loop", "pause", "resume", "session_started"])
 def test_event_types_resolve_to_the_same_classes(monkeypatch, type_name):
     from rasa.shared.core.events import Event
 

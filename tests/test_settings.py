@@ -8,9 +8,18 @@ from pathlib import Path
 import pytest
 
 from bot import settings
-from bot.settings import (ActionServerSettings, ActionsSettings, CoreSettings, GuardSettings,
-                          InboxSettings, LineSettings, MailSettings, RasaSettings, SettingsError,
-                          WebPageSettings)
+from bot.settings import (
+    ActionServerSettings,
+    ActionsSettings,
+    CoreSettings,
+    GuardSettings,
+    InboxSettings,
+    LineSettings,
+    MailSettings,
+    RasaSettings,
+    SettingsError,
+    WebPageSettings,
+)
 from bot.support.business_hours import SupportHours
 from project_helpers import ROOT
 

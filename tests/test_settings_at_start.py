@@ -6,8 +6,7 @@ import sys
 
 import pytest
 
-from bot import (actions_server, mail_sender, rasa_server, reminders, review_export, serve,
-                 serve_scaled)
+from bot import actions_server, mail_sender, rasa_server, reminders, review_export, serve, serve_scaled
 from bot.channels import line_rich_menu, webchat
 from bot.handoff import inbox
 from bot.store import db, demo_data, migrate, purge

@@ -1,7 +1,7 @@
 import pytest
+import spacy
 from hypothesis import given, settings
 from hypothesis import strategies as st
-import spacy
 
 from bot.nlp.pipeline import analyse, build_nlp, get_nlp
 from bot.nlp.tokenizer import TOKENIZER_NAME

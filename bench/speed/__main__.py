@@ -30,11 +30,20 @@ from .load import Server, rss_now, run_growth, run_level, warm_up
 from .processes import Processes
 from .profile import profile_turns
 from .report import (
-    LATE_TURN, TARGET_LEVEL, at_level, bad_answers, growth_summary, level_summary, markdown, plot_growth, plot_levels,
-    targets, write_json,
+    LATE_TURN,
+    TARGET_LEVEL,
+    at_level,
+    bad_answers,
+    growth_summary,
+    level_summary,
+    markdown,
+    plot_growth,
+    plot_levels,
+    targets,
+    write_json,
 )
 from .servers import BOT_RATE_LIMIT_PER_MINUTE, BOT_TODAY, start_bot, start_bot_scaled, start_stock
-from .training import BOT_CONFIG, ROOT, train, stock_model
+from .training import BOT_CONFIG, ROOT, stock_model, train
 
 RESULTS = ROOT / "bench" / "results"
 FIGURES = ROOT / "bench" / "figures"

@@ -85,9 +85,10 @@ class Processes:
         process = self.start(command, cwd=cwd, env=env, log=log)
         try:
             code = process.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
+        except subprocess.TimeoutExpired as expired:
             self.stop(process)
-            raise TimeoutError(f"{' '.join(command[:3])} took longer than {timeout:.0f} s; log: {log}")
+            took = f"{' '.join(command[:3])} took longer than {timeout:.0f} s; log: {log}"
+            raise TimeoutError(took) from expired
         finally:
             self._forget(process)
         if code != 0:

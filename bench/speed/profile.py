@@ -15,8 +15,8 @@ import os
 import pstats
 import time
 from collections import defaultdict
-from statistics import median
 from pathlib import Path
+from statistics import median
 from typing import Callable, Dict, Iterable, Iterator, List, Tuple
 
 from .conversations import Turn, faq_turns, reply_text, script
@@ -35,7 +35,8 @@ METHOD = (
     "time, and the bucket times with the profiler's overhead on them). The bot's tokenizer caches its analysis "
     "per text; the cache is emptied before each turn, as a real customer's new text would miss it. "
     "One 50-turn FAQ conversation is timed the same way, to compare its first and last 10 turns. "
-    "The bot's server hooks (bot.guards, bot.log_privacy, bot.rasa_speedups) are installed as bot/rasa_server.py installs them, "
+    "The bot's server hooks (bot.guards, bot.log_privacy, bot.rasa_speedups) are installed as "
+    "bot/rasa_server.py installs them, "
     "and logging is configured as `rasa run` configures it."
 )
 OTHER = "other"

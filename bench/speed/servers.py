@@ -78,7 +78,9 @@ def start_bot(processes: Processes, workdir: Path, model: Path, timeout: float) 
     cold_start = time.monotonic() - start
     # FAQ answers need only Rasa; the load also needs the action server (and serve waits for the inbox).
     for url in (f"http://127.0.0.1:{ports['actions']}/health", f"http://127.0.0.1:{ports['inbox']}/health"):
-        wait_for(lambda: http_ok(url), timeout=timeout, process=process, log=log, what=url)
+        # wait_for polls it before the loop moves on, so `url` is this round's.
+        wait_for(lambda: http_ok(url),  # noqa: B023
+                 timeout=timeout, process=process, log=log, what=url)
     pids = {"serve": process.pid, **_labelled_descendants(process.pid, BOT_PROCESS_LABELS)}
     actions_webhook = f"http://127.0.0.1:{ports['actions']}/webhook"
     return Server("bot", webhook, True, process, pids, actions_webhook), cold_start
@@ -95,7 +97,8 @@ def start_bot_scaled(processes: Processes, workdir: Path, model: Path, timeout: 
     admin = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@localhost:5432/postgres")
     database_url = fresh_database(admin, SCALED_DATABASE)
     redis.Redis.from_url(SCALED_REDIS_URL).flushdb()
-    ports = {name: free_port() for name in ("front", "actions", "rasa1", "rasa2", "actions1", "actions2", "web", "inbox")}
+    port_names = ("front", "actions", "rasa1", "rasa2", "actions1", "actions2", "web", "inbox")
+    ports = {name: free_port() for name in port_names}
     env = {
         **rasa_env(), "DATABASE_URL": database_url, "TRACKER_STORE_URL": database_url, "REDIS_URL": SCALED_REDIS_URL,
         "BOT_TODAY": BOT_TODAY, "BOT_WEB_DEMO_LOGIN": "1", "BOT_RATE_LIMIT_PER_MINUTE": BOT_RATE_LIMIT_PER_MINUTE,
@@ -113,7 +116,9 @@ def start_bot_scaled(processes: Processes, workdir: Path, model: Path, timeout: 
     wait_for(lambda: answers(webhook), timeout=timeout, process=process, log=log, what="bot-scaled: first answer")
     cold_start = time.monotonic() - start
     for port in (ports["rasa1"], ports["rasa2"]):
-        wait_for(lambda: http_ok(f"http://127.0.0.1:{port}/"), timeout=timeout, process=process, log=log,
+        # wait_for polls it before the loop moves on, so `port` is this round's.
+        wait_for(lambda: http_ok(f"http://127.0.0.1:{port}/"),  # noqa: B023
+                 timeout=timeout, process=process, log=log,
                  what=f"bot-scaled: Rasa server on {port}")
     wait_for(lambda: http_ok(f"http://127.0.0.1:{ports['actions']}/health"), timeout=timeout, process=process,
              log=log, what="bot-scaled: action servers")

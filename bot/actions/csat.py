@@ -27,7 +27,8 @@ class ActionAskCsat(Action):
     def name(self) -> Text:
         return "action_ask_csat"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[Text, Any]]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> List[Dict[Text, Any]]:
         if should_ask(tracker.events, (tracker.active_loop or {}).get("name")):
             dispatcher.utter_message(response=ASK_RESPONSE)
         return []
@@ -37,7 +38,8 @@ class ActionRecordCsat(Action):
     def name(self) -> Text:
         return "action_record_csat"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[Text, Any]]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> List[Dict[Text, Any]]:
         score = score_of(next(tracker.get_latest_entity_values("csat_score"), None))
         started = session_started_at(tracker.events)
         if score is None or started is None:
@@ -58,7 +60,8 @@ class ActionRecordCsatComment(Action):
     def name(self) -> Text:
         return "action_record_csat_comment"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[Text, Any]]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> List[Dict[Text, Any]]:
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         text = tracker.latest_message.get("text") or ""
         # A question, or words that call for a person (frustration, product trouble), are not a comment.

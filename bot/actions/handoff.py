@@ -72,7 +72,8 @@ class ActionStartHandoff(Action):
     def name(self) -> Text:
         return "action_start_handoff"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[Text, Any]]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> List[Dict[Text, Any]]:
         reason = Reason(tracker.get_slot("handoff_reason") or self._reason(tracker).value)
         if reason in _INTRO_OF_REASON:
             dispatcher.utter_message(response=_INTRO_OF_REASON[reason])
@@ -99,7 +100,8 @@ class ActionTriageUnanswered(Action):
     def name(self) -> Text:
         return "action_triage_unanswered"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[Text, Any]]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> List[Dict[Text, Any]]:
         # Not get_intent_of_latest_message(): it would skip nlu_fallback, the case in point.
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         text = tracker.latest_message.get("text") or ""
@@ -241,7 +243,8 @@ class ActionCreateTicket(Action):
     def name(self) -> Text:
         return "action_create_ticket"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[Text, Any]]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> List[Dict[Text, Any]]:
         reason = Reason(tracker.get_slot("handoff_reason") or Reason.CUSTOMER_ASKED.value)
         ticket = await in_session(lambda session: _file_ticket(session, tracker, reason))
         HANDOFFS.labels(reason.value).inc()
@@ -254,7 +257,8 @@ class ActionCreateTicket(Action):
                 response="utter_handoff_created_after_hours", number=ticket.number, hours=hours_in_words(hours),
                 opening=f"{opening.month}月{opening.day}日({'月火水木金土日'[opening.weekday()]}){opening:%H:%M}",
             )
-        return [*(SlotSet(slot, None) for slot in HANDOFF_SLOTS), SlotSet("payment_overdue", None), ConversationPaused()]
+        return [*(SlotSet(slot, None) for slot in HANDOFF_SLOTS), SlotSet("payment_overdue", None),
+                ConversationPaused()]
 
 
 class ActionSessionStart(Action):
@@ -267,10 +271,12 @@ class ActionSessionStart(Action):
     def name(self) -> Text:
         return "action_session_start"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[Text, Any]]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> List[Dict[Text, Any]]:
         events: List[Dict[Text, Any]] = [SessionStarted()]
         if domain.get("session_config", {}).get("carry_over_slots_to_new_session", True):
-            events += [SlotSet(name, value) for name, value in tracker.slots.items() if name != "session_started_metadata"]
+            events += [SlotSet(name, value) for name, value in tracker.slots.items()
+                       if name != "session_started_metadata"]
         metadata = tracker.get_slot("session_started_metadata")
         if metadata:
             events.append(SlotSet("session_started_metadata", metadata))

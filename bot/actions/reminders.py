@@ -43,8 +43,9 @@ async def subscribe(dispatcher: CollectingDispatcher, tracker: Tracker, email: O
     if email is None:
         return
     await in_session(lambda session: repository.subscribe_to_reminders(session, channel, address, email))
-    dispatcher.utter_message(response="utter_reminders_on_line" if channel == REMINDER_BY_LINE else "utter_reminders_by_mail",
-                             email=email)
+    response = ("utter_reminders_on_line" if channel == REMINDER_BY_LINE
+                else "utter_reminders_by_mail")
+    dispatcher.utter_message(response=response, email=email)
 
 
 async def unsubscribe(dispatcher: CollectingDispatcher, tracker: Tracker, email: Optional[str]) -> None:

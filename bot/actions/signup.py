@@ -44,7 +44,8 @@ class ValidateSignupForm(CountingFormValidation):
             dispatcher.utter_message(response="utter_signup_code_unknown")
             return {"signup_code": None}
         if not can_sign_up(record.contract_end, clock.today()):
-            dispatcher.utter_message(response="utter_signup_code_ended", contract_end=japanese_date(record.contract_end))
+            dispatcher.utter_message(response="utter_signup_code_ended",
+                                     contract_end=japanese_date(record.contract_end))
             return {"signup_code": None}
         return self.accepted("signup_code", record.code)
 
@@ -115,7 +116,8 @@ class ActionSignUp(Action):
     def name(self) -> Text:
         return "action_sign_up"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[Text, Any]]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> List[Dict[Text, Any]]:
         entries = _entries(*(tracker.get_slot(slot) for slot in SIGNUP_SLOTS))
         if entries is None or not await in_session(lambda session: _sign_up(session, *entries)):
             dispatcher.utter_message(response="utter_signup_not_done")

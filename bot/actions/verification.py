@@ -11,7 +11,14 @@ from rasa_sdk.types import DomainDict
 
 from bot.actions import settings
 from bot.actions.forms import CountingFormValidation, entity_value
-from bot.actions.identity import email_from_token, proof_matches, stale_identity, token_in, verified_email, verified_slots
+from bot.actions.identity import (
+    email_from_token,
+    proof_matches,
+    stale_identity,
+    token_in,
+    verified_email,
+    verified_slots,
+)
 from bot.actions.reminders import needs_no_identity
 from bot.nlp.pipeline import lemmas
 from bot.store.db import in_session
@@ -57,7 +64,8 @@ class ActionRememberTask(Action):
     def name(self) -> Text:
         return "action_remember_task"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[Text, Any]]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> List[Dict[Text, Any]]:
         intent = tracker.latest_message["intent"]["name"]
         events = [SlotSet("task", TASK_OF_INTENT.get(intent)), *task_details(intent, tracker)]
         email = email_from_token(token_in(tracker.latest_message.get("metadata")), settings.identity_token_secret())

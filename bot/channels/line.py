@@ -27,8 +27,7 @@ from bot.channels.line_dedupe import InMemorySeenEvents, SeenEvents
 from bot.channels.line_messages import LineOutput
 from bot.channels.line_signature import SIGNATURE_HEADER, signature_is_valid
 from bot.channels.line_tasks import OrderedTasks
-from bot.settings.line import (DEFAULT_API_BASE, LOADING_AFTER_SECONDS, LOADING_SECONDS,
-                               loading_after_seconds)
+from bot.settings.line import DEFAULT_API_BASE, LOADING_AFTER_SECONDS, LOADING_SECONDS, loading_after_seconds
 
 logger = logging.getLogger(__name__)
 

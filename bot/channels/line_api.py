@@ -45,7 +45,8 @@ def _transient(error: BaseException) -> bool:
 
 
 def _log_retry(state: RetryCallState) -> None:
-    logger.warning("LINE API call failed (%s), attempt %d, trying again", state.outcome.exception(), state.attempt_number)
+    logger.warning("LINE API call failed (%s), attempt %d, trying again",
+                   state.outcome.exception(), state.attempt_number)
 
 
 async def error_from(response: aiohttp.ClientResponse) -> LineApiError:

@@ -152,7 +152,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             print(f"rich menu image written to {args.image_only}")
             return 0
         if not line.access_token:
-            print("LINE_CHANNEL_ACCESS_TOKEN is not set: the rich menu needs the channel's access token.", file=sys.stderr)
+            print("LINE_CHANNEL_ACCESS_TOKEN is not set: the rich menu needs the channel's "
+                  "access token.", file=sys.stderr)
             return 2
         menu_id = asyncio.run(setup(line.access_token, line.api_base, line.data_api_base, font))
     except (FileNotFoundError, ValueError, LineApiError, aiohttp.ClientError, asyncio.TimeoutError) as error:

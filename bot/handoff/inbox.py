@@ -239,7 +239,8 @@ async def review_label(request: web.Request) -> web.Response:
     ids, label = body.get("messages"), body.get("label")
     if not isinstance(ids, list) or not 0 < len(ids) <= MAX_LABELLED_AT_ONCE or not all(map(_valid_id, ids)):
         raise ApiError(400, "messages_required",
-                       f"ラベルを付けるメッセージ (messages) を、1〜{MAX_LABELLED_AT_ONCE}件の番号の配列で指定してください。")
+                       f"ラベルを付けるメッセージ (messages) を、1〜{MAX_LABELLED_AT_ONCE}件の"
+                       "番号の配列で指定してください。")
     if not review_labels.is_label(label):
         raise ApiError(400, "unknown_label", "このラベル (label) は使えません。一覧にあるものを選んでください。")
     tracker, supervisor = get_engine(request.app[TRACKER_STORE]), request["agent"]
@@ -267,7 +268,8 @@ async def send_message(request: web.Request) -> web.Response:
     ticket = await _store(lambda session: tickets.ticket_for(session, ticket_id, agent))
     if ticket.channel not in DELIVERABLE_CHANNELS:
         raise ApiError(409, "channel_cannot_receive",
-                    f"このお客さまのチャネル ({ticket.channel}) には送れません。メール ({ticket.contact_email}) でご連絡ください。")
+                    f"このお客さまのチャネル ({ticket.channel}) には送れません。"
+                    f"メール ({ticket.contact_email}) でご連絡ください。")
     await _via_rasa(request.app[RASA].say_as_agent(ticket.sender_id, ticket.channel, agent, AGENT_PREFIX + text))
     metrics.AGENT_MESSAGES.inc()
     return json_response({"delivered": True}, status=201)
@@ -288,7 +290,8 @@ async def _via_rasa(call: Awaitable[None]) -> None:
         await call
     except RasaApiError as failure:
         logger.error("inbox: %s", failure)
-        raise ApiError(502, "rasa_unavailable", "ボットのサーバーに届きませんでした。しばらくしてからもう一度お試しください。") from None
+        raise ApiError(502, "rasa_unavailable",
+                       "ボットのサーバーに届きませんでした。しばらくしてからもう一度お試しください。") from None
 
 
 async def openapi(request: web.Request) -> web.Response:

@@ -62,7 +62,8 @@ def intents(domain: Path = DOMAIN) -> List[str]:
 def choices(domain: Path = DOMAIN) -> List[Dict[str, str]]:
     """Every label, as the page offers it: value, Japanese name and kind (guide_answer, intent, other)."""
     return ([{"value": key, "name": title, "kind": "guide_answer"} for key, title in guide_answers(domain).items()]
-            + [{"value": intent, "name": INTENT_NAMES.get(intent, intent), "kind": "intent"} for intent in intents(domain)]
+            + [{"value": intent, "name": INTENT_NAMES.get(intent, intent), "kind": "intent"}
+               for intent in intents(domain)]
             + [{"value": value, "name": name, "kind": "other"} for value, name in OTHER_NAMES.items()])
 
 

@@ -15,12 +15,12 @@ from rasa.nlu.tokenizers.spacy_tokenizer import POS_TAG_KEY
 from rasa.nlu.tokenizers.tokenizer import Token, Tokenizer
 from rasa.shared.nlu.constants import (
     ENTITIES,
-    INTENT,
-    INTENT_RANKING_KEY,
     ENTITY_ATTRIBUTE_END,
     ENTITY_ATTRIBUTE_START,
     ENTITY_ATTRIBUTE_TYPE,
     ENTITY_ATTRIBUTE_VALUE,
+    INTENT,
+    INTENT_RANKING_KEY,
     TEXT,
 )
 from rasa.shared.nlu.training_data.message import Message

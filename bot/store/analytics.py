@@ -191,7 +191,8 @@ def tickets_by_sender(session: Session, first_day: date, last_day: date) -> Dict
     return found
 
 
-def handoff_reasons(found: Iterable[Conversation], tickets: Dict[str, List[Tuple[float, str]]]) -> Dict[Conversation, str]:
+def handoff_reasons(found: Iterable[Conversation],
+                    tickets: Dict[str, List[Tuple[float, str]]]) -> Dict[Conversation, str]:
     """The conversations a ticket was filed in, with the first ticket's reason.
 
     A ticket belongs to its customer's conversation that had started when it was filed and

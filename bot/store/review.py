@@ -27,8 +27,19 @@ from bot.store.analytics import COUNTED_EVENTS, EVENTS, UNKNOWN_CHANNEL, bot_lis
 from bot.store.outcomes import FALLBACK_INTENTS
 from bot.store.repository import StoreError
 from bot.store.review_rules import (
-    CORRECTION_INTENTS, CORRECTION_WORDS, GUIDE_QUESTION, IGNORE, NOT_ANSWERED, UNSURE_ANSWER_BELOW,
-    UNSURE_INTENT_BELOW, Reading, Reason, Reply, masked, reasons, typed,
+    CORRECTION_INTENTS,
+    CORRECTION_WORDS,
+    GUIDE_QUESTION,
+    IGNORE,
+    NOT_ANSWERED,
+    UNSURE_ANSWER_BELOW,
+    UNSURE_INTENT_BELOW,
+    Reading,
+    Reason,
+    Reply,
+    masked,
+    reasons,
+    typed,
 )
 
 # The newest this many are shown and grouped: the encoder reads each (10-30 ms a message here).

@@ -14,7 +14,6 @@ from bot.domain import clock
 from bot.store import models as m
 from bot.store.repository import StoreError
 
-
 # The summary line that quotes the customer (bot.support.triage.summary).
 QUOTE_LINE = "最後のご質問:"
 
@@ -165,7 +164,8 @@ def _record(ticket: m.Ticket) -> TicketRecord:
         category=ticket.category, priority=ticket.priority, status=ticket.status, summary=ticket.summary,
         verified_email=ticket.verified_email, contact_email=ticket.contact_email,
         fields=json.loads(ticket.fields), transcript=tuple(json.loads(ticket.transcript)),
-        conversation_offset=ticket.conversation_offset, agent=ticket.agent, created_at=ticket.created_at, updated_at=ticket.updated_at, closed_at=ticket.closed_at,
+        conversation_offset=ticket.conversation_offset, agent=ticket.agent,
+        created_at=ticket.created_at, updated_at=ticket.updated_at, closed_at=ticket.closed_at,
     )
 
 

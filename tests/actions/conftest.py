@@ -1,5 +1,3 @@
-from db_fixtures import db_url, demo_url, migrated_url, postgres_url, snapshot  # noqa: F401
-
 import pytest
 
 from tracker_helpers import IDENTITY_SECRET

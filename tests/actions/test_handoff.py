@@ -184,7 +184,8 @@ async def test_an_identifier_named_before_the_handoff_reaches_the_ticket_without
 
 async def test_the_summary_quotes_the_question_not_the_answers_to_the_handoff(demo_db, monkeypatch):
     monkeypatch.setenv("BOT_NOW", "2026-11-24T10:00")
-    turns = [user("振込用紙はいつ届きますか", "faq", "faq/renewal_slip_arrival"), user("担当者と話したい", "request_human"),
+    turns = [user("振込用紙はいつ届きますか", "faq", "faq/renewal_slip_arrival"),
+             user("担当者と話したい", "request_human"),
              {"event": "action", "name": "action_start_handoff"},
              user("customer@example.jp", "inform"), user("わからない", "out_of_scope"), user("はい", "affirm")]
     tracker = conversation(turns, {"contact_email": "customer@example.jp", "handoff_identifier": "不明",
@@ -252,7 +253,8 @@ async def test_not_understood_and_no_guide_question_likely_is_the_plain_reply():
 
 
 async def test_a_second_miss_in_a_row_hands_over_even_when_answers_could_be_offered():
-    turns = [user("あいうえお", "nlu_fallback"), unsure("用紙っていつごろ来るん", ["faq"], ["faq/renewal_slip_arrival"])]
+    turns = [user("あいうえお", "nlu_fallback"),
+             unsure("用紙っていつごろ来るん", ["faq"], ["faq/renewal_slip_arrival"])]
     dispatcher = CollectingDispatcher()
     events = await ActionTriageUnanswered().run(dispatcher, conversation(turns), WITH_TITLES)
     assert slot_values(events)["handoff_reason"] == "repeated_fallback"

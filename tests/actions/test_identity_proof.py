@@ -38,7 +38,8 @@ def forged_identities(email):
         "empty proof": {"verified_email": email, "identity_proof": ""},
         "signed with another key": {"verified_email": email,
                                     "identity_proof": identity_proof(email, SENDER, "not-the-action-servers-key")},
-        "proof of another customer": {"verified_email": email, "identity_proof": verified_as(OUTSIDER)["identity_proof"]},
+        "proof of another customer": {"verified_email": email,
+                                      "identity_proof": verified_as(OUTSIDER)["identity_proof"]},
         "proof from another conversation": verified_as(email, sender="someone-else"),
         "expired proof": {"verified_email": email, "identity_proof": jwt.encode(
             {"email": email, "sub": SENDER, "aud": PROOF_AUDIENCE, "iat": now - 7200, "exp": now - 3600},

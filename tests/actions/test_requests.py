@@ -3,9 +3,9 @@
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.actions.signup import ActionSignUp, ValidateSignupForm
-from bot.actions.renewal_application import ValidateRenewalForm
 from bot.actions.cc import ValidateCcForm
+from bot.actions.renewal_application import ValidateRenewalForm
+from bot.actions.signup import ActionSignUp, ValidateSignupForm
 from bot.actions.tasks import ActionCancelTask, ActionDoTask
 from bot.actions.verification import ActionRememberTask
 from bot.store import repository
@@ -74,7 +74,8 @@ async def test_signup_explains_the_phone_format_after_the_second_bad_answer(demo
 
 async def test_a_side_question_is_not_taken_as_a_name(demo_db):
     _, slots = await validate(
-        ValidateSignupForm(), "signup_form", "アカウントは何人で共有できますか", {"requested_slot": "signup_name"}, intent="faq"
+        ValidateSignupForm(), "signup_form", "アカウントは何人で共有できますか",
+        {"requested_slot": "signup_name"}, intent="faq"
     )
     assert slots.get("signup_name") is None
 
@@ -190,7 +191,8 @@ async def renewal_step(text, slots, intent="inform"):
 
 async def test_renewal_request_keeps_serial_years_and_wanted_product():
     events = await ActionRememberTask().run(
-        CollectingDispatcher(), tracker("VBCL-4821-7730-1956-2204 を２年で更新を申し込みます", intent="apply_renewal"), DOMAIN
+        CollectingDispatcher(),
+        tracker("VBCL-4821-7730-1956-2204 を２年で更新を申し込みます", intent="apply_renewal"), DOMAIN
     )
     slots = slot_values(events)
     assert (slots["task"], slots["renewal_years"], slots["renewal_product"]) == ("apply_renewal", 2, None)
@@ -199,9 +201,11 @@ async def test_renewal_request_keeps_serial_years_and_wanted_product():
 async def test_renewal_application_places_one_order_and_queues_the_mail(demo_db):
     dispatcher, slots = await renewal_step("vbcl 4821 7730 1956 2204", {"requested_slot": "serial_number"})
     assert slots["serial_number"] == "VBCL-4821-7730-1956-2204"
-    _, slots = await renewal_step("３年で", {"requested_slot": "renewal_years", "serial_number": slots["serial_number"]})
+    _, slots = await renewal_step("３年で", {"requested_slot": "renewal_years",
+                                            "serial_number": slots["serial_number"]})
     assert slots["renewal_years"] == 3
-    _, slots = await renewal_step("はい", {"requested_slot": "renewal_confirm", "serial_number": "VBCL-4821-7730-1956-2204",
+    _, slots = await renewal_step("はい", {"requested_slot": "renewal_confirm",
+                                          "serial_number": "VBCL-4821-7730-1956-2204",
                                           "renewal_years": 3}, intent="affirm")
     assert slots["renewal_confirm"] is True
     dispatcher, events = await do_task({"task": "apply_renewal", **verified_as(NAKAMURA),
@@ -232,7 +236,8 @@ async def test_renewal_form_refuses_serials_that_cannot_be_applied_for(demo_db, 
 
 async def test_upgrade_by_slip_is_explained_not_ordered(demo_db):
     dispatcher, slots = await renewal_step(
-        "VBDL-6142-8857-2031-4496", {"requested_slot": "serial_number", "renewal_product": "ウイルスバスター トータルセキュリティ"}
+        "VBDL-6142-8857-2031-4496",
+        {"requested_slot": "serial_number", "renewal_product": "ウイルスバスター トータルセキュリティ"}
     )
     assert responses(dispatcher) == ["utter_upgrade_card_only", "utter_upgrade_needs_auto_renewal_cancelled"]
     assert slots["form_stopped"] is True
@@ -249,7 +254,8 @@ async def test_a_serial_named_before_verification_is_checked_after_it(demo_db):
 
 
 async def test_bad_years_are_explained_on_the_second_try(demo_db):
-    _, slots = await renewal_step("5年", {"requested_slot": "renewal_years", "serial_number": "VBCL-4821-7730-1956-2204"})
+    _, slots = await renewal_step("5年", {"requested_slot": "renewal_years",
+                                         "serial_number": "VBCL-4821-7730-1956-2204"})
     assert slots["format_failures"] == 1
     dispatcher, _ = await renewal_step("ずっと", {"requested_slot": "renewal_years", "format_failures": 1,
                                               "serial_number": "VBCL-4821-7730-1956-2204"})
@@ -259,8 +265,10 @@ async def test_bad_years_are_explained_on_the_second_try(demo_db):
 async def test_cancelling_forgets_half_given_answers(demo_db):
     dispatcher = CollectingDispatcher()
     events = await ActionCancelTask().run(
-        dispatcher, tracker("やめます", intent="deny", slots={"task": "apply_renewal", "serial_number": "VBCL-4821-7730-1956-2204",
-                                                          "renewal_years": 2}, active_loop="renewal_form"), DOMAIN)
+        dispatcher, tracker("やめます", intent="deny", active_loop="renewal_form",
+                            slots={"task": "apply_renewal",
+                                   "serial_number": "VBCL-4821-7730-1956-2204",
+                                   "renewal_years": 2}), DOMAIN)
     slots = slot_values(events)
     assert responses(dispatcher) == ["utter_task_cancelled"]
     assert slots["serial_number"] is None and slots["renewal_years"] is None and slots["task"] is None

@@ -19,12 +19,11 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, AsyncIterator, Callable, Dict, Iterator, List, Optional
+from typing import Any, AsyncIterator, Callable, Dict, List, Optional
 from uuid import uuid4
 
 import aiohttp
 import jsonschema
-import pytest
 import yaml
 from aiohttp import web
 from PIL import Image
@@ -45,7 +44,8 @@ PUSH_PATH = "/v2/bot/message/push"
 LOADING_PATH = "/v2/bot/chat/loading/start"
 QUOTA_PATH = "/v2/bot/message/quota"
 QUOTA_CONSUMPTION_PATH = "/v2/bot/message/quota/consumption"
-SCHEMAS = {REPLY_PATH: "ReplyMessageRequest", PUSH_PATH: "PushMessageRequest", LOADING_PATH: "ShowLoadingAnimationRequest"}
+SCHEMAS = {REPLY_PATH: "ReplyMessageRequest", PUSH_PATH: "PushMessageRequest",
+           LOADING_PATH: "ShowLoadingAnimationRequest"}
 
 
 # --- LINE's schemas -------------------------------------------------------------------
@@ -76,7 +76,8 @@ def schema_errors(document: str, schema_name: str, instance: Any) -> List[str]:
 
 
 def limit_errors(body: Dict[str, Any]) -> List[str]:
-    """Limits in LINE's reference that its OpenAPI file does not state, counted in UTF-16 code units (the strict reading)."""
+    """Limits in LINE's reference that its OpenAPI file does not state, counted in UTF-16 code
+    units (the strict reading)."""
     def units(text: str) -> int:
         return len(text.encode("utf-16-le")) // 2
 
@@ -177,7 +178,8 @@ def in_group(event: Dict[str, Any]) -> str:
 
 
 def sticker_event(user: str) -> Dict[str, Any]:
-    return _message_event(user, {"type": "sticker", "packageId": "446", "stickerId": "1988", "stickerResourceType": "STATIC"})
+    return _message_event(user, {"type": "sticker", "packageId": "446", "stickerId": "1988",
+                                 "stickerResourceType": "STATIC"})
 
 
 def image_event(user: str) -> Dict[str, Any]:
@@ -295,7 +297,8 @@ class LineApiStandIn:
 
     def bot_environment(self) -> Dict[str, str]:
         """What a bot needs to use this stand-in as its LINE."""
-        return {"LINE_CHANNEL_SECRET": SECRET, "LINE_CHANNEL_ACCESS_TOKEN": self.access_token, "LINE_API_BASE": self.base_url}
+        return {"LINE_CHANNEL_SECRET": SECRET, "LINE_CHANNEL_ACCESS_TOKEN": self.access_token,
+                "LINE_API_BASE": self.base_url}
 
     def expire(self, reply_token: str) -> None:
         with self._lock:
@@ -438,10 +441,13 @@ class LineApiStandIn:
 
     def _decide(self, path: str, body: Any, headers: Any):
         if headers.get("Authorization") != f"Bearer {self.access_token}":
-            return 401, {"message": "Authentication failed. Confirm that the access token in the authorization header is valid."}, False, []
-        errors = schema_errors("messaging-api.yml", SCHEMAS[path], body) + (limit_errors(body) if isinstance(body, dict) else [])
+            return 401, {"message": "Authentication failed. Confirm that the access token in the "
+                                    "authorization header is valid."}, False, []
+        errors = (schema_errors("messaging-api.yml", SCHEMAS[path], body)
+                  + (limit_errors(body) if isinstance(body, dict) else []))
         if errors:
-            return 400, {"message": "The request body has errors", "details": [{"message": e} for e in errors]}, False, errors
+            return 400, {"message": "The request body has errors",
+                         "details": [{"message": e} for e in errors]}, False, errors
         queued = self._failures.get(path)
         failure = queued.pop(0) if queued else None
         if failure and not failure["accept"]:
@@ -465,14 +471,6 @@ class LineApiStandIn:
         if failure:
             return failure["status"], {"message": "Stand-in failure"}, True, []
         return 200, sent, True, []
-
-
-@pytest.fixture
-def stand_in() -> Iterator[LineApiStandIn]:
-    with LineApiStandIn() as api:
-        yield api
-    refused = [(call.path, call.errors) for call in api.calls if call.errors]
-    assert not refused, f"bodies LINE would refuse: {refused}"
 
 
 # --- the channel on a real Sanic server, with a scripted Rasa -------------------------

@@ -13,7 +13,6 @@ from line_helpers import (
     REPLY_PATH,
     new_reply_token,
     new_user_id,
-    stand_in,  # noqa: F401  (fixture)
 )
 
 
@@ -55,7 +54,8 @@ async def test_an_invalid_reply_token_sends_everything_by_push(api, stand_in):
     token = new_reply_token()
     stand_in.expire(token)
     await api.send(texts(7), reply_token=token, to=new_user_id())
-    assert [(call.path, call.status) for call in stand_in.calls] == [(REPLY_PATH, 400), (PUSH_PATH, 200), (PUSH_PATH, 200)]
+    assert [(call.path, call.status) for call in stand_in.calls] == [
+        (REPLY_PATH, 400), (PUSH_PATH, 200), (PUSH_PATH, 200)]
     assert [t for call in stand_in.delivered() for t in call.texts] == [m["text"] for m in texts(7)]
 
 

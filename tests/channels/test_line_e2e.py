@@ -9,7 +9,6 @@ import yaml
 
 from bot.channels.line_rich_menu import menu_request, tiles
 from bot.store import db, repository
-
 from line_helpers import (
     LOADING_PATH,
     REPLY_PATH,
@@ -115,7 +114,8 @@ async def test_a_renewal_check_on_line_answers_with_a_card_that_masks_the_serial
     assert reply.cards == [{"シリアル番号": "VBCL-****-****-****-6631", "製品": "ウイルスバスター クラウド",
                             "有効期限": "2025年8月31日", "お手続き": "2027年8月31日まで"}]
     # The card's altText, what a phone's notification shows, says the same in a sentence.
-    assert "VBCL-****-****-****-6631(ウイルスバスター クラウド、有効期限 2025年8月31日)は、2027年8月31日まで" in reply.texts[1]
+    assert ("VBCL-****-****-****-6631(ウイルスバスター クラウド、有効期限 2025年8月31日)は、"
+            "2027年8月31日まで") in reply.texts[1]
     assert "9034-1178-5520" not in json.dumps(reply.body, ensure_ascii=False)
     assert reply.texts[2] == responses["utter_renew_from_product"]
 

@@ -95,8 +95,10 @@ async def test_images_are_kept_and_custom_payloads_and_attachments_left_out():
 
 
 @pytest.mark.parametrize("responses", [
-    [{"text": "あ" * 12000, "buttons": [{"title": f"選択肢{n}の説明がとても長い場合", "payload": f"/c{n}"} for n in range(20)]}],
-    [{"text": "画像です。", "image": "https://example.com/a.png"}, {"text": "以上です。", "buttons": [{"title": "はい", "payload": "/affirm"}]}],
+    [{"text": "あ" * 12000,
+      "buttons": [{"title": f"選択肢{n}の説明がとても長い場合", "payload": f"/c{n}"} for n in range(20)]}],
+    [{"text": "画像です。", "image": "https://example.com/a.png"},
+     {"text": "以上です。", "buttons": [{"title": "はい", "payload": "/affirm"}]}],
 ])
 async def test_what_the_output_collects_is_what_line_accepts(responses):
     for batch in batches(await collect(*responses)):

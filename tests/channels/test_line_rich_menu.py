@@ -14,7 +14,6 @@ from line_helpers import (
     ACCESS_TOKEN,
     rich_menu_limit_errors,
     schema_errors,
-    stand_in,  # noqa: F401  (fixture)
 )
 from project_helpers import ROOT
 

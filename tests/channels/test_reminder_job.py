@@ -17,8 +17,7 @@ from bot.domain.vocabulary import CLOUD
 from bot.reminders import run_once
 from bot.store import db, repository
 from bot.store import models as m
-from db_fixtures import db_url, migrated_url, postgres_url  # noqa: F401  (fixtures)
-from line_helpers import PUSH_PATH, new_user_id, stand_in  # noqa: F401  (fixture)
+from line_helpers import PUSH_PATH, new_user_id
 from project_helpers import ROOT
 
 SOON = "VBCL-1111-2222-3333-4444"        # ends 2027-01-15: in its last 30 days on 2027-01-01
@@ -80,8 +79,10 @@ def test_due_reminders_are_pushed_once_each_with_the_serial_masked_and_a_button_
     assert outcome.counts["pushed"] == 2 and len(pushes) == 2
     texts = [text for push in pushes for text in push.texts]
     assert texts == [
-        "VBCL-****-****-****-8888(ウイルスバスター クラウド)は2026年12月1日に有効期限が過ぎました。今からでも契約更新のお手続きができます。",
-        "VBCL-****-****-****-4444(ウイルスバスター クラウド)は2027年1月15日に有効期限を迎えます。契約更新のお手続きをお願いします。",
+        "VBCL-****-****-****-8888(ウイルスバスター クラウド)は2026年12月1日に有効期限が過ぎました。"
+        "今からでも契約更新のお手続きができます。",
+        "VBCL-****-****-****-4444(ウイルスバスター クラウド)は2027年1月15日に有効期限を迎えます。"
+        "契約更新のお手続きをお願いします。",
     ]
     assert [push.cards[0]["お手続き"] for push in pushes] == ["2028年12月1日まで", "2029年1月15日まで"]
     bodies = str([push.body for push in pushes])
@@ -162,7 +163,8 @@ def test_web_customers_get_one_mail_through_the_outbox_with_the_serial_masked(da
     assert run_at(monkeypatch, "2027-01-01T16:00").counts["mailed"] == 0
 
     (mail,) = outbox(database)
-    assert (mail.to_address, mail.template, mail.subject) == (MAIL_OWNER, "renewal_reminder", "ウイルスバスター■契約更新のお知らせ")
+    assert (mail.to_address, mail.template, mail.subject) == (
+        MAIL_OWNER, "renewal_reminder", "ウイルスバスター■契約更新のお知らせ")
     assert "VBCL-****-****-****-0000" in mail.body and "VBCL-7777-8888-9999-0000" not in mail.body
     assert "2027年1月20日に有効期限を迎えます" in mail.body and "「お知らせ停止」" in mail.body
     assert line.delivered() == []
@@ -228,6 +230,7 @@ def test_the_command_prints_counts_and_nothing_personal(database, line):
     output = result.stdout + result.stderr
     for personal in (user, OWNER, SOON, ENDED):
         assert personal not in output
-    night = subprocess.run([sys.executable, "-m", "bot.reminders"], cwd=ROOT, env={**env, "BOT_NOW": "2027-01-01T23:00"},
+    night = subprocess.run([sys.executable, "-m", "bot.reminders"], cwd=ROOT,
+                           env={**env, "BOT_NOW": "2027-01-01T23:00"},
                            capture_output=True, text=True, timeout=120)
     assert night.returncode == 0 and "21:00〜9:00" in night.stdout

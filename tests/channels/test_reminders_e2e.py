@@ -15,7 +15,8 @@ from test_line_e2e import answer
 
 
 def run_job(bot, line_api):
-    env = {**os.environ, **line_api.bot_environment(), "DATABASE_URL": bot["database_url"], "BOT_NOW": "2026-11-22T10:00"}
+    env = {**os.environ, **line_api.bot_environment(), "DATABASE_URL": bot["database_url"],
+           "BOT_NOW": "2026-11-22T10:00"}
     result = subprocess.run([sys.executable, "-m", "bot.reminders"], cwd=ROOT, env=env,
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr[-2000:]
@@ -42,7 +43,8 @@ async def test_on_line_a_verified_customer_opts_in_gets_one_push_and_stops_it_fr
                            "有効期限": "2025年8月31日", "お手続き": "2027年8月31日まで"}]
     assert "LINE 0 件" in run_job(bot, line_api)  # the same day again: nothing
 
-    buttons = {item["action"]["label"]: item["action"]["data"] for item in push.body["messages"][-1]["quickReply"]["items"]}
+    buttons = {item["action"]["label"]: item["action"]["data"]
+               for item in push.body["messages"][-1]["quickReply"]["items"]}
     # The renewal button gives the serial (the customer is still verified in this session): only the years are asked.
     renew = await answer(bot, line_api, postback_event(buttons["更新を申し込む"], user))
     assert renew.texts == [responses["utter_ask_renewal_form_renewal_years"]]

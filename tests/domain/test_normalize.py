@@ -1,4 +1,6 @@
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.domain.normalize import normalize
 
@@ -42,9 +44,6 @@ def test_voiced_half_width_katakana_maps_back_to_both_characters():
 def test_normalizing_twice_changes_nothing():
     once = normalize("ｱｸﾃｨﾍﾞｰｼｮﾝｺｰﾄﾞ　ＴＢ－３ＫＱ７").text
     assert normalize(once).text == once
-
-
-from hypothesis import given, settings, strategies as st
 
 
 @settings(max_examples=300, deadline=None)

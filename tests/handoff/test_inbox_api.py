@@ -247,7 +247,8 @@ async def test_unknown_tickets_are_404(client, database, ticket_id):
 async def test_a_body_too_large_is_refused_without_a_traceback(client, database):
     ticket = new_ticket(database)
     await client.post(f"/api/tickets/{ticket.id}/claim", headers=as_agent("agent-a"))
+    headers = {**as_agent("agent-a"), "Content-Type": "application/json"}
     response = await client.post(f"/api/tickets/{ticket.id}/messages",
-                                 data=b"x" * (128 * 1024), headers={**as_agent("agent-a"), "Content-Type": "application/json"})
+                                 data=b"x" * (128 * 1024), headers=headers)
     assert response.status == 413
     assert "Traceback" not in await response.text()

@@ -98,7 +98,8 @@ async def test_a_labelled_group_leaves_the_queue_and_the_export_holds_it_masked(
     assert await label(client, receipts, "out_of_scope") == (201, {"labelled": 3, "label": "out_of_scope"})
     assert await label(client, [personal], "out_of_scope") == (201, {"labelled": 1, "label": "out_of_scope"})
     _, body = await call(client, "GET", QUEUE)
-    assert texts(body["groups"]) == [group for group in EXPECTED_GROUPS if group[0] not in (RECEIPTS[2], PERSONAL_MASKED)]
+    assert texts(body["groups"]) == [group for group in EXPECTED_GROUPS
+                                     if group[0] not in (RECEIPTS[2], PERSONAL_MASKED)]
     assert body["waiting"] == 4
 
     status, answer = await label(client, [receipts[0]], "greet")

@@ -27,7 +27,9 @@ def stores():
     admin_url = make_url(POSTGRES_ADMIN_URL)
     admin = create_engine(admin_url, isolation_level="AUTOCOMMIT", future=True, connect_args={"connect_timeout": 5})
     redis_parts = urlsplit(REDIS_URL)
-    redis_host, redis_port, redis_db = redis_parts.hostname or "127.0.0.1", redis_parts.port or 6379, redis_parts.path.lstrip("/") or "0"
+    redis_host = redis_parts.hostname or "127.0.0.1"
+    redis_port = redis_parts.port or 6379
+    redis_db = redis_parts.path.lstrip("/") or "0"
     client = redis.Redis(host=redis_host, port=redis_port, db=int(redis_db))
     try:
         with admin.connect():

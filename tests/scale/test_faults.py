@@ -89,7 +89,8 @@ def test_action_servers_failing_because_their_database_is_down(cluster, stores, 
 
 def test_the_database_down_in_the_middle_of_a_form_loses_nothing(cluster, stores, responses):
     sender = "fault-database"
-    assert say(cluster.port, sender, "このチャットでアカウントを作成してください")[1][-1] == responses["utter_ask_signup_form_signup_code"]
+    assert (say(cluster.port, sender, "このチャットでアカウントを作成してください")[1][-1]
+            == responses["utter_ask_signup_form_signup_code"])
     assert say(cluster.port, sender, SIGN_UP_CODE)[1][-1] == responses["utter_ask_signup_form_signup_name"]
     with outage(stores["tracker_db"], stores["actions_db"]):
         polite(cluster, sender, "松本 五郎")

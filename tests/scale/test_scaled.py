@@ -69,14 +69,16 @@ def test_messages_sent_at_once_for_one_sender_are_answered_in_order_each_once(cl
     assert [replies for _, replies, _ in answers] == [[responses[key] for key in keys] for _, keys in questions]
 
     conversation = [(kind, words) for kind, words in stored_events(stores, f"rest:{sender}") if kind in ("user", "bot")]
-    expected = [line for message, keys in questions for line in (("user", message), *(("bot", responses[key]) for key in keys))]
+    expected = [line for message, keys in questions
+                for line in (("user", message), *(("bot", responses[key]) for key in keys))]
     assert conversation == expected  # in order, each answered once, no answer between another's question and answer
 
 
 def test_a_rasa_server_killed_mid_form_is_started_again_and_the_form_goes_on(cluster, responses):
     first, second = cluster.rasa_ports
     sender = "scale-killed"
-    assert say(first, sender, "このチャットでアカウントを作成してください")[1][-1] == responses["utter_ask_signup_form_signup_code"]
+    assert (say(first, sender, "このチャットでアカウントを作成してください")[1][-1]
+            == responses["utter_ask_signup_form_signup_code"])
     assert say(first, sender, SIGN_UP_CODE)[1][-1] == responses["utter_ask_signup_form_signup_name"]
 
     [pid] = pids_of("bot.rasa_server", first)
@@ -119,7 +121,8 @@ async def test_a_message_for_a_web_customer_reaches_them_from_the_other_server(c
         url = (f"http://127.0.0.1:{other}/conversations/{session_id}/tracker/events"
                f"?token={RASA_API_TOKEN}&output_channel=socketio&execute_side_effects=true")
         async with aiohttp.ClientSession() as session:
-            async with session.post(url, json=[{"event": "bot", "text": "担当者: 別のサーバーから失礼します"}]) as answer:
+            said = [{"event": "bot", "text": "担当者: 別のサーバーから失礼します"}]
+            async with session.post(url, json=said) as answer:
                 assert answer.status == 200
         message = await asyncio.wait_for(received.get(), 10)
         assert message["text"] == "担当者: 別のサーバーから失礼します"

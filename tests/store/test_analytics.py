@@ -76,7 +76,8 @@ def test_the_suggested_index_serves_the_query_and_changes_no_figure(seeded):
         statement, parameters = next((sql, values) for sql, values in executed if " OVER " in sql)
         connection = engine.raw_connection()
         try:
-            plan = " ".join(row[-1] for row in connection.cursor().execute(f"EXPLAIN QUERY PLAN {statement}", parameters))
+            rows = connection.cursor().execute(f"EXPLAIN QUERY PLAN {statement}", parameters)
+            plan = " ".join(row[-1] for row in rows)
         finally:
             connection.close()
         assert "COVERING INDEX ix_events_analytics" in plan, plan

@@ -9,9 +9,8 @@ from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError, StatementError
 
 from bot.domain.clock import now
-from bot.store import db
+from bot.store import db, repository
 from bot.store import models as m
-from bot.store import repository
 
 
 def test_default_url_is_the_sqlite_file_in_var(monkeypatch):

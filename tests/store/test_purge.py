@@ -24,7 +24,8 @@ def conversation(sender, last_active):
 def ticket(session, sender, closed_at=None):
     record = tickets.create_ticket(
         session, sender_id=sender, channel="socketio", category="契約更新・支払い", priority="normal",
-        summary="【契約更新・支払い】お客さまが担当者との対応を希望。\nご本人確認: 未\n最後のご質問: 「振込用紙はいつ届きますか」",
+        summary="【契約更新・支払い】お客さまが担当者との対応を希望。\nご本人確認: 未\n"
+                "最後のご質問: 「振込用紙はいつ届きますか」",
         verified_email=None, contact_email="kato@example.jp", fields={"reason": "customer_asked"},
         transcript=[{"who": "customer", "text": "振込用紙はいつ届きますか"}], conversation_offset=2,
     )

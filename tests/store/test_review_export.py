@@ -111,7 +111,8 @@ async def test_rasa_data_validate_accepts_an_export_added_to_the_project(tmp_pat
                                           datetime(2026, 11, 22).date())
     ids = {message.text: message.id for message in shown}
     for texts, label in (([SERIAL_QUESTION_MASKED], "check_renewal"), (list(RECEIPTS), "out_of_scope"),
-                         ([PERSONAL_MASKED], "out_of_scope"), (["クレジットカードで払えますか"], "faq/renewal_where_to_pay")):
+                         ([PERSONAL_MASKED], "out_of_scope"),
+                         (["クレジットカードで払えますか"], "faq/renewal_where_to_pay")):
         with session_scope(url) as session:
             review.label_messages(session, get_engine(url), [ids[text] for text in texts], label, "lead")
     # A text data/nlu has under another label would fail the validation: the export leaves it out.

@@ -6,7 +6,15 @@ import pytest
 import yaml
 
 from bot.store.review_rules import (
-    NOT_ANSWERED, UNSURE_ANSWER_BELOW, UNSURE_INTENT_BELOW, Reading, Reason, Reply, masked, reasons, says_wrong,
+    NOT_ANSWERED,
+    UNSURE_ANSWER_BELOW,
+    UNSURE_INTENT_BELOW,
+    Reading,
+    Reason,
+    Reply,
+    masked,
+    reasons,
+    says_wrong,
 )
 from project_helpers import ROOT
 
@@ -24,10 +32,12 @@ R = Reason
     (Reading("クレジットカードで払えますか", "faq", 0.97, 0.5), None, ()),
     (Reading("はい", "affirm", 0.6), None, (R.UNSURE,)),
     # Answered, then told it was wrong: words, a "no", a request for a person.
-    (Reading("振込用紙が届かないのですが", "faq", 0.98, 0.95), Reply("そうじゃなくて支払い期限です", "faq"), (R.CORRECTED,)),
+    (Reading("振込用紙が届かないのですが", "faq", 0.98, 0.95), Reply("そうじゃなくて支払い期限です", "faq"),
+     (R.CORRECTED,)),
     (Reading("振込用紙が届かないのですが", "faq", 0.98, 0.95), Reply("いいえ", "deny"), (R.CORRECTED,)),
     (Reading("振込用紙が届かないのですが", "faq", 0.98, 0.95), Reply("人と話したい", "request_human"), (R.CORRECTED,)),
-    (Reading("領収書をもらえますか", "faq", 0.62, 0.7), Reply("/request_human", "request_human"), (R.UNSURE, R.CORRECTED)),
+    (Reading("領収書をもらえますか", "faq", 0.62, 0.7), Reply("/request_human", "request_human"),
+     (R.UNSURE, R.CORRECTED)),
     # In a form, "no" stops the form; words saying it is wrong still count.
     (Reading("更新できるか確認したい", "check_renewal", 0.97), Reply("やめます", "deny", form_waiting=True), ()),
     (Reading("更新できるか確認したい", "check_renewal", 0.97), Reply("ちがいます、支払いの確認です", "deny", True),

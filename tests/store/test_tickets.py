@@ -3,6 +3,7 @@
 from datetime import datetime, timedelta
 
 import pytest
+from sqlalchemy.exc import IntegrityError
 
 from bot.domain.clock import JST
 from bot.store import tickets
@@ -61,7 +62,7 @@ def test_claim_then_close(migrated_url):
 
 
 def test_the_database_refuses_unknown_categories(migrated_url):
-    with pytest.raises(Exception), session_scope(migrated_url) as session:
+    with pytest.raises(IntegrityError), session_scope(migrated_url) as session:
         new_ticket(session, category="雑談")
 
 

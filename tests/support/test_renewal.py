@@ -13,8 +13,8 @@ from bot.domain.vocabulary import (
 )
 from bot.support.renewal import (
     RenewalReason,
-    assess_renewal,
     SlipApplicationBlock,
+    assess_renewal,
     parse_renewal_years,
     parse_renewal_years_in,
     renewal_window,

@@ -2,8 +2,14 @@
 
 import pytest
 
-from bot.support.satisfaction import (COMMENT_CHARS, asked_in_session, comment_of, score_of, session_started_at,
-                                      should_ask)
+from bot.support.satisfaction import (
+    COMMENT_CHARS,
+    asked_in_session,
+    comment_of,
+    score_of,
+    session_started_at,
+    should_ask,
+)
 
 ASKED = {"event": "bot", "text": "…", "metadata": {"utter_action": "utter_ask_csat"}, "timestamp": 3.0}
 

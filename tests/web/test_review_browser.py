@@ -108,7 +108,8 @@ def test_a_supervisor_labels_a_group_and_a_message_and_exports_them(context, inb
         "check_renewal": f"- {SERIAL_QUESTION_MASKED}\n",
         "out_of_scope": "".join(f"- {text}\n" for text in RECEIPTS),
     }
-    expect(page.locator("#done")).to_have_text("学習データ(reviewed.yml)を書き出しました。data/nlu/ に置くと次の学習で使われます。")
+    expect(page.locator("#done")).to_have_text(
+        "学習データ(reviewed.yml)を書き出しました。data/nlu/ に置くと次の学習で使われます。")
 
     page.screenshot(path=str(SCREENSHOTS / "review.png"), full_page=True)
     assert page.outside_requests == [] and page.console_errors == []

@@ -193,7 +193,8 @@ def test_markup_in_bot_messages_is_inert(context):
             chat.send("こんにちは")
             # The greeting got the same four messages: wait for the second reply's last one.
             expect(chat.bot_message("お選びください")).to_have_count(2, timeout=REPLY_TIMEOUT_MS)
-            assert chat.bot_messages()[-4:] == [replies[0]["text"], replies[1]["text"], "詳しくはこちら", "お選びください"]
+            assert chat.bot_messages()[-4:] == [replies[0]["text"], replies[1]["text"], "詳しくはこちら",
+                                                "お選びください"]
             expect(chat.page.locator(".rw-reply")).to_have_text([replies[3]["quick_replies"][0]["title"]])
             assert chat.page.locator('#webchat a[href^="javascript:"]').count() == 0
             chat.page.get_by_text("詳しくはこちら").last.click()
