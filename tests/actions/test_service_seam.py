@@ -1,0 +1,47 @@
+"""The one seam between the actions and the services: actions look a service up in bot.services when
+they call it, so a test's fake there is the one every action meets."""
+
+import ast
+import inspect
+from pathlib import Path
+
+import pytest
+
+from bot import services
+from project_helpers import ROOT
+
+ACTIONS = sorted((ROOT / "bot" / "actions").glob("*.py"))
+
+
+def imports_past_the_seam(path: Path):
+    """Imports that would bind a service's function, or a service module, when the action loads."""
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            yield from (alias.name for alias in node.names if alias.name.startswith("bot.services"))
+        elif isinstance(node, ast.ImportFrom) and node.module == "bot.services":
+            yield from (f"bot.services.{alias.name}" for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("bot.services."):
+            module = getattr(services, node.module.split(".")[2])
+            yield from (f"{node.module}.{alias.name}" for alias in node.names
+                        if inspect.isroutine(getattr(module, alias.name)))
+
+
+@pytest.mark.parametrize("path", ACTIONS, ids=lambda path: path.name)
+def test_actions_reach_services_through_the_package(path):
+    assert list(imports_past_the_seam(path)) == []
+
+
+def test_the_seam_check_sees_an_import_past_it(tmp_path):
+    action = tmp_path / "action.py"
+    action.write_text("from bot import services\nfrom bot.services.accounts import PasswordMail, sign_up\n"
+                      "from bot.services import tickets\n", encoding="utf-8")
+    assert list(imports_past_the_seam(action)) == ["bot.services.accounts.sign_up", "bot.services.tickets"]
+
+
+def test_a_fake_that_drifted_from_its_service_is_refused(fake_service):
+    class Drifted:
+        async def standing_of(self, email):
+            return None
+
+    with pytest.raises(AssertionError, match="accounts.standing_of"):
+        fake_service("accounts", Drifted())
