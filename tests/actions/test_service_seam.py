@@ -3,12 +3,14 @@ they call it, so a test's fake there is the one every action meets."""
 
 import ast
 import inspect
+import shutil
 from pathlib import Path
 
 import pytest
 
 from bot import services
 from project_helpers import ROOT
+from test_layers import contracts, lint_imports
 
 ACTIONS = sorted((ROOT / "bot" / "actions").glob("*.py"))
 
@@ -45,3 +47,19 @@ def test_a_fake_that_drifted_from_its_service_is_refused(fake_service):
 
     with pytest.raises(AssertionError, match="accounts.standing_of"):
         fake_service("accounts", Drifted())
+
+
+def test_an_action_importing_the_store_or_sqlalchemy_breaks_the_build(tmp_path):
+    shutil.copytree(ROOT / "bot", tmp_path / "bot", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(ROOT / "pyproject.toml", tmp_path)
+    action = tmp_path / "bot" / "actions" / "account.py"
+    action.write_text(action.read_text(encoding="utf-8") + "import sqlalchemy\nfrom bot.store import db\n",
+                      encoding="utf-8")
+
+    result = lint_imports(tmp_path)
+
+    assert result.returncode == 1, result.stdout + result.stderr
+    through_services = next(c["name"] for c in contracts() if c.get("source_modules") == ["bot.actions"])
+    assert f"{through_services} BROKEN" in result.stdout
+    assert "bot.actions.account -> bot.store.db" in result.stdout
+    assert "bot.actions.account -> sqlalchemy" in result.stdout
