@@ -86,6 +86,15 @@ def demo_url(migrated_url: str) -> str:
 
 
 @pytest.fixture
+def demo_db(demo_url, monkeypatch):
+    """The demo records as the database of the process (DATABASE_URL), on the day the README's
+    examples assume: what the actions and the services work on."""
+    monkeypatch.setenv("DATABASE_URL", demo_url)
+    monkeypatch.setenv("BOT_TODAY", "2026-11-22")
+    return demo_url
+
+
+@pytest.fixture
 def snapshot():
     return _snapshot
 

@@ -4,7 +4,7 @@ import time
 
 import jwt
 
-from bot.actions.account import PASSWORD_MAIL_SUBJECT
+from bot.services.mails import ACCOUNT_CREATED_SUBJECT
 from project_helpers import JWT_SECRET, body, mails_to, post
 
 CODE_SAMPLE = "TB-3KQ7-M2X9P-4HD8W-7RT5N-Q6J3C-9ZV2L"
@@ -43,7 +43,7 @@ def test_password_mail_is_resent_and_arrives(bot, responses):
     ]
     # Other tests share this bot's mail server; count only what went to sato.
     [mail] = mails_to(bot, "sato@sample-shoji.co.jp")
-    assert mail["Subject"] == PASSWORD_MAIL_SUBJECT
+    assert mail["Subject"] == ACCOUNT_CREATED_SUBJECT
     assert "パスワード" in body(mail)
 
 

@@ -10,13 +10,11 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from bot import services
 from bot.actions.handoff import ActionTriageUnanswered
 from bot.domain.clock import JST
 from bot.nlp.pipeline import lemmas
 from bot.nlp.questions import asks
-from bot.store import repository
-from bot.store.db import in_session
-from bot.store.review_rules import masked
 from bot.support.satisfaction import ASK_RESPONSE, comment_of, score_of, session_started_at, should_ask
 from bot.support.triage import reason_in_words
 
@@ -46,8 +44,8 @@ class ActionRecordCsat(Action):
             dispatcher.utter_message(response="utter_csat_invalid")
             return []
         channel = tracker.get_latest_input_channel() or "unknown"
-        kept = await in_session(lambda session: repository.record_csat(
-            session, tracker.sender_id, channel, score, datetime.fromtimestamp(started, JST)))
+        kept = await services.ratings.record_rating(tracker.sender_id, channel, score,
+                                                    datetime.fromtimestamp(started, JST))
         dispatcher.utter_message(response="utter_csat_thanks" if kept else "utter_csat_already")
         return []
 
@@ -68,8 +66,8 @@ class ActionRecordCsatComment(Action):
         comment = None if asks(text) or reason_in_words(text, lemmas(text)) else comment_of(text)
         started = session_started_at(tracker.events)
         if comment and started is not None:
-            kept = await in_session(lambda session: repository.record_csat_comment(
-                session, tracker.sender_id, datetime.fromtimestamp(started, JST), masked(comment)))
+            kept = await services.ratings.record_comment(tracker.sender_id, datetime.fromtimestamp(started, JST),
+                                                         comment)
             if kept:
                 dispatcher.utter_message(response="utter_csat_comment_thanks")
                 return []

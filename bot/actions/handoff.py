@@ -1,4 +1,6 @@
-"""Handing the conversation to a person: why, what the agent needs, the ticket, then quiet."""
+"""Handing the conversation to a person: why, what the agent needs, the ticket, then quiet.
+
+The actions read the conversation; bot.services.tickets triages, masks and files the ticket."""
 
 from __future__ import annotations
 
@@ -8,24 +10,25 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, ConversationPaused, FollowupAction, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
-from sqlalchemy.orm import Session
 
+from bot import services
 from bot.actions import settings
 from bot.actions.forms import CountingFormValidation, entity_value
 from bot.actions.identity import verified_email
 from bot.actions.verification import is_locked
 from bot.domain import clock
-from bot.domain.identifiers import canonical_activation_code, canonical_serial, mask_identifiers
+from bot.domain.identifiers import canonical_activation_code, canonical_serial
 from bot.metrics import HANDOFFS
 from bot.nlp.pipeline import lemmas
-from bot.store import repository, tickets
-from bot.store.db import in_session
+from bot.services.tickets import HandoffRequest
 from bot.support.business_hours import hours_in_words, is_open, next_opening
 from bot.support.guide_answers import chosen_guide_answer, guide_answers_to_offer
-from bot.support.transcript import conversation_lines
-from bot.support.triage import Reason, category, identifier_to_ask, priority, reason_in_words, summary
+from bot.support.triage import Reason, category, identifier_to_ask, reason_in_words
 
 HANDOFF_SLOTS = ("handoff_reason", "contact_email", "handoff_identifier", "handoff_consent")
+# What the agent needs of the slots, when the conversation filled them.
+TICKET_DETAILS = ("serial_number", "proof", "handoff_identifier", "payment_channel", "paid_on", "renewal_product")
+IDENTIFIER_KINDS = ("serial_number", "activation_code")
 UNKNOWN_IDENTIFIER = "不明"
 _INTRO_OF_REASON = {
     Reason.REPEATED_FALLBACK: "utter_handoff_intro_fallback",
@@ -202,40 +205,21 @@ class ValidateHandoffForm(CountingFormValidation):
         return self.yes_for(tracker, "handoff_consent")
 
 
-def _file_ticket(session: Session, tracker: Tracker, reason: Reason) -> tickets.TicketRecord:
-    sender = tracker.sender_id
-    existing = tickets.unfinished_ticket_of(session, sender)
-    if existing is not None:
-        return existing
-    # Agents trust what the ticket calls verified: only the action servers' own proof counts.
-    verified = verified_email(tracker)
-    account = repository.find_account(session, verified) if verified else None
-    queue = category(reason, topics(tracker))
-    fields = {
-        name: mask_identifiers(str(value))
-        for name in ("serial_number", "proof", "handoff_identifier", "payment_channel", "paid_on", "renewal_product")
-        if (value := tracker.get_slot(name))
-    }
-    # Not asked because the customer had already named it: the agent needs it all the same.
-    kind = identifier_to_ask(queue)
-    if "handoff_identifier" not in fields and kind and (known := known_identifier(tracker, kind)):
-        fields["handoff_identifier"] = mask_identifiers(known)
-    product = latest_entity(tracker, "product")
-    if product:
-        fields["product"] = product
-    fields["reason"] = reason.value
-    return tickets.create_ticket(
-        session,
-        sender_id=sender,
+def handoff_request(tracker: Tracker, reason: Reason) -> HandoffRequest:
+    """What the conversation says that the ticket needs."""
+    known = {kind: value for kind in IDENTIFIER_KINDS if (value := known_identifier(tracker, kind))}
+    return HandoffRequest(
+        sender_id=tracker.sender_id,
         channel=tracker.get_latest_input_channel() or "unknown",
-        category=queue,
-        priority=priority(reason, bool(account and account.premium_service)),
-        summary=summary(reason, queue, last_question(tracker), verified is not None),
-        verified_email=verified,
+        reason=reason,
+        topics=topics(tracker),
+        last_question=last_question(tracker),
+        verified_email=verified_email(tracker),
         contact_email=tracker.get_slot("contact_email"),
-        fields=fields,
-        transcript=conversation_lines(tracker.events),
-        conversation_offset=len(tracker.events),
+        details={name: value for name in TICKET_DETAILS if (value := tracker.get_slot(name))},
+        known_identifiers=known,
+        product=latest_entity(tracker, "product"),
+        events=tuple(tracker.events),
     )
 
 
@@ -246,15 +230,15 @@ class ActionCreateTicket(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> List[Dict[Text, Any]]:
         reason = Reason(tracker.get_slot("handoff_reason") or Reason.CUSTOMER_ASKED.value)
-        ticket = await in_session(lambda session: _file_ticket(session, tracker, reason))
+        number = await services.tickets.file_ticket(handoff_request(tracker, reason))
         HANDOFFS.labels(reason.value).inc()
         now, hours = clock.now(), settings.support_hours()
         if is_open(now, hours):
-            dispatcher.utter_message(response="utter_handoff_created", number=ticket.number)
+            dispatcher.utter_message(response="utter_handoff_created", number=number)
         else:
             opening = next_opening(now, hours)
             dispatcher.utter_message(
-                response="utter_handoff_created_after_hours", number=ticket.number, hours=hours_in_words(hours),
+                response="utter_handoff_created_after_hours", number=number, hours=hours_in_words(hours),
                 opening=f"{opening.month}月{opening.day}日({'月火水木金土日'[opening.weekday()]}){opening:%H:%M}",
             )
         return [*(SlotSet(slot, None) for slot in HANDOFF_SLOTS), SlotSet("payment_overdue", None),
@@ -280,7 +264,6 @@ class ActionSessionStart(Action):
         metadata = tracker.get_slot("session_started_metadata")
         if metadata:
             events.append(SlotSet("session_started_metadata", metadata))
-        ticket = await in_session(lambda session: tickets.unfinished_ticket_of(session, tracker.sender_id))
-        if ticket is not None:
+        if await services.tickets.has_unfinished_ticket(tracker.sender_id):
             events.append(ConversationPaused())
         return [*events, ActionExecuted("action_listen")]

@@ -14,11 +14,9 @@ from typing import Any, Dict, List, Optional, Text
 import jwt
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
-from sqlalchemy.orm import Session
 
 from bot.actions import settings
-from bot.domain.identifiers import canonical_activation_code, canonical_email, canonical_serial
-from bot.store import repository
+from bot.domain.identifiers import canonical_email
 
 logger = logging.getLogger(__name__)
 
@@ -46,23 +44,6 @@ def token_in(metadata: Optional[Dict[str, Any]]) -> Any:
         return metadata["token"]
     custom = metadata.get("customData")
     return custom.get("token") if isinstance(custom, dict) else None
-
-
-def proof_matches(session: Session, email: str, proof: str) -> bool:
-    """Whether `proof` (activation code or serial number) belongs to `email`.
-
-    Unknown e-mail, unknown proof and a proof of someone else all give False alike,
-    so the caller cannot tell them apart and neither can the customer.
-    """
-    code = canonical_activation_code(proof)
-    if code:
-        account = repository.find_account(session, email)
-        return account is not None and account.activation_code == code
-    serial = canonical_serial(proof)
-    if serial:
-        licence = repository.find_licence(session, serial)
-        return licence is not None and licence.owner_email == email
-    return False
 
 
 def identity_proof(email: str, sender_id: str, secret: str, now: Optional[float] = None) -> str:

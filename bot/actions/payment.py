@@ -10,8 +10,8 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from bot.actions.phrasing import japanese_date
 from bot.domain import clock
+from bot.domain.phrasing import japanese_date
 from bot.nlp.named_days import parse_japanese_date
 from bot.support.payment import PaymentState, payment_status
 

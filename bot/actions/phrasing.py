@@ -1,10 +1,7 @@
-"""How dates and values are written in the bot's Japanese replies."""
+"""Kept only for bot/reminders.py, which imports japanese_date from here: the function lives in
+bot.domain.phrasing, where the services that write mails can reach it too. Remove this module once
+bot/reminders.py imports it from there."""
 
-from __future__ import annotations
+from bot.domain.phrasing import japanese_date
 
-from datetime import date
-
-
-def japanese_date(day: date) -> str:
-    """2026年11月22日: the form customers read on slips and in mails."""
-    return f"{day.year}年{day.month}月{day.day}日"
+__all__ = ["japanese_date"]

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import Optional, Tuple
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.store import repository
-from bot.store.db import in_session
-from bot.store.models import REMINDER_BY_LINE, REMINDER_BY_MAIL
+from bot import services
 from bot.support.reminders import line_push_target
 
 SUBSCRIBE = "subscribe_reminders"
@@ -18,6 +16,13 @@ UNSUBSCRIBE = "unsubscribe_reminders"
 
 def _on_line(tracker: Tracker) -> bool:
     return tracker.get_latest_input_channel() == "line"
+
+
+def _destination(tracker: Tracker, email: Optional[str]) -> Tuple[str, Optional[str]]:
+    """Where the reminders go: the LINE user's own ID on LINE, else the customer's address."""
+    if _on_line(tracker):
+        return services.reminders.ON_LINE, tracker.sender_id
+    return services.reminders.BY_MAIL, email
 
 
 def needs_no_identity(tracker: Tracker) -> bool:
@@ -33,24 +38,20 @@ def needs_no_identity(tracker: Tracker) -> bool:
 
 
 async def subscribe(dispatcher: CollectingDispatcher, tracker: Tracker, email: Optional[str]) -> None:
-    if _on_line(tracker):
-        if not line_push_target(tracker.sender_id):
-            dispatcher.utter_message(response="utter_reminders_not_in_group")
-            return
-        channel, address = REMINDER_BY_LINE, tracker.sender_id
-    else:
-        channel, address = REMINDER_BY_MAIL, email
+    if _on_line(tracker) and not line_push_target(tracker.sender_id):
+        dispatcher.utter_message(response="utter_reminders_not_in_group")
+        return
+    channel, address = _destination(tracker, email)
     if email is None:
         return
-    await in_session(lambda session: repository.subscribe_to_reminders(session, channel, address, email))
-    response = ("utter_reminders_on_line" if channel == REMINDER_BY_LINE
-                else "utter_reminders_by_mail")
+    await services.reminders.subscribe(channel, address, email)
+    response = "utter_reminders_on_line" if _on_line(tracker) else "utter_reminders_by_mail"
     dispatcher.utter_message(response=response, email=email)
 
 
 async def unsubscribe(dispatcher: CollectingDispatcher, tracker: Tracker, email: Optional[str]) -> None:
-    channel, address = (REMINDER_BY_LINE, tracker.sender_id) if _on_line(tracker) else (REMINDER_BY_MAIL, email)
+    channel, address = _destination(tracker, email)
     if address is None:
         return
-    stopped = await in_session(lambda session: repository.unsubscribe_from_reminders(session, channel, address))
+    stopped = await services.reminders.unsubscribe(channel, address)
     dispatcher.utter_message(response="utter_reminders_stopped" if stopped else "utter_reminders_none")

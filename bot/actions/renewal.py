@@ -2,31 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Optional, Tuple
+from typing import Optional
 
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.actions.phrasing import japanese_date
-from bot.domain import clock
+from bot import services
 from bot.domain.identifiers import canonical_serial, mask_identifiers
-from bot.store import repository
-from bot.store.db import in_session
-from bot.store.repository import LicenceRecord
-from bot.support.renewal import RenewalReason, assess_renewal
+from bot.domain.phrasing import japanese_date
+from bot.services.licences import LicenceRenewal
+from bot.support.renewal import RenewalReason
 
 
-def _licences(session, email: str, serial: Optional[str]) -> Tuple[Tuple[LicenceRecord, ...], bool]:
-    """The licences to talk about, and whether a named serial was someone else's or unknown."""
-    if serial:
-        licence = repository.find_licence(session, serial)
-        if licence is None or licence.owner_email != email:
-            return (), True
-        return (licence,), False
-    return repository.licences_of(session, email), False
-
-
-def tell_one(dispatcher: CollectingDispatcher, licence: LicenceRecord) -> None:
-    assessment = assess_renewal(licence.product, licence.expiry, clock.today(), licence.auto_renewal)
+def tell_one(dispatcher: CollectingDispatcher, licence: LicenceRenewal) -> None:
+    assessment = licence.assessment
     # LINE's cards show the serial masked: a phone's notification shows them on the lock screen.
     values = dict(serial=licence.serial, serial_masked=mask_identifiers(licence.serial), product=licence.product,
                   expiry=japanese_date(licence.expiry))
@@ -51,10 +39,10 @@ def tell_one(dispatcher: CollectingDispatcher, licence: LicenceRecord) -> None:
 
 async def tell_renewal_options(dispatcher: CollectingDispatcher, email: str, serial_text: Optional[str]) -> None:
     serial = canonical_serial(serial_text) if serial_text else None
-    licences, not_yours = await in_session(lambda session: _licences(session, email, serial))
-    if not_yours:
+    options = await services.licences.renewal_options(email, serial)
+    if options.serial_not_theirs:
         dispatcher.utter_message(response="utter_serial_not_yours", serial=serial)
-    elif not licences:
+    elif not options.licences:
         dispatcher.utter_message(response="utter_no_licences")
-    for licence in licences:
+    for licence in options.licences:
         tell_one(dispatcher, licence)

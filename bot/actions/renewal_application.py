@@ -7,60 +7,36 @@ from typing import Any, Dict, List, Optional, Text
 from rasa_sdk import Tracker
 from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
-from sqlalchemy.orm import Session
 
+from bot import services
 from bot.actions.forms import CountingFormValidation, entity_value, is_answer_to
 from bot.actions.identity import verified_email
-from bot.actions.phrasing import japanese_date
 from bot.actions.renewal import tell_one
-from bot.domain import clock
 from bot.domain.identifiers import canonical_serial, mask_identifiers
-from bot.domain.vocabulary import PAYMENT_SLIP
-from bot.store import models, repository
-from bot.store.db import in_session
-from bot.support.renewal import (
-    SlipApplicationBlock,
-    assess_renewal,
-    parse_renewal_years,
-    parse_renewal_years_in,
-    slip_application_block,
-    slip_arrival,
-)
+from bot.domain.phrasing import japanese_date
+from bot.support.renewal import SlipApplicationBlock, parse_renewal_years, parse_renewal_years_in
 
 RENEWAL_SLOTS = ("serial_number", "renewal_years", "renewal_confirm", "renewal_product", "form_stopped")
-CONFIRMATION_TEMPLATE = "renewal_slip_order"
-CONFIRMATION_SUBJECT = "ウイルスバスター 契約更新お申し込み受付のお知らせ(振込用紙)"
-
-
-def _application_check(session: Session, email: str, serial: str, wanted_product: Optional[str]):
-    """The licence if it is the customer's, and why it cannot be applied for (None: it can)."""
-    licence = repository.find_licence(session, serial)
-    if licence is None or licence.owner_email != email:
-        return None, None
-    assessment = assess_renewal(licence.product, licence.expiry, clock.today(), licence.auto_renewal)
-    order = repository.latest_order(session, serial)
-    pending = order is not None and order.status == models.AWAITING_PAYMENT
-    return licence, (assessment, slip_application_block(assessment, wanted_product, pending), order)
 
 
 async def check_serial(dispatcher: CollectingDispatcher, email: Optional[str], serial_text: str,
                        wanted_product: Optional[str]) -> Dict[str, Any]:
     """Slots after checking the serial: kept when it can be applied for, else the reason is said."""
     serial = canonical_serial(serial_text)
-    licence, verdict = await in_session(lambda session: _application_check(session, email, serial, wanted_product))
-    if licence is None:
+    check = await services.renewal_orders.check_application(email, serial, wanted_product)
+    if check.licence is None:
         dispatcher.utter_message(response="utter_serial_not_yours", serial=serial)
         return {"serial_number": None}
-    assessment, block, order = verdict
+    block = check.block
     if block is SlipApplicationBlock.NOT_RENEWABLE:
-        tell_one(dispatcher, licence)
+        tell_one(dispatcher, check.licence)
     elif block is SlipApplicationBlock.UPGRADE_NEEDS_CARD:
         dispatcher.utter_message(response="utter_upgrade_card_only")
-        if assessment.upgrade_requires_auto_renewal_cancelled:
+        if check.licence.assessment.upgrade_requires_auto_renewal_cancelled:
             dispatcher.utter_message(response="utter_upgrade_needs_auto_renewal_cancelled")
     elif block is SlipApplicationBlock.ORDER_PENDING:
         dispatcher.utter_message(
-            response="utter_renewal_order_pending", serial=serial, applied_on=japanese_date(order.applied_on)
+            response="utter_renewal_order_pending", serial=serial, applied_on=japanese_date(check.pending_since)
         )
     if block is not None:
         return {"serial_number": None, "form_stopped": True}
@@ -102,23 +78,6 @@ class ValidateRenewalForm(CountingFormValidation):
         return self.yes_for(tracker, "renewal_confirm")
 
 
-def _place_order(session: Session, email: str, serial: str, years: int, wanted_product: Optional[str]):
-    """The order and the slip's arrival, or None when the serial is not the customer's to apply for now."""
-    licence, verdict = _application_check(session, email, serial, wanted_product)
-    # The form checked it, but the order is what counts: check again in the same transaction.
-    if licence is None or verdict[1] is not None:
-        return None
-    order = repository.create_renewal_order(session, serial=serial, years=years,
-                                            payment_method=PAYMENT_SLIP)
-    first, last = slip_arrival(order.applied_on)
-    repository.queue_mail(
-        session, to=email, template=CONFIRMATION_TEMPLATE, subject=CONFIRMATION_SUBJECT,
-        body=(f"シリアル番号 {serial} の契約更新({years}年)を振込用紙でのお支払いで承りました。"
-              f"振込用紙は{japanese_date(first)}から{japanese_date(last)}ごろまでにお届けします。"),
-    )
-    return order, first, last
-
-
 async def apply_renewal(dispatcher: CollectingDispatcher, tracker: Tracker, email: str) -> List[Dict[Text, Any]]:
     """Start the renewal form, or place the order once the form has its confirmed answers."""
     reset = [SlotSet(slot, None) for slot in RENEWAL_SLOTS]
@@ -128,15 +87,15 @@ async def apply_renewal(dispatcher: CollectingDispatcher, tracker: Tracker, emai
     if tracker.get_slot("renewal_confirm") and serial and years:
         typed, serial, years = serial, canonical_serial(serial), parse_renewal_years(years)
         product = tracker.get_slot("renewal_product")
-        placed = serial and years and await in_session(
-            lambda session: _place_order(session, email, serial, years, product))
-        if not placed:
+        # The form checked the serial, but the order is what counts: the service checks it again.
+        order = serial and years and await services.renewal_orders.place_order(email, serial, years, product)
+        if not order:
             dispatcher.utter_message(response="utter_serial_not_yours", serial=typed)
             return reset
-        order, first, last = placed
         dispatcher.utter_message(
-            response="utter_renewal_applied", order_id=order.id, serial=serial, serial_masked=mask_identifiers(serial),
-            years=years, first=japanese_date(first), last=japanese_date(last), email=email,
+            response="utter_renewal_applied", order_id=order.order_id, serial=order.serial,
+            serial_masked=mask_identifiers(order.serial), years=order.years, first=japanese_date(order.slip_first),
+            last=japanese_date(order.slip_last), email=email,
         )
         dispatcher.utter_message(response="utter_faq/renewal_faster_payment")
         return reset

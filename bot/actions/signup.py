@@ -8,22 +8,14 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
-from sqlalchemy.orm import Session
 
+from bot import services
 from bot.actions.forms import CountingFormValidation, entity_value, is_answer_to
-from bot.actions.phrasing import japanese_date
-from bot.domain import clock
 from bot.domain.identifiers import canonical_email
-from bot.store import repository
-from bot.store.db import in_session
-from bot.support.account import can_sign_up
+from bot.domain.phrasing import japanese_date
 from bot.support.contact import canonical_phone, normalize_person_name
 
 SIGNUP_SLOTS = ("signup_code", "signup_name", "signup_email", "signup_phone")
-WELCOME_TEMPLATE = "signup_completed"
-WELCOME_SUBJECT = "トレンドマイクロ ビジネスサポートポータル■アカウント作成完了のお知らせ"
-ALREADY_REGISTERED_TEMPLATE = "signup_already_registered"
-ALREADY_REGISTERED_SUBJECT = "トレンドマイクロ ビジネスサポートポータル■アカウント登録についてのお知らせ"
 
 
 class ValidateSignupForm(CountingFormValidation):
@@ -39,15 +31,14 @@ class ValidateSignupForm(CountingFormValidation):
         return {}
 
     async def validate_signup_code(self, value, dispatcher, tracker, domain) -> Dict[str, Any]:
-        record = await in_session(lambda session: repository.find_activation_code(session, value))
-        if record is None:
+        code = await services.accounts.signup_code(value)
+        if code is None:
             dispatcher.utter_message(response="utter_signup_code_unknown")
             return {"signup_code": None}
-        if not can_sign_up(record.contract_end, clock.today()):
-            dispatcher.utter_message(response="utter_signup_code_ended",
-                                     contract_end=japanese_date(record.contract_end))
+        if not code.open:
+            dispatcher.utter_message(response="utter_signup_code_ended", contract_end=japanese_date(code.contract_end))
             return {"signup_code": None}
-        return self.accepted("signup_code", record.code)
+        return self.accepted("signup_code", code.code)
 
     async def extract_signup_name(self, dispatcher, tracker, domain) -> Dict[str, Any]:
         if not is_answer_to(tracker, "signup_name"):
@@ -86,32 +77,6 @@ def _entries(code: Any, name: Any, email: Any, phone: Any) -> Optional[Tuple[str
     return entries if all(entries) else None
 
 
-def _sign_up(session: Session, code: str, name: str, email: str, phone: str) -> bool:
-    """Create the account and queue its welcome mail, or tell the address's owner it exists.
-
-    False, with nothing written, when the activation code cannot take a new account: the
-    form checked it, but a forged or stale call must not create one.
-    """
-    record = repository.find_activation_code(session, code)
-    if record is None or not can_sign_up(record.contract_end, clock.today()):
-        return False
-    try:
-        repository.create_account(session, email=email, name=name, phone=phone, activation_code=record.code)
-    except repository.DuplicateAccount:
-        # Only the owner of the address reads this, so the chat can say the same either way.
-        repository.queue_mail(
-            session, to=email, template=ALREADY_REGISTERED_TEMPLATE, subject=ALREADY_REGISTERED_SUBJECT,
-            body="このメールアドレスのアカウントはすでに作成されています。パスワードをお忘れの場合は、"
-                 "ログインページの「パスワードをお忘れですか?」から再設定してください。",
-        )
-        return True
-    repository.queue_mail(
-        session, to=email, template=WELCOME_TEMPLATE, subject=WELCOME_SUBJECT,
-        body=f"{name} 様\nメール内のパスワード欄にあるリンクから、パスワードを設定してください。",
-    )
-    return True
-
-
 class ActionSignUp(Action):
     def name(self) -> Text:
         return "action_sign_up"
@@ -119,7 +84,7 @@ class ActionSignUp(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> List[Dict[Text, Any]]:
         entries = _entries(*(tracker.get_slot(slot) for slot in SIGNUP_SLOTS))
-        if entries is None or not await in_session(lambda session: _sign_up(session, *entries)):
+        if entries is None or not await services.accounts.sign_up(*entries):
             dispatcher.utter_message(response="utter_signup_not_done")
         else:
             # The same words whether the address was new or already had an account, so the

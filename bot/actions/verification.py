@@ -9,11 +9,11 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from bot import services
 from bot.actions import settings
 from bot.actions.forms import CountingFormValidation, entity_value
 from bot.actions.identity import (
     email_from_token,
-    proof_matches,
     stale_identity,
     token_in,
     verified_email,
@@ -21,7 +21,6 @@ from bot.actions.identity import (
 )
 from bot.actions.reminders import needs_no_identity
 from bot.nlp.pipeline import lemmas
-from bot.store.db import in_session
 from bot.support.contact import cc_operation
 from bot.support.renewal import parse_renewal_years_in
 
@@ -108,7 +107,7 @@ class ValidateVerifyForm(CountingFormValidation):
         email, proof = tracker.get_slot("email"), tracker.get_slot("proof")
         if not email or not proof or verified_email(tracker):
             return {}
-        if await in_session(lambda session: proof_matches(session, email, proof)):
+        if await services.verification.proof_matches(email, proof):
             dispatcher.utter_message(response="utter_verified")
             return {**verified_slots(email, tracker), "format_failures": 0}
         failures = (tracker.get_slot("verification_failures") or 0) + 1

@@ -1,11 +1,16 @@
-"""What verified demo customers are told about their own account and licences (today: 2026-11-22)."""
+"""What verified demo customers are told about their own account and licences (today: 2026-11-22):
+on the demo database, and with a fake accounts service for what the action makes of each answer."""
+
+from datetime import date
 
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.tasks import ActionDoTask
+from bot.services.accounts import PasswordMail, Standing
 from bot.store import repository
 from bot.store.db import session_scope
+from bot.support.account import AccountState, AccountStatus
 from tracker_helpers import DOMAIN, responses, tracker, verified_as
 
 
@@ -78,3 +83,59 @@ async def test_without_a_serial_every_licence_of_the_customer_is_checked(demo_db
     dispatcher = await do("check_renewal", "nakamura@example.jp")
     serials = {m["serial"] for m in dispatcher.messages if "serial" in m}
     assert serials == {"VBCL-4821-7730-1956-2204", "VBCL-7705-3361-9428-0517", "VBDL-6142-8857-2031-4496"}
+
+
+class FakeAccounts:
+    """The accounts service as the actions see it, answering what a test sets."""
+
+    def __init__(self, standing=None, password_mail=PasswordMail.QUEUED):
+        self.standing, self.password_mail, self.calls = standing, password_mail, []
+
+    async def standing_of(self, email, grace_days):
+        self.calls.append(("standing_of", email, grace_days))
+        return self.standing
+
+    async def resend_password_mail(self, email):
+        self.calls.append(("resend_password_mail", email))
+        return self.password_mail
+
+
+def standing(state, last_usable, password_set=True):
+    return Standing(AccountStatus(state, last_usable), date(2026, 10, 31), password_set)
+
+
+async def test_the_account_status_is_said_with_the_grace_period_the_operator_set(fake_service, monkeypatch):
+    monkeypatch.setenv("BOT_ACCOUNT_GRACE_DAYS", "14")
+    accounts = fake_service("accounts", FakeAccounts(standing(AccountState.GRACE, date(2026, 11, 14))))
+    dispatcher = await do("account_status", "tanaka@test-kogyo.jp")
+    assert accounts.calls == [("standing_of", "tanaka@test-kogyo.jp", 14)]
+    [message] = dispatcher.messages
+    assert message["response"] == "utter_account_grace"
+    assert (message["contract_end"], message["last_usable"]) == ("2026年10月31日", "2026年11月14日")
+
+
+@pytest.mark.parametrize("state, password_set, said", [
+    (AccountState.VALID, False, ["utter_account_valid", "utter_password_not_set"]),
+    (AccountState.VALID, True, ["utter_account_valid"]),
+    # An expired account's password mail would lead nowhere.
+    (AccountState.EXPIRED, False, ["utter_account_expired"]),
+])
+async def test_the_password_mail_is_offered_only_where_it_helps(fake_service, state, password_set, said):
+    fake_service("accounts", FakeAccounts(standing(state, date(2027, 3, 31), password_set)))
+    assert responses(await do("account_status", "sato@sample-shoji.co.jp")) == said
+
+
+async def test_an_address_without_an_account_is_told_so(fake_service):
+    fake_service("accounts", FakeAccounts(standing=None))
+    assert responses(await do("account_status", "nakamura@example.jp")) == ["utter_account_not_found"]
+
+
+@pytest.mark.parametrize("outcome, said", [
+    (PasswordMail.QUEUED, "utter_password_mail_sent"),
+    (PasswordMail.ALREADY_SET, "utter_password_already_set"),
+    (PasswordMail.NO_ACCOUNT, "utter_account_not_found"),
+])
+async def test_each_outcome_of_the_password_mail_has_its_answer(fake_service, outcome, said):
+    accounts = fake_service("accounts", FakeAccounts(password_mail=outcome))
+    assert responses(await do("resend_password_mail", "sato@sample-shoji.co.jp")) == [said]
+    assert accounts.calls == [("resend_password_mail", "sato@sample-shoji.co.jp")]

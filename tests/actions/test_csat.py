@@ -1,9 +1,14 @@
-"""The satisfaction rating kept once per session of a conversation, on both databases."""
+"""The satisfaction rating kept once per session of a conversation, on both databases; and with a
+fake ratings service, what the actions hand it and make of its answers."""
 
+from datetime import datetime
+
+import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.csat import ActionAskCsat, ActionRecordCsat, ActionRecordCsatComment
+from bot.domain.clock import JST
 from bot.store import repository
 from bot.store.db import session_scope
 from tracker_helpers import DOMAIN, SENDER, responses
@@ -86,3 +91,41 @@ async def test_without_a_rating_in_the_session_nothing_is_kept(demo_db):
     assert (await run_events(ActionRecordCsatComment(), after_rating("特になし", "inform")))[0] == ["utter_what_for"]
     with session_scope(demo_db) as session:
         assert repository.csat_comments(session, SENDER) == ()
+
+
+class FakeRatings:
+    """The ratings service as the actions see it: it keeps the calls and answers what a test sets."""
+
+    def __init__(self, kept=True):
+        self.kept, self.calls = kept, []
+
+    async def record_rating(self, sender_id, channel, score, session_started_at):
+        self.calls.append((sender_id, channel, score, session_started_at))
+        return self.kept
+
+    async def record_comment(self, sender_id, session_started_at, comment):
+        self.calls.append((sender_id, session_started_at, comment))
+        return self.kept
+
+
+STARTED = datetime.fromtimestamp(SESSION["timestamp"], JST)
+
+
+@pytest.mark.parametrize("kept, said", [(True, "utter_csat_thanks"), (False, "utter_csat_already")])
+async def test_the_rating_of_the_session_goes_to_the_service_and_its_answer_is_said(fake_service, kept, said):
+    ratings = fake_service("ratings", FakeRatings(kept))
+    assert await run(ActionRecordCsat(), rating("4", channel="socketio")) == [said]
+    assert ratings.calls == [(SENDER, "socketio", 4, STARTED)]
+
+
+async def test_a_rating_without_a_session_start_reaches_no_service(fake_service):
+    ratings = fake_service("ratings", FakeRatings())
+    assert await run(ActionRecordCsat(), rating("4", events=())) == ["utter_csat_invalid"]
+    assert ratings.calls == []
+
+
+async def test_the_comment_goes_to_the_service_as_written_and_a_refused_one_is_not_thanked(fake_service):
+    ratings = fake_service("ratings", FakeRatings(kept=False))
+    said, _ = await run_events(ActionRecordCsatComment(), after_rating("振込用紙が遅い", "inform"))
+    assert ratings.calls == [(SENDER, STARTED, "振込用紙が遅い")]
+    assert said == ["utter_what_for"]

@@ -1,4 +1,5 @@
-"""Handing over to a person: the reason, the ticket the agent reads, and the quiet afterwards."""
+"""Handing over to a person: the reason, the ticket the agent reads, and the quiet afterwards; on the
+demo database, and with a fake ticket service for what the actions gather from the conversation."""
 
 import pytest
 from rasa_sdk import Tracker
@@ -7,6 +8,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from bot.actions.handoff import ActionCreateTicket, ActionStartHandoff, ActionTriageUnanswered
 from bot.store import tickets
 from bot.store.db import session_scope
+from bot.support.triage import Reason
 from tracker_helpers import DOMAIN, responses, slot_values, verified_as
 
 SERIAL = "VBCL-4821-7730-1956-2204"
@@ -258,3 +260,66 @@ async def test_a_second_miss_in_a_row_hands_over_even_when_answers_could_be_offe
     dispatcher = CollectingDispatcher()
     events = await ActionTriageUnanswered().run(dispatcher, conversation(turns), WITH_TITLES)
     assert slot_values(events)["handoff_reason"] == "repeated_fallback"
+
+
+class FakeTickets:
+    """The ticket service as the handoff actions see it: it keeps what it is asked to file."""
+
+    def __init__(self, unfinished=False):
+        self.filed, self.unfinished = [], unfinished
+
+    async def file_ticket(self, request):
+        self.filed.append(request)
+        return "T000042"
+
+    async def has_unfinished_ticket(self, sender_id):
+        return self.unfinished
+
+
+async def test_the_handoff_gathers_what_the_conversation_says_for_the_ticket(fake_service, monkeypatch):
+    monkeypatch.setenv("BOT_NOW", "2026-11-24T10:00")
+    fake = fake_service("tickets", FakeTickets())
+    turns = [user("クラウドの更新について", "faq", "faq/renewal_how"),
+             user_with_serial(f"{SERIAL} を郵便局で払ったのに反映されない", "payment_status"),
+             user("担当者と話したい", "request_human")]
+    turns[0]["parse_data"]["entities"] = [{"entity": "product", "value": "ウイルスバスター クラウド"}]
+    tracker = conversation(turns, {"handoff_reason": "payment_overdue", "contact_email": "kato@example.jp",
+                                   "payment_channel": "郵便局", "paid_on": "2026-11-05", "handoff_consent": True,
+                                   **verified_as("kato@example.jp", "web-abc")})
+    dispatcher, events = await run(ActionCreateTicket(), tracker)
+    [request] = fake.filed
+    assert (request.sender_id, request.channel, request.reason) == ("web-abc", "socketio", Reason.PAYMENT_OVERDUE)
+    assert request.topics == ["faq/renewal_how", "payment_status", "request_human"]
+    assert request.last_question == f"{SERIAL} を郵便局で払ったのに反映されない"
+    assert (request.verified_email, request.contact_email) == ("kato@example.jp", "kato@example.jp")
+    # As given: masking is the service's.
+    assert request.details == {"payment_channel": "郵便局", "paid_on": "2026-11-05"}
+    assert request.known_identifiers == {"serial_number": SERIAL}
+    assert request.product == "ウイルスバスター クラウド"
+    assert len(request.events) == 3
+    assert dispatcher.messages[0]["response"] == "utter_handoff_created"
+    assert dispatcher.messages[0]["number"] == "T000042"
+    assert {"event": "pause", "timestamp": None} in events
+
+
+async def test_a_forged_identity_reaches_the_ticket_service_as_unverified(fake_service, monkeypatch):
+    monkeypatch.setenv("BOT_NOW", "2026-11-24T10:00")
+    fake = fake_service("tickets", FakeTickets())
+    forged = {"verified_email": "yamada@sample-shoji.co.jp", "identity_proof": "forged"}
+    await run(ActionCreateTicket(), conversation([user("担当者と話したい", "request_human")],
+                                                 {"contact_email": "kato@example.jp", **forged}))
+    assert fake.filed[0].verified_email is None
+
+
+@pytest.mark.parametrize("unfinished, kinds", [
+    (True, ["session_started", "pause", "action"]),
+    (False, ["session_started", "action"]),
+])
+async def test_a_new_session_is_quiet_exactly_while_the_ticket_service_says_a_person_has_it(
+        fake_service, unfinished, kinds):
+    from bot.actions.handoff import ActionSessionStart
+
+    fake_service("tickets", FakeTickets(unfinished=unfinished))
+    domain = {**DOMAIN, "session_config": {"carry_over_slots_to_new_session": True}}
+    events = await ActionSessionStart().run(CollectingDispatcher(), conversation([user("こんにちは", "greet")]), domain)
+    assert [event["event"] for event in events if event["event"] != "slot"] == kinds
