@@ -21,12 +21,13 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot import settings, shared_state
+from bot import settings
 from bot.channels.line_api import LineApi
 from bot.channels.line_dedupe import InMemorySeenEvents, SeenEvents
 from bot.channels.line_messages import LineOutput
 from bot.channels.line_signature import SIGNATURE_HEADER, signature_is_valid
 from bot.channels.line_tasks import OrderedTasks
+from bot.runtime import shared_state
 from bot.settings.line import DEFAULT_API_BASE, LOADING_AFTER_SECONDS, LOADING_SECONDS, loading_after_seconds
 
 logger = logging.getLogger(__name__)

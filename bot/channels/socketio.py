@@ -23,7 +23,7 @@ from typing import Any, Dict, List, Optional, Union
 from rasa.core.channels.socketio import SocketIOInput as RasaSocketIOInput
 from socketio import AsyncRedisManager
 
-from bot import shared_state
+from bot.runtime import shared_state
 
 logger = logging.getLogger(__name__)
 

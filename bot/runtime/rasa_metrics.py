@@ -1,6 +1,6 @@
-"""The Rasa server's counts (bot.metrics) and its `GET /metrics`, installed at start (bot/rasa_server.py).
+"""The Rasa server's counts (bot.metrics) and its `GET /metrics`, installed at start (bot/runtime/rasa_server.py).
 
-Messages and turn times are taken outermost, around bot.guards, so that refused messages count too
+Messages and turn times are taken outermost, around bot.runtime.guards, so that refused messages count too
 and a turn's time includes its wait for a free slot, as the customer lives it.
 """
 

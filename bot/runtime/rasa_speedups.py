@@ -1,4 +1,4 @@
-"""Work Rasa 3.6 does on every turn that it need not, removed at start-up (bot/rasa_server.py).
+"""Work Rasa 3.6 does on every turn that it need not, removed at start-up (bot/runtime/rasa_server.py).
 
 - Each custom action's response is checked with `jsonschema.validate`, which checks the
   schema itself and builds a validator every time: 22.6 ms per call measured here, against

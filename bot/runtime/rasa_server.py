@@ -1,11 +1,11 @@
 """`rasa run` with the bot's safeguards: Rasa's HTTP API only behind RASA_API_TOKEN, web chat
 sockets only from the page's origins (--cors, bot.channels.socketio), every
-message through bot.guards, each of several guide questions in one message answered
-(bot.several_questions), a guide answer chosen from the bot's suggestions given
-(bot.chosen_answers), a score typed after the satisfaction question taken as its button
-(bot.typed_ratings), every log line masked (bot.log_privacy), counts for Prometheus at
-/metrics (bot.rasa_metrics), and the per-turn
-work Rasa need not do removed (bot.rasa_speedups).
+message through bot.runtime.guards, each of several guide questions in one message answered
+(bot.runtime.several_questions), a guide answer chosen from the bot's suggestions given
+(bot.runtime.chosen_answers), a score typed after the satisfaction question taken as its button
+(bot.runtime.typed_ratings), every log line masked (bot.log_privacy), counts for Prometheus at
+/metrics (bot.runtime.rasa_metrics), and the per-turn
+work Rasa need not do removed (bot.runtime.rasa_speedups).
 
 The token joins Rasa's arguments inside this process, so it never stands on a command
 line, where `ps` shows it to every user of the machine. Without the variable the API
@@ -19,17 +19,9 @@ import sys
 
 from rasa.__main__ import main as rasa_main
 
-from bot import (
-    chosen_answers,
-    guards,
-    log_privacy,
-    rasa_metrics,
-    rasa_speedups,
-    settings,
-    several_questions,
-    typed_ratings,
-)
+from bot import log_privacy, settings
 from bot.channels import socketio
+from bot.runtime import chosen_answers, guards, rasa_metrics, rasa_speedups, several_questions, typed_ratings
 
 
 def install_hooks() -> None:

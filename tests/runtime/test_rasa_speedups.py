@@ -4,7 +4,7 @@ import pytest
 from jsonschema import ValidationError
 from rasa.core.actions.action import RemoteAction
 
-from bot import rasa_speedups
+from bot.runtime import rasa_speedups
 
 GOOD = {"events": [{"event": "slot", "name": "task", "value": None}], "responses": [{"response": "utter_greet"}]}
 BAD = [{"events": "not a list"}, {"events": [{"no": "event"}]}, {"responses": [5]}]

@@ -1,4 +1,4 @@
-"""What stands between a customer's message and Rasa, installed by bot/rasa_server.py.
+"""What stands between a customer's message and Rasa, installed by bot/runtime/rasa_server.py.
 
 Rasa 3.6 answers nothing when the action server is down or slow (it waits up to five
 minutes), or when its tracker or lock store fails: the customer just sees silence. Two
@@ -33,8 +33,9 @@ from rasa.core.tracker_store import FailSafeTrackerStore
 from rasa.shared.core.constants import ACTION_LISTEN_NAME, ACTION_SESSION_START_NAME
 from rasa.shared.core.events import BotUttered, Event, FollowupAction
 
-from bot import settings, shared_state
+from bot import settings
 from bot.metrics import ACTION_FAILURES
+from bot.runtime import shared_state
 from bot.support.messages import Problem, clean, problem_with
 
 logger = logging.getLogger(__name__)

@@ -7,7 +7,7 @@ import pytest
 from redis import asyncio as aioredis
 from redis.exceptions import ConnectionError as RedisConnectionError
 
-from bot.shared_state import RedisRateLimiter, RedisSeenEvents
+from bot.runtime.shared_state import RedisRateLimiter, RedisSeenEvents
 from project_helpers import free_port, unavailable
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://localhost:6379/15")
