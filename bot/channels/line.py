@@ -27,7 +27,6 @@ from bot.channels.line_dedupe import InMemorySeenEvents, SeenEvents
 from bot.channels.line_messages import LineOutput
 from bot.channels.line_signature import SIGNATURE_HEADER, signature_is_valid
 from bot.channels.line_tasks import OrderedTasks
-from bot.runtime import shared_state
 from bot.settings.line import DEFAULT_API_BASE, LOADING_AFTER_SECONDS, LOADING_SECONDS, loading_after_seconds
 
 logger = logging.getLogger(__name__)
@@ -101,7 +100,10 @@ class LineInput(InputChannel):
         return "line"
 
     @classmethod
-    def from_credentials(cls, credentials: Optional[Dict[str, Any]]) -> "LineInput":
+    def from_credentials(cls, credentials: Optional[Dict[str, Any]],
+                         seen_events: Optional[SeenEvents] = None) -> "LineInput":
+        """The channel of credentials.yml; `seen_events` is the runtime's when several Rasa processes
+        serve (bot.runtime.shared_state): a redelivery may reach another one."""
         # Read here, not as ${VARS} in credentials.yml: Rasa refuses to start on an unset
         # variable there, and the bot must start without LINE configured.
         credentials = credentials or {}
@@ -111,8 +113,7 @@ class LineInput(InputChannel):
             channel_secret=credentials.get("channel_secret") or line.channel_secret,
             access_token=credentials.get("channel_access_token") or line.access_token,
             api_base=credentials.get("api_base") or line.api_base,
-            # In Redis when several Rasa processes serve: a redelivery may reach another one.
-            seen_events=shared_state.seen_events(),
+            seen_events=seen_events,
             loading_after=(loading_after_seconds(loading_after) if loading_after
                            else line.loading_after),
         )

@@ -35,7 +35,7 @@ from rasa.shared.core.events import BotUttered, Event, FollowupAction
 
 from bot import settings
 from bot.metrics import ACTION_FAILURES
-from bot.runtime import shared_state
+from bot.runtime.shared_state import SharedState
 from bot.support.messages import Problem, clean, problem_with
 
 logger = logging.getLogger(__name__)
@@ -182,9 +182,9 @@ def fail_loudly_on_store_errors() -> None:
     FailSafeTrackerStore.save = save
 
 
-def install() -> None:
+def install(shared: SharedState) -> None:
     limits = settings.current(settings.GuardSettings)
-    guard_messages(shared_state.rate_limiter(limits.messages_per_minute), limits.max_message_chars,
+    guard_messages(shared.rate_limiter(limits.messages_per_minute), limits.max_message_chars,
                    limits.concurrent_messages)
     budget_turns(limits.action_timeout)
     guard_actions(limits.action_timeout)

@@ -21,18 +21,29 @@ from rasa.__main__ import main as rasa_main
 
 from bot import log_privacy, settings
 from bot.channels import socketio
-from bot.runtime import chosen_answers, guards, rasa_metrics, rasa_speedups, several_questions, typed_ratings
+from bot.runtime import (
+    chosen_answers,
+    guards,
+    rasa_metrics,
+    rasa_speedups,
+    several_questions,
+    shared_state,
+    typed_ratings,
+)
+from bot.runtime.shared_state import SharedState
 
 
 def install_hooks() -> None:
     """Everything the served Rasa process runs with (the speed benchmark's profile installs it too)."""
     log_privacy.install()
+    shared = SharedState(settings.current(settings.CoreSettings).redis_url)
+    shared_state.hand_to_channels(shared)
     # Before the guards, which then wrap it: a message is cleaned and counted once, however many
     # questions it asks.
     several_questions.install()
     chosen_answers.install()
     typed_ratings.install()
-    guards.install()
+    guards.install(shared)
     # After the guards, around them: refused messages count too.
     rasa_metrics.install()
     rasa_speedups.install()

@@ -1,30 +1,37 @@
-"""State that several Rasa processes must share: per-sender message counts and LINE's handled events.
+"""State that several Rasa processes must share: per-sender message counts, LINE's handled events and
+the web chat's emits.
 
 One process keeps them in memory (bot.support.messages, bot.channels.line_dedupe). Behind a
-load balancer a sender's messages and LINE's redeliveries reach any process, so with
-REDIS_URL set (as `make run-scaled` sets it) they live in Redis. When Redis fails these
-fail open, and say so in the log: a customer answered twice, or not rate-limited for a
+load balancer a sender's messages and LINE's redeliveries reach any process, and an agent's words
+for a web customer may reach another process than the one holding the customer's socket, so with
+REDIS_URL set (as `make run-scaled` sets it) they go through Redis. When Redis fails the counts and
+the events fail open, and say so in the log: a customer answered twice, or not rate-limited for a
 minute, is better than a customer not answered at all.
+
+The Rasa server makes one SharedState at start (bot.runtime.rasa_server) and hands it to the guards
+and, through the wrap below, to the channels Rasa makes from credentials.yml.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
-from typing import Callable, Optional
+from typing import Any, Callable, Dict, Optional
 
+from rasa.core import run as rasa_run
+from rasa.core.channels import BUILTIN_CHANNELS
+from rasa.shared.utils.common import class_from_module_path
 from redis import asyncio as aioredis
 from redis.exceptions import RedisError
+from socketio import AsyncRedisManager
 
-from bot import settings
+from bot.channels.line import LineInput
 from bot.channels.line_dedupe import InMemorySeenEvents, SeenEvents
+from bot.channels.socketio import SocketIOInput
 from bot.support.messages import DEFAULT_PER_MINUTE, SlidingWindowLimiter
 
 logger = logging.getLogger(__name__)
-
-
-def redis_url() -> Optional[str]:
-    return settings.current(settings.CoreSettings).redis_url
 
 
 class RedisRateLimiter:
@@ -64,11 +71,43 @@ def _client(url: str) -> "aioredis.Redis":
     return aioredis.from_url(url, socket_timeout=1.0, socket_connect_timeout=1.0)
 
 
-def rate_limiter(limit: int):
-    url = redis_url()
-    return RedisRateLimiter(_client(url), limit) if url else SlidingWindowLimiter(limit)
+class SharedState:
+    """What one Rasa process shares with the others: in Redis at `redis_url`, or without it in memory."""
+
+    def __init__(self, redis_url: Optional[str]) -> None:
+        self.redis_url = redis_url
+        self.seen_events: SeenEvents = RedisSeenEvents(_client(redis_url)) if redis_url else InMemorySeenEvents()
+
+    def rate_limiter(self, limit: int):
+        return RedisRateLimiter(_client(self.redis_url), limit) if self.redis_url else SlidingWindowLimiter(limit)
+
+    def socketio_manager(self) -> Optional[AsyncRedisManager]:
+        """python-socketio's Redis manager, which passes each emit to the server holding the socket."""
+        return AsyncRedisManager(self.redis_url, channel="bot-socketio") if self.redis_url else None
+
+    def for_channel(self, channel_class: type) -> Dict[str, Any]:
+        """What a channel class takes of the shared state: keyword arguments of its from_credentials."""
+        if issubclass(channel_class, LineInput):
+            return {"seen_events": self.seen_events}
+        if issubclass(channel_class, SocketIOInput):
+            return {"client_manager": self.socketio_manager()}
+        return {}
 
 
-def seen_events() -> SeenEvents:
-    url = redis_url()
-    return RedisSeenEvents(_client(url)) if url else InMemorySeenEvents()
+def hand_to_channels(shared: SharedState) -> None:
+    """Rasa makes each channel of credentials.yml with `from_credentials(credentials)` and nothing
+    else; the channels that share state with other Rasa processes are given `shared` too."""
+    create = rasa_run._create_single_channel
+
+    @functools.wraps(create)
+    def create_with_shared_state(channel: str, credentials: Optional[Dict[str, Any]]) -> Any:
+        if channel in BUILTIN_CHANNELS:
+            return create(channel, credentials)
+        try:
+            channel_class = class_from_module_path(channel)
+        except (AttributeError, ImportError, TypeError):
+            return create(channel, credentials)  # Rasa's own words for a channel it cannot find
+        parts = shared.for_channel(channel_class)
+        return channel_class.from_credentials(credentials, **parts) if parts else create(channel, credentials)
+
+    rasa_run._create_single_channel = create_with_shared_state
