@@ -5,7 +5,9 @@ message through bot.runtime.guards, each of several guide questions in one messa
 (bot.runtime.chosen_answers), a score typed after the satisfaction question taken as its button
 (bot.runtime.typed_ratings), every log line masked (bot.log_privacy), counts for Prometheus at
 /metrics (bot.runtime.rasa_metrics), and the per-turn
-work Rasa need not do removed (bot.runtime.rasa_speedups).
+work Rasa need not do removed (bot.runtime.rasa_speedups). Each is a wrap of Rasa's internals,
+in the one table of bot/runtime/patches.py, which refuses a Rasa other than the one it was
+written for.
 
 The token joins Rasa's arguments inside this process, so it never stands on a command
 line, where `ps` shows it to every user of the machine. Without the variable the API
@@ -21,32 +23,15 @@ from rasa.__main__ import main as rasa_main
 
 from bot import log_privacy, settings
 from bot.channels import socketio
-from bot.runtime import (
-    chosen_answers,
-    guards,
-    rasa_metrics,
-    rasa_speedups,
-    several_questions,
-    shared_state,
-    typed_ratings,
-)
+from bot.runtime import patches
 from bot.runtime.shared_state import SharedState
 
 
 def install_hooks() -> None:
-    """Everything the served Rasa process runs with (the speed benchmark's profile installs it too)."""
+    """Everything the served Rasa process runs with (the speed benchmark's profile installs it too):
+    masked logs, then the wraps of Rasa's table (bot.runtime.patches) with this process's shared state."""
     log_privacy.install()
-    shared = SharedState(settings.current(settings.CoreSettings).redis_url)
-    shared_state.hand_to_channels(shared)
-    # Before the guards, which then wrap it: a message is cleaned and counted once, however many
-    # questions it asks.
-    several_questions.install()
-    chosen_answers.install()
-    typed_ratings.install()
-    guards.install(shared)
-    # After the guards, around them: refused messages count too.
-    rasa_metrics.install()
-    rasa_speedups.install()
+    patches.install(SharedState(settings.current(settings.CoreSettings).redis_url))
 
 
 def main() -> None:
@@ -54,7 +39,10 @@ def main() -> None:
                    settings.GuardSettings, settings.LineSettings)
     # endpoints.yml names the tracker store as ${TRACKER_STORE_URL}: Rasa stops on it unset.
     os.environ["TRACKER_STORE_URL"] = settings.current(settings.CoreSettings).tracker_store_url
-    install_hooks()
+    try:
+        install_hooks()
+    except patches.UnsupportedRasa as error:
+        sys.exit(f"Rasa server not started: {error}")
     socketio.allow_origins_of(sys.argv[1:])
     token = settings.current(settings.RasaSettings).api_token
     sys.argv = ["rasa", "run", *sys.argv[1:], *(["--enable-api", "--auth-token", token] if token else [])]

@@ -13,7 +13,7 @@ BAD = [{"events": "not a list"}, {"events": [{"no": "event"}]}, {"responses": [5
 @pytest.fixture
 def patched(monkeypatch):
     monkeypatch.setattr(RemoteAction, "_validate_action_result", RemoteAction._validate_action_result)
-    rasa_speedups.install()
+    rasa_speedups.validate_action_results_with_one_validator()
     return RemoteAction("action_x", None)
 
 
