@@ -5,8 +5,8 @@ message through bot.runtime.guards, each of several guide questions in one messa
 (bot.runtime.chosen_answers), a score typed after the satisfaction question taken as its button
 (bot.runtime.typed_ratings), every log line masked (bot.log_privacy), counts for Prometheus at
 /metrics (bot.runtime.rasa_metrics), and the per-turn
-work Rasa need not do removed (bot.runtime.rasa_speedups). Each is a wrap of Rasa's internals,
-in the one table of bot/runtime/patches.py, which refuses a Rasa other than the one it was
+work Rasa need not do removed (bot.runtime.rasa_speedups). The wraps of Rasa's internals among
+these are one table, bot/runtime/patches.py, which refuses a Rasa other than the one it was
 written for.
 
 The token joins Rasa's arguments inside this process, so it never stands on a command
