@@ -56,18 +56,18 @@ train: $(MODEL)
 
 # The page's demo login is on for `make run` unless BOT_WEB_DEMO_LOGIN is set otherwise.
 run: $(MODEL) $(WEB_STAMP)
-	BOT_WEB_DEMO_LOGIN=$${BOT_WEB_DEMO_LOGIN-1} $(BIN)/python -m bot.serve --model $(MODEL)
+	BOT_WEB_DEMO_LOGIN=$${BOT_WEB_DEMO_LOGIN-1} $(BIN)/python -m bot.runtime.serve --model $(MODEL)
 
 # Two Rasa and two action servers behind HAProxy, on PostgreSQL and Redis (README: Scaling).
 run-scaled: $(MODEL) $(WEB_STAMP)
-	BOT_WEB_DEMO_LOGIN=$${BOT_WEB_DEMO_LOGIN-1} $(BIN)/python -m bot.serve_scaled --model $(MODEL)
+	BOT_WEB_DEMO_LOGIN=$${BOT_WEB_DEMO_LOGIN-1} $(BIN)/python -m bot.runtime.serve_scaled --model $(MODEL)
 
 # The action server's secrets, made up for this shell unless given: nobody else can call it.
 shell: $(MODEL)
 	mkdir -p var
 	new_secret() { $(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(32))'; }; \
 	export BOT_ACTIONS_SECRET=$${BOT_ACTIONS_SECRET:-$$(new_secret)} BOT_IDENTITY_SECRET=$${BOT_IDENTITY_SECRET:-$$(new_secret)}; \
-	$(BIN)/python -m bot.actions_server --actions bot.actions --port 5055 & actions=$$!; \
+	$(BIN)/python -m bot.runtime.actions_server --actions bot.actions --port 5055 & actions=$$!; \
 	trap "kill $$actions" EXIT; \
 	$(BIN)/rasa shell --model $(MODEL) --endpoints endpoints.yml
 
@@ -85,11 +85,11 @@ line-setup: $(STAMP)
 
 # Renewal reminders due today, on LINE and by mail (README: Renewal reminders).
 remind: $(STAMP)
-	$(BIN)/python -m bot.reminders
+	$(BIN)/python -m bot.runtime.reminders
 
 # What the demo mail server of `make run` received (README: Mail).
 mails: $(STAMP)
-	@$(BIN)/python -m bot.mail_sink
+	@$(BIN)/python -m bot.runtime.mail_sink
 
 # The labels supervisors gave in the inbox's review queue, as training data (README: Review queue).
 review-export: $(STAMP)

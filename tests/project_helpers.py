@@ -65,7 +65,7 @@ def start_bot(model: Path, workdir: Path, **env_overrides: str) -> dict:
         **{"BOT_WEB_DEMO_LOGIN": "1", **env_overrides},
     )
     process = subprocess.Popen(
-        [sys.executable, "-m", "bot.serve", "--model", str(model),
+        [sys.executable, "-m", "bot.runtime.serve", "--model", str(model),
          "--port", str(rasa_port), "--actions-port", str(actions_port), "--web-port", str(web_port),
          "--inbox-port", str(inbox_port), "--smtp-port", str(free_port()), "--mail-dir", str(mail_dir)],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
@@ -88,7 +88,7 @@ def start_bot(model: Path, workdir: Path, **env_overrides: str) -> dict:
 
 def mails_to(bot: dict, address: str, count: int = 1, timeout: float = 20.0) -> list:
     """What the bot's mail server received for `address`, once `count` mails came or the time ran out."""
-    from bot.mail_sink import received
+    from bot.runtime.mail_sink import received
 
     deadline = time.monotonic() + timeout
     while True:

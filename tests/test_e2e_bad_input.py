@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from bot.guards import EMPTY_REPLY, RATE_LIMITED_REPLY, TOO_LONG_REPLY
+from bot.runtime.guards import EMPTY_REPLY, RATE_LIMITED_REPLY, TOO_LONG_REPLY
 from bot.store import models, repository, tickets
 from bot.store.db import session_scope
 from project_helpers import ACTIONS_SECRET, RASA_API_TOKEN, post

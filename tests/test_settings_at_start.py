@@ -6,9 +6,10 @@ import sys
 
 import pytest
 
-from bot import actions_server, mail_sender, rasa_server, reminders, review_export, serve, serve_scaled
+from bot import review_export
 from bot.channels import line_rich_menu, webchat
 from bot.handoff import inbox
+from bot.runtime import actions_server, mail_sender, rasa_server, reminders, serve, serve_scaled
 from bot.store import db, demo_data, migrate, purge
 from project_helpers import ROOT, free_port
 
@@ -122,7 +123,7 @@ def test_the_action_server_process_exits_before_listening(tmp_path):
     env = {**os.environ, "BOT_ACTIONS_SECRET": ACTIONS_SECRET,
            "BOT_IDENTITY_SECRET": IDENTITY_SECRET, "BOT_SUPPORT_HOURS": "9-17",
            "DATABASE_URL": f"sqlite:///{tmp_path / 'bot.db'}"}
-    command = [sys.executable, "-m", "bot.actions_server", "--actions", "bot.actions",
+    command = [sys.executable, "-m", "bot.runtime.actions_server", "--actions", "bot.actions",
                "--port", str(port)]
     done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 2

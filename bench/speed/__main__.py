@@ -223,7 +223,7 @@ def notes(results: Dict) -> List[str]:
         "(`bot.nlp.pipeline.analyse`) hits under load; the profile empties it before each turn.",
         f"The bot runs with BOT_RATE_LIMIT_PER_MINUTE={BOT_RATE_LIMIT_PER_MINUTE}: its default of 20 messages a "
         "minute per sender would stop the 50-turn growth conversation (a 10-turn conversation stays below it).",
-        "RSS is VmRSS from /proc, sampled every 0.25 s during each level; `serve` is the bot.serve parent "
+        "RSS is VmRSS from /proc, sampled every 0.25 s during each level; `serve` is the bot.runtime.serve parent "
         "(it also serves the web page). Cold start: from starting the process to the first non-empty answer.",
     ]
     stock = results["systems"].get("stock")

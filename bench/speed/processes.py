@@ -1,7 +1,7 @@
 """Processes this benchmark starts, and what /proc says about them.
 
 Every process runs in a session (process group) of its own, so that the terminal's
-Ctrl-C reaches only the benchmark, which then stops them in order. `bot.serve` puts its
+Ctrl-C reaches only the benchmark, which then stops them in order. `bot.runtime.serve` puts its
 own servers in sessions of their own too: stopping it means stopping its descendants.
 """
 
@@ -129,7 +129,7 @@ def _signal_group(pgid: int, signum: int) -> None:
 
 def _kill_leftover(pid: int) -> None:
     try:
-        # bot.serve starts its servers as session leaders: their groups hold whatever they started.
+        # bot.runtime.serve starts its servers as session leaders: their groups hold whatever they started.
         if os.getpgid(pid) == pid:
             os.killpg(pid, signal.SIGKILL)
         else:

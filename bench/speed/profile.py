@@ -35,8 +35,8 @@ METHOD = (
     "time, and the bucket times with the profiler's overhead on them). The bot's tokenizer caches its analysis "
     "per text; the cache is emptied before each turn, as a real customer's new text would miss it. "
     "One 50-turn FAQ conversation is timed the same way, to compare its first and last 10 turns. "
-    "The bot's server hooks (bot.guards, bot.log_privacy, bot.rasa_speedups) are installed as "
-    "bot/rasa_server.py installs them, "
+    "The bot's server hooks (bot.runtime.guards, bot.log_privacy, bot.runtime.rasa_speedups) are installed as "
+    "bot/runtime/rasa_server.py installs them, "
     "and logging is configured as `rasa run` configures it."
 )
 OTHER = "other"
@@ -272,8 +272,8 @@ def profile_turns(model: Path, actions_webhook: str, workdir: Path, turns: int) 
 
 
 def _install_server_hooks() -> None:
-    """What bot/rasa_server.py installs in the Rasa process: the profiled turn is the served turn."""
-    from bot.rasa_server import install_hooks
+    """What bot/runtime/rasa_server.py installs in the Rasa process: the profiled turn is the served turn."""
+    from bot.runtime.rasa_server import install_hooks
 
     install_hooks()
 

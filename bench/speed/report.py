@@ -320,7 +320,7 @@ def _profile_details(profile: Dict, length: int) -> List[str]:
         f"allocated): {pauses or 'none'}. A full collection of this process's heap ({full_gc['tracked_objects']} "
         f"objects) takes {full_gc['ms']} ms; Python runs one when enough objects have survived, and the turn that "
         "triggers it waits. The served Rasa process freezes the loaded model out of the collector "
-        "(bot.rasa_speedups); this in-process profile loads it with `Agent.load` and does not.", "",
+        "(bot.runtime.rasa_speedups); this in-process profile loads it with `Agent.load` and does not.", "",
         f"Parts of a custom action's handling in Rasa (cumulative ms per turn under cProfile): {parts or 'none seen'}.",
         "",
     ]

@@ -1,6 +1,6 @@
 """The systems under test, started on free ports with databases of their own.
 
-The bot starts as `make run` starts it (`python -m bot.serve`, which also loads the demo
+The bot starts as `make run` starts it (`python -m bot.runtime.serve`, which also loads the demo
 data); the scaled bot as `make run-scaled` starts it (two Rasa and two action servers
 behind HAProxy, on a PostgreSQL database and a Redis db of its own); the stock server is
 plain `rasa run` with the stock model, a REST channel, its own SQLite tracker store and
@@ -31,8 +31,8 @@ BOT_TODAY = "2026-11-22"
 # The growth test sends 50 messages of one sender within seconds; the bot's per-sender
 # limit (20 a minute by default) would cut it off. The limiter still runs, only later.
 BOT_RATE_LIMIT_PER_MINUTE = "10000"
-# Which of bot.serve's children is which, by a piece of its command line.
-BOT_PROCESS_LABELS = (("bot.rasa_server", "rasa server"), ("actions", "action server"), ("inbox", "inbox"))
+# Which of bot.runtime.serve's children is which, by a piece of its command line.
+BOT_PROCESS_LABELS = (("bot.runtime.rasa_server", "rasa server"), ("actions", "action server"), ("inbox", "inbox"))
 
 
 def answers(webhook: str) -> bool:
@@ -66,7 +66,7 @@ def start_bot(processes: Processes, workdir: Path, model: Path, timeout: float) 
         "BOT_RATE_LIMIT_PER_MINUTE": BOT_RATE_LIMIT_PER_MINUTE,
     }
     command = [
-        sys.executable, "-m", "bot.serve", "--model", str(model), "--port", str(ports["rasa"]),
+        sys.executable, "-m", "bot.runtime.serve", "--model", str(model), "--port", str(ports["rasa"]),
         "--actions-port", str(ports["actions"]), "--web-port", str(ports["web"]), "--inbox-port", str(ports["inbox"]),
         "--startup-timeout", str(timeout),
     ]
@@ -88,7 +88,7 @@ def start_bot(processes: Processes, workdir: Path, model: Path, timeout: float) 
 
 SCALED_DATABASE = "bench_speed_scaled"
 SCALED_REDIS_URL = "redis://127.0.0.1:6379/14"
-SCALED_PROCESS_LABELS = (("bot.rasa_server", "rasa server"), ("bot.actions_server", "action server"),
+SCALED_PROCESS_LABELS = (("bot.runtime.rasa_server", "rasa server"), ("bot.runtime.actions_server", "action server"),
                          ("haproxy", "haproxy"), ("inbox", "inbox"))
 
 
@@ -104,7 +104,7 @@ def start_bot_scaled(processes: Processes, workdir: Path, model: Path, timeout: 
         "BOT_TODAY": BOT_TODAY, "BOT_WEB_DEMO_LOGIN": "1", "BOT_RATE_LIMIT_PER_MINUTE": BOT_RATE_LIMIT_PER_MINUTE,
     }
     command = [
-        sys.executable, "-m", "bot.serve_scaled", "--model", str(model), "--port", str(ports["front"]),
+        sys.executable, "-m", "bot.runtime.serve_scaled", "--model", str(model), "--port", str(ports["front"]),
         "--actions-port", str(ports["actions"]), "--rasa-ports", f"{ports['rasa1']},{ports['rasa2']}",
         "--actions-ports", f"{ports['actions1']},{ports['actions2']}", "--web-port", str(ports["web"]),
         "--inbox-port", str(ports["inbox"]), "--startup-timeout", str(timeout),

@@ -115,7 +115,7 @@ class ActionTriageUnanswered(Action):
             return [SlotSet("handoff_reason", reason.value), FollowupAction("action_start_handoff")]
         offered = _titled(domain, guide_answers_to_offer(tracker.latest_message)) if intent == "nlu_fallback" else []
         if offered:
-            # Each button gives its answer (bot/chosen_answers.py); the person stays one tap away.
+            # Each button gives its answer (bot/runtime/chosen_answers.py); the person stays one tap away.
             buttons = [{"title": title, "payload": f"/{answer}"} for answer, title in offered]
             dispatcher.utter_message(response="utter_did_you_mean", buttons=buttons + _person_buttons(domain))
             return []

@@ -1,4 +1,4 @@
-"""The customer's opt-in and opt-out of renewal reminders (sent by bot.reminders)."""
+"""The customer's opt-in and opt-out of renewal reminders (sent by bot.runtime.reminders)."""
 
 from __future__ import annotations
 

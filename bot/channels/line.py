@@ -21,7 +21,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot import settings, shared_state
+from bot import settings
 from bot.channels.line_api import LineApi
 from bot.channels.line_dedupe import InMemorySeenEvents, SeenEvents
 from bot.channels.line_messages import LineOutput
@@ -100,7 +100,10 @@ class LineInput(InputChannel):
         return "line"
 
     @classmethod
-    def from_credentials(cls, credentials: Optional[Dict[str, Any]]) -> "LineInput":
+    def from_credentials(cls, credentials: Optional[Dict[str, Any]],
+                         seen_events: Optional[SeenEvents] = None) -> "LineInput":
+        """The channel of credentials.yml; `seen_events` is the runtime's when several Rasa processes
+        serve (bot.runtime.shared_state): a redelivery may reach another one."""
         # Read here, not as ${VARS} in credentials.yml: Rasa refuses to start on an unset
         # variable there, and the bot must start without LINE configured.
         credentials = credentials or {}
@@ -110,8 +113,7 @@ class LineInput(InputChannel):
             channel_secret=credentials.get("channel_secret") or line.channel_secret,
             access_token=credentials.get("channel_access_token") or line.access_token,
             api_base=credentials.get("api_base") or line.api_base,
-            # In Redis when several Rasa processes serve: a redelivery may reach another one.
-            seen_events=shared_state.seen_events(),
+            seen_events=seen_events,
             loading_after=(loading_after_seconds(loading_after) if loading_after
                            else line.loading_after),
         )

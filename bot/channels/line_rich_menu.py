@@ -38,7 +38,7 @@ DEFAULT_FONTS = (
     "/usr/share/fonts/opentype/ipafont-gothic/ipag.ttf",
     "/usr/share/fonts/truetype/fonts-japanese-gothic.ttf",
 )
-# What each tile asks the bot: a payload Rasa reads as an intent, or a guide answer's (bot/chosen_answers.py).
+# What each tile asks the bot: a payload Rasa reads as an intent, or a guide answer's (bot/runtime/chosen_answers.py).
 TILES = (
     ("faq", "/greet"),
     ("renewal", "/faq/renewal_how"),

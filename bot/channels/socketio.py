@@ -1,5 +1,5 @@
-"""Rasa's socket.io channel for the web chat, with the page's origins enforced; with
-REDIS_URL, what it emits reaches every Rasa server.
+"""Rasa's socket.io channel for the web chat, with the page's origins enforced; given a client
+manager (the runtime's, with REDIS_URL), what it emits reaches every Rasa server.
 
 Rasa's channel switches engine.io's origin check off (`cors_allowed_origins=[]`) and leaves
 origins to Sanic's CORS headers, which browsers apply to HTTP only: any web site could open
@@ -10,20 +10,19 @@ CORS headers of its own beside Sanic's, and a browser refuses two.)
 
 A web customer's socket is held by one Rasa server, but an agent's words from the inbox
 (Rasa's HTTP API) may arrive at another one behind the load balancer. python-socketio's
-Redis manager passes each emit to the server that holds the socket. One Rasa process
-needs none of that.
+Redis manager passes each emit to the server that holds the socket; the runtime makes it
+(bot.runtime.shared_state) and hands it to the channel. One Rasa process needs none of that.
 """
 
 from __future__ import annotations
 
 import argparse
+import inspect
 import logging
 from typing import Any, Dict, List, Optional, Union
 
 from rasa.core.channels.socketio import SocketIOInput as RasaSocketIOInput
-from socketio import AsyncRedisManager
-
-from bot import shared_state
+from socketio.asyncio_manager import AsyncManager
 
 logger = logging.getLogger(__name__)
 
@@ -50,7 +49,21 @@ def origin_allowed(environ: Dict[str, Any]) -> bool:
     return origin in _allowed_origins
 
 
+# Rasa's from_credentials passes each of these keys to its constructor's parameter of the same name.
+_CREDENTIAL_KEYS = frozenset(inspect.signature(RasaSocketIOInput.__init__).parameters) - {"self"}
+
+
 class SocketIOInput(RasaSocketIOInput):
+    def __init__(self, *args: Any, client_manager: Optional[AsyncManager] = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.client_manager = client_manager
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[str, Any]],
+                         client_manager: Optional[AsyncManager] = None) -> "SocketIOInput":
+        given = {key: value for key, value in (credentials or {}).items() if key in _CREDENTIAL_KEYS}
+        return cls(**given, client_manager=client_manager)
+
     def blueprint(self, on_new_message):
         blueprint = super().blueprint(on_new_message)
         namespace = self.namespace or "/"
@@ -62,10 +75,8 @@ class SocketIOInput(RasaSocketIOInput):
                 logger.warning("Refused a web chat socket from origin %s", environ.get("HTTP_ORIGIN"))
                 return False
             return await rasa_connect(sid, environ, auth)
-        url = shared_state.redis_url()
-        if url:
+        if self.client_manager is not None:
             # Swapped before the server has seen a client: it initializes its manager on the first connection.
-            manager = AsyncRedisManager(url, channel="bot-socketio")
-            manager.set_server(self.sio)
-            self.sio.manager = manager
+            self.client_manager.set_server(self.sio)
+            self.sio.manager = self.client_manager
         return blueprint

@@ -1,4 +1,4 @@
-"""The mails the bot writes to customers, and how they enter the outbox (bot.mail_sender sends them).
+"""The mails the bot writes to customers, and how they enter the outbox (bot.runtime.mail_sender sends them).
 
 Queued in the caller's session: a mail goes out only if what it announces (an account, an order)
 was stored in the same transaction.

@@ -1,4 +1,4 @@
-"""Who wants renewal reminders, and where: on LINE to the user's own ID, or by mail. bot.reminders
+"""Who wants renewal reminders, and where: on LINE to the user's own ID, or by mail. bot.runtime.reminders
 sends them."""
 
 from __future__ import annotations

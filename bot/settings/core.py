@@ -45,7 +45,7 @@ def _redis_url(text: str) -> str:
 class CoreSettings(FromEnv):
     database_url: str = DEFAULT_DATABASE_URL
     tracker_store_url: str = DEFAULT_TRACKER_STORE_URL
-    # Set when several Rasa processes share their counters (bot.shared_state).
+    # Set when several Rasa processes share their counters (bot.runtime.shared_state).
     redis_url: Optional[str] = None
     # Unset: /metrics answers 404 (bot.metrics).
     metrics_token: Optional[str] = None

@@ -1,4 +1,4 @@
-"""The mail sender's settings (bot.mail_sender)."""
+"""The mail sender's settings (bot.runtime.mail_sender)."""
 
 from __future__ import annotations
 
@@ -47,7 +47,7 @@ class MailSettings(FromEnv):
 
     @property
     def lease(self) -> timedelta:
-        # Longer than a whole send may take (bot.mail_sender): a live sender's claim never lapses.
+        # Longer than a whole send may take (bot.runtime.mail_sender): a live sender's claim never lapses.
         return timedelta(seconds=2 * self.timeout + 10)
 
     @classmethod

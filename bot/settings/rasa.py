@@ -1,4 +1,4 @@
-"""The Rasa server's own settings and those of what stands between a message and Rasa (bot.guards).
+"""The Rasa server's own settings and those of what stands between a message and Rasa (bot.runtime.guards).
 """
 
 from __future__ import annotations

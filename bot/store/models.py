@@ -202,7 +202,7 @@ class RenewalOrder(Base):
 
 
 class OutboxMail(Base):
-    """Mail the bot wants sent. The sender (bot.mail_sender) claims it by setting next_try_at past
+    """Mail the bot wants sent. The sender (bot.runtime.mail_sender) claims it by setting next_try_at past
     now, counts the try, and sets sent_at when the SMTP server took it, or failed_at when it gives up."""
 
     __tablename__ = "outbox_mails"

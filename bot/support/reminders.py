@@ -1,7 +1,7 @@
 """When a customer who asked for renewal reminders hears from the bot, and when not.
 
 Pure rules, restating the renewal guide's window (bot.support.renewal) for one licence on one
-day; the job that sends them (bot.reminders) decides the day from the one clock.
+day; the job that sends them (bot.runtime.reminders) decides the day from the one clock.
 """
 
 from __future__ import annotations

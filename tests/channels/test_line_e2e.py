@@ -1,4 +1,4 @@
-"""LINE through the real bot (`python -m bot.serve`, trained model), its replies going to the API stand-in."""
+"""LINE through the real bot (`python -m bot.runtime.serve`, trained model), its replies going to the API stand-in."""
 
 import json
 import sqlite3

@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.domain.vocabulary import CLOUD
-from bot.reminders import run_once
+from bot.runtime.reminders import run_once
 from bot.store import db, repository
 from bot.store import models as m
 from line_helpers import PUSH_PATH, new_user_id
@@ -223,14 +223,14 @@ def test_the_command_prints_counts_and_nothing_personal(database, line):
     user = new_user_id()
     subscribe(database, m.REMINDER_BY_LINE, user, OWNER)
     env = {**os.environ, "BOT_NOW": DAYTIME}
-    result = subprocess.run([sys.executable, "-m", "bot.reminders"], cwd=ROOT, env=env,
+    result = subprocess.run([sys.executable, "-m", "bot.runtime.reminders"], cwd=ROOT, env=env,
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr[-2000:]
     assert "LINE 2 件、メール 0 件を送りました" in result.stdout
     output = result.stdout + result.stderr
     for personal in (user, OWNER, SOON, ENDED):
         assert personal not in output
-    night = subprocess.run([sys.executable, "-m", "bot.reminders"], cwd=ROOT,
+    night = subprocess.run([sys.executable, "-m", "bot.runtime.reminders"], cwd=ROOT,
                            env={**env, "BOT_NOW": "2027-01-01T23:00"},
                            capture_output=True, text=True, timeout=120)
     assert night.returncode == 0 and "21:00〜9:00" in night.stdout

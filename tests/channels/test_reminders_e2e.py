@@ -1,4 +1,4 @@
-"""Renewal reminders end to end: asked for in the chat of the running bot, sent by `python -m bot.reminders`,
+"""Renewal reminders end to end: asked for in the chat of the running bot, sent by `python -m bot.runtime.reminders`,
 stopped from the reminder's own button (LINE) or by a message (web chat). The bot's day is 2026-11-22."""
 
 import os
@@ -17,7 +17,7 @@ from test_line_e2e import answer
 def run_job(bot, line_api):
     env = {**os.environ, **line_api.bot_environment(), "DATABASE_URL": bot["database_url"],
            "BOT_NOW": "2026-11-22T10:00"}
-    result = subprocess.run([sys.executable, "-m", "bot.reminders"], cwd=ROOT, env=env,
+    result = subprocess.run([sys.executable, "-m", "bot.runtime.reminders"], cwd=ROOT, env=env,
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr[-2000:]
     return result.stdout

@@ -18,7 +18,7 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from bot.domain import clock
-from bot.mail_sender import MailSender
+from bot.runtime.mail_sender import MailSender
 from bot.settings import MailSettings, SettingsError
 from bot.store import db, repository
 from project_helpers import ROOT, free_port
@@ -118,7 +118,7 @@ def test_a_refusing_server_is_tried_again_later_and_the_mail_given_up_loudly(mig
     later(monkeypatch, 1.2)
     assert asyncio.run(sender.send_due()) == {}
     later(monkeypatch, 2)
-    with caplog.at_level(logging.ERROR, logger="bot.mail_sender"):
+    with caplog.at_level(logging.ERROR, logger="bot.runtime.mail_sender"):
         assert asyncio.run(sender.send_due()) == {"given_up": 1}
     assert f"mail {mail.id} (renewal_slip_order) given up after 3 tries" in caplog.text
     assert "nakamura" not in caplog.text
@@ -159,7 +159,7 @@ def test_a_server_that_is_down_gets_the_mail_when_it_is_back(migrated_url, monke
 def sender_process(url, port, *args, **env):
     environment = dict(os.environ, DATABASE_URL=url, BOT_SMTP_HOST="127.0.0.1", BOT_SMTP_PORT=str(port),
                        BOT_SMTP_TIMEOUT_SECONDS="5", BOT_MAIL_POLL_SECONDS="0.2", **env)
-    return subprocess.Popen([sys.executable, "-m", "bot.mail_sender", *args], cwd=ROOT, env=environment,
+    return subprocess.Popen([sys.executable, "-m", "bot.runtime.mail_sender", *args], cwd=ROOT, env=environment,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
 
@@ -216,7 +216,7 @@ def test_a_wrong_mail_setting_is_named_at_start(env, wrong):
 
 
 def test_the_sender_refuses_to_start_on_a_wrong_setting():
-    result = subprocess.run([sys.executable, "-m", "bot.mail_sender", "--once"], cwd=ROOT, capture_output=True,
+    result = subprocess.run([sys.executable, "-m", "bot.runtime.mail_sender", "--once"], cwd=ROOT, capture_output=True,
                             text=True, env=dict(os.environ, BOT_SMTP_SECURITY="ssl"), timeout=60)
     assert result.returncode == 2
     assert "mail sender not started" in result.stderr

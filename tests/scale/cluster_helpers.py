@@ -1,4 +1,4 @@
-"""The scaled bot (`python -m bot.serve_scaled`, as `make run-scaled` starts it) for tests, with
+"""The scaled bot (`python -m bot.runtime.serve_scaled`, as `make run-scaled` starts it) for tests, with
 its PostgreSQL and Redis behind TCP proxies that a test can cut to play an outage."""
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import urllib.error
 import urllib.request
 from typing import Dict, List, Optional, Set
 
-from bot.serve import wait_until_up
+from bot.runtime.serve import wait_until_up
 from project_helpers import ROOT, free_port
 
 
@@ -92,7 +92,7 @@ class Cluster:
         self.web_port, self.inbox_port = free_port(), free_port()
         self.log: List[str] = []
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "bot.serve_scaled", "--model", str(model),
+            [sys.executable, "-m", "bot.runtime.serve_scaled", "--model", str(model),
              "--port", str(self.port), "--actions-port", str(self.actions_port),
              "--rasa-ports", ",".join(map(str, self.rasa_ports)),
              "--actions-ports", ",".join(map(str, self.actions_ports)),

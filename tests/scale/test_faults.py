@@ -6,7 +6,7 @@ import signal
 import time
 from contextlib import contextmanager
 
-from bot.guards import TROUBLE_REPLY
+from bot.runtime.guards import TROUBLE_REPLY
 from cluster_helpers import say
 from project_helpers import pids_of
 
@@ -34,7 +34,7 @@ def outage(*proxies):
 
 
 def action_server_pids(cluster):
-    return [pid for port in cluster.actions_ports for pid in pids_of("bot.actions_server", port)]
+    return [pid for port in cluster.actions_ports for pid in pids_of("bot.runtime.actions_server", port)]
 
 
 def started(cluster, sender, responses):

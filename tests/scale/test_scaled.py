@@ -81,7 +81,7 @@ def test_a_rasa_server_killed_mid_form_is_started_again_and_the_form_goes_on(clu
             == responses["utter_ask_signup_form_signup_code"])
     assert say(first, sender, SIGN_UP_CODE)[1][-1] == responses["utter_ask_signup_form_signup_name"]
 
-    [pid] = pids_of("bot.rasa_server", first)
+    [pid] = pids_of("bot.runtime.rasa_server", first)
     os.kill(pid, signal.SIGKILL)
     wait_until_dead(pid)
     # Through the one address: the load balancer takes it to the server still running.
@@ -89,7 +89,7 @@ def test_a_rasa_server_killed_mid_form_is_started_again_and_the_form_goes_on(clu
     assert status == 200 and replies[-1] == responses["utter_ask_signup_form_signup_email"]
 
     cluster.wait_until_answering(f"http://127.0.0.1:{first}/")
-    assert pids_of("bot.rasa_server", first) != [pid]
+    assert pids_of("bot.runtime.rasa_server", first) != [pid]
     assert any("Rasaサーバー1 が停止しました" in line for line in cluster.log)
     status, replies, _ = say(first, sender, "takahashi@scale-test.example.jp")
     assert replies[-1] == responses["utter_ask_signup_form_signup_phone"]

@@ -1,4 +1,4 @@
-"""The page server and how bot.serve configures it, without a browser or a model."""
+"""The page server and how bot.runtime.serve configures it, without a browser or a model."""
 
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ import urllib.request
 import jwt
 import pytest
 
-from bot import serve
 from bot.actions.identity import email_from_token
 from bot.channels import webchat
 from bot.channels.webchat import PageSettings, socket_origin
+from bot.runtime import serve
 from project_helpers import free_port
 from webchat_helpers import serve_in_background
 
@@ -99,7 +99,7 @@ def test_a_missing_widget_install_says_what_to_run(monkeypatch, tmp_path):
 def test_only_the_page_files_are_served(page_server):
     base = page_server()
     assert fetch(f"{base}/")[0] == 200
-    for path in ("/package.json", "/node_modules/rasa-webchat/package.json", "/../bot/serve.py", "/index.html"):
+    for path in ("/package.json", "/node_modules/rasa-webchat/package.json", "/../bot/runtime/serve.py", "/index.html"):
         assert fetch(f"{base}{path}")[0] == 404, path
 
 
@@ -165,7 +165,7 @@ def test_without_a_mail_server_of_its_own_the_demo_keeps_the_mails_in_var_mail(m
     sink, sender = serve.mail_servers(env, serve.ROOT / "var" / "mail")
     assert sink.command[-5:] == ["--listen", "127.0.0.1:2525", "--class", "aiosmtpd.handlers.Mailbox",
                                  str(serve.ROOT / "var" / "mail")]
-    assert sender.command[-2:] == ["-m", "bot.mail_sender"] and env["BOT_SMTP_PORT"] == "2525"
+    assert sender.command[-2:] == ["-m", "bot.runtime.mail_sender"] and env["BOT_SMTP_PORT"] == "2525"
     assert "make mails" in serve.mail_notice(env)
 
 
@@ -174,7 +174,7 @@ def test_with_a_mail_server_configured_only_the_sender_runs_and_talks_to_it(monk
     monkeypatch.setenv("BOT_SMTP_PORT", "587")
     env = serve.demo_environment(5005, 5055, smtp_port=2525)
     [sender] = serve.mail_servers(env, serve.ROOT / "var" / "mail")
-    assert sender.command[-2:] == ["-m", "bot.mail_sender"] and env["BOT_SMTP_PORT"] == "587"
+    assert sender.command[-2:] == ["-m", "bot.runtime.mail_sender"] and env["BOT_SMTP_PORT"] == "587"
     assert serve.mail_notice(env) == "  メール: smtp.example.jp に送ります\n"
 
 

@@ -3,7 +3,7 @@
 On LINE in particular customers often type 「5」 instead of tapping; read as text, a bare digit is
 an `inform` with nothing to fill. Right after the bot asked (its last message is utter_ask_csat), a
 message that is only a score from 1 to 5 (half- or full-width) becomes that button's payload.
-Installed by bot/rasa_server.py inside bot.guards.
+Installed (bot/runtime/patches.py) inside bot.runtime.guards.
 """
 
 from __future__ import annotations

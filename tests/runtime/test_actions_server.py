@@ -1,6 +1,6 @@
 """The action server from the outside, as an attacker would try it: only callers holding
 its secret get past the door, and a body that is not an action call gets a 400, not
-rasa_sdk's 500. Started as `make run` starts it (python -m bot.actions_server)."""
+rasa_sdk's 500. Started as `make run` starts it (python -m bot.runtime.actions_server)."""
 
 import json
 import os
@@ -12,8 +12,8 @@ import urllib.request
 
 import pytest
 
-from bot.actions_server import action_call_problem
 from bot.bearer import bearer_matches
+from bot.runtime.actions_server import action_call_problem
 from db_fixtures import _snapshot
 from project_helpers import ROOT, free_port
 
@@ -68,7 +68,7 @@ def action_server(tmp_path_factory):
     subprocess.run([sys.executable, "-m", "bot.store.demo_data"], cwd=ROOT, env=env, check=True,
                    capture_output=True)
     port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "bot.actions_server", "--actions", "bot.actions",
+    process = subprocess.Popen([sys.executable, "-m", "bot.runtime.actions_server", "--actions", "bot.actions",
                                 "--port", str(port)], cwd=ROOT, env=env,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 120
@@ -147,7 +147,7 @@ def test_with_the_secret_a_forged_tracker_still_gets_no_data_and_no_change(actio
 
 def test_the_action_server_does_not_start_without_its_secrets(tmp_path):
     env = server_env(f"sqlite:///{tmp_path / 'bot.db'}", BOT_ACTIONS_SECRET="short")
-    result = subprocess.run([sys.executable, "-m", "bot.actions_server", "--actions", "bot.actions",
+    result = subprocess.run([sys.executable, "-m", "bot.runtime.actions_server", "--actions", "bot.actions",
                              "--port", str(free_port())], cwd=ROOT, env=env, capture_output=True, text=True,
                             timeout=120)
     assert result.returncode == 2

@@ -1,5 +1,5 @@
 """Start the action server, the Rasa server, the agent inbox and the web chat page together; Ctrl-C stops them.
-A server that dies is started again (bot.supervisor); the others keep serving meanwhile.
+A server that dies is started again (bot.runtime.supervisor); the others keep serving meanwhile.
 
 `make run` calls this, and so does the end-to-end test, so what is tested is how the
 bot is really started.
@@ -24,11 +24,11 @@ from typing import Dict, List
 
 from bot import settings
 from bot.channels.webchat import check_can_serve
-from bot.mail_sink import DEMO_MAIL_DIR, DEMO_PORT, sink_command
+from bot.runtime.mail_sink import DEMO_MAIL_DIR, DEMO_PORT, sink_command
+from bot.runtime.supervisor import Supervised, processes, supervise_forever
 from bot.settings.actions import ACTIONS_SECRET, IDENTITY_SECRET
-from bot.supervisor import Supervised, processes, supervise_forever
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 DEMO_LOGIN_NOTICE = "  デモ用ログイン: 有効 (BOT_WEB_DEMO_LOGIN=1。デモ専用です。本番では設定しないでください)\n"
 DEMO_AGENT = "demo"
 
@@ -60,14 +60,14 @@ def demo_environment(rasa_port: int, actions_port: int, smtp_port: int = DEMO_PO
 
 
 def demo_mail(env: Dict[str, str]) -> bool:
-    """No mail server configured: mails go to the demo's own (bot.mail_sink)."""
+    """No mail server configured: mails go to the demo's own (bot.runtime.mail_sink)."""
     return not env.get("BOT_SMTP_HOST")
 
 
 def mail_servers(env: Dict[str, str], mail_dir: Path, senders: int = 1) -> List[Supervised]:
     """The outbox's senders, and the demo's mail server when no other is configured."""
     sending = [Supervised(f"メール送信{n if senders > 1 else ''}",
-                          [sys.executable, "-m", "bot.mail_sender"], env, cwd=ROOT)
+                          [sys.executable, "-m", "bot.runtime.mail_sender"], env, cwd=ROOT)
                for n in range(1, senders + 1)]
     if not demo_mail(env):
         return sending
@@ -108,7 +108,8 @@ def page_origins(web_host: str, web_port: int) -> List[str]:
 
 
 def actions_command(port: int, host: str = "127.0.0.1") -> List[str]:
-    return [sys.executable, "-m", "bot.actions_server", "--actions", "bot.actions", "--host", host, "--port", str(port)]
+    return [sys.executable, "-m", "bot.runtime.actions_server", "--actions", "bot.actions", "--host", host,
+            "--port", str(port)]
 
 
 def page_command(host: str, port: int, socket_port: int) -> List[str]:
@@ -122,7 +123,7 @@ def inbox_command(host: str, port: int, rasa_url: str) -> List[str]:
 
 def rasa_command(model: Path, port: int, origins: List[str], endpoints: Path = ROOT / "endpoints.yml") -> List[str]:
     return [
-        sys.executable, "-m", "bot.rasa_server",
+        sys.executable, "-m", "bot.runtime.rasa_server",
         "--model", str(model),
         "--port", str(port),
         "--endpoints", str(endpoints),

@@ -1,5 +1,5 @@
 """The outbox's sender: delivers the mails the bot queued (password setting, sign-up, renewal order,
-reminders) over SMTP. `python -m bot.mail_sender` runs until stopped (make run starts it);
+reminders) over SMTP. `python -m bot.runtime.mail_sender` runs until stopped (make run starts it);
 `--once` delivers what is due and exits, for cron.
 
 Each mail is claimed before it is sent (bot.store.repository.claim_mail), so two senders never send

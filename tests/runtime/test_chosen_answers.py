@@ -6,7 +6,7 @@ import pytest
 from rasa.core.agent import Agent
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 
-from bot import chosen_answers
+from bot.runtime import chosen_answers
 
 RESPONSES = {"utter_faq/renewal_years": [{"text": "1〜3年です"}], "utter_default": [{"text": "?"}]}
 

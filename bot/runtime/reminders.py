@@ -1,4 +1,4 @@
-"""The daily renewal-reminder job: `make remind` (python -m bot.reminders), for cron.
+"""The daily renewal-reminder job: `make remind` (python -m bot.runtime.reminders), for cron.
 
 Customers who asked for reminders (a verified customer, in the chat) hear once when a licence
 enters the last 30 days before its end, and once more after it has ended while it can still be
@@ -30,11 +30,11 @@ from rasa.shared.utils.io import read_yaml_file
 from sqlalchemy.exc import IntegrityError
 
 from bot import settings
-from bot.actions.phrasing import japanese_date
 from bot.channels.line_api import LineApi, LineApiError
 from bot.channels.line_messages import LineOutput
 from bot.domain import clock
 from bot.domain.identifiers import mask_identifiers
+from bot.domain.phrasing import japanese_date
 from bot.store import db, repository
 from bot.store import models as m
 from bot.store.repository import LicenceRecord, ReminderRecord, SubscriptionRecord
@@ -43,7 +43,7 @@ from bot.support.renewal import renewal_window
 
 logger = logging.getLogger(__name__)
 
-DOMAIN = Path(__file__).resolve().parents[1] / "domain.yml"
+DOMAIN = Path(__file__).resolve().parents[2] / "domain.yml"
 RESPONSE_OF_STAGE = {Stage.BEFORE_END: "utter_reminder_before_end", Stage.AFTER_END: "utter_reminder_after_end"}
 MAIL_SUBJECT_RESPONSE = "utter_reminder_mail_subject"
 MAIL_TEMPLATE = "renewal_reminder"

@@ -4,7 +4,7 @@ import pytest
 from jsonschema import ValidationError
 from rasa.core.actions.action import RemoteAction
 
-from bot import rasa_speedups
+from bot.runtime import rasa_speedups
 
 GOOD = {"events": [{"event": "slot", "name": "task", "value": None}], "responses": [{"response": "utter_greet"}]}
 BAD = [{"events": "not a list"}, {"events": [{"no": "event"}]}, {"responses": [5]}]
@@ -13,7 +13,7 @@ BAD = [{"events": "not a list"}, {"events": [{"no": "event"}]}, {"responses": [5
 @pytest.fixture
 def patched(monkeypatch):
     monkeypatch.setattr(RemoteAction, "_validate_action_result", RemoteAction._validate_action_result)
-    rasa_speedups.install()
+    rasa_speedups.validate_action_results_with_one_validator()
     return RemoteAction("action_x", None)
 
 

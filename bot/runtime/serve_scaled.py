@@ -1,6 +1,6 @@
 """Two Rasa servers and two action servers behind one HAProxy address, on PostgreSQL and Redis.
 
-    make run-scaled        (python -m bot.serve_scaled)
+    make run-scaled        (python -m bot.runtime.serve_scaled)
 
 The same pieces a cluster runs (see the README's "Scaling" section and deploy/): the
 conversations live in PostgreSQL, Redis locks each conversation while a server handles a
@@ -24,10 +24,10 @@ from urllib.parse import unquote, urlsplit
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from bot import serve
 from bot.channels.webchat import check_can_serve
-from bot.mail_sink import DEMO_MAIL_DIR, DEMO_PORT
-from bot.supervisor import Supervised, processes, supervise_forever
+from bot.runtime import serve
+from bot.runtime.mail_sink import DEMO_MAIL_DIR, DEMO_PORT
+from bot.runtime.supervisor import Supervised, processes, supervise_forever
 
 DEPLOY = serve.ROOT / "deploy"
 DEFAULT_DATABASE_URL = "postgresql://postgres@localhost:5432/supportbot"

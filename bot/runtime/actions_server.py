@@ -2,7 +2,7 @@
 loopback unless told otherwise, masked logs, and a 400 for a webhook body that is not an
 action call (rasa_sdk would answer it with a 500 and a traceback).
 
-    python -m bot.actions_server --actions bot.actions --port 5055 [--host 127.0.0.1]
+    python -m bot.runtime.actions_server --actions bot.actions --port 5055 [--host 127.0.0.1]
 
 rasa_sdk checks no caller: whoever reaches its port could send a made-up tracker. Rasa
 sends the secret as `Authorization: Bearer …` (endpoints.yml); every request but the

@@ -1,13 +1,19 @@
-"""Rate counts and LINE's handled events in Redis, shared by every Rasa process; failing open."""
+"""Rate counts and LINE's handled events in Redis, shared by every Rasa process; failing open. The
+channels Rasa makes from credentials.yml are handed the shared state."""
 
 import os
 import secrets
 
 import pytest
+from rasa.core import run as rasa_run
+from rasa.core.channels.rest import RestInput as RasaRestInput
 from redis import asyncio as aioredis
 from redis.exceptions import ConnectionError as RedisConnectionError
+from socketio import AsyncRedisManager
 
-from bot.shared_state import RedisRateLimiter, RedisSeenEvents
+from bot.channels.line_dedupe import InMemorySeenEvents
+from bot.channels.rest import RestInput
+from bot.runtime.shared_state import RedisRateLimiter, RedisSeenEvents, SharedState, hand_to_channels
 from project_helpers import free_port, unavailable
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://localhost:6379/15")
@@ -52,3 +58,31 @@ async def test_without_redis_both_fail_open():
     assert await RedisRateLimiter(nowhere, limit=1).allow("alice") is True
     assert await RedisRateLimiter(nowhere, limit=1).allow("alice") is True
     assert await RedisSeenEvents(nowhere).first_sighting("01HXYZ") is True
+
+
+@pytest.fixture
+def make_channel(monkeypatch):
+    """Rasa's own maker of a credentials.yml channel, put back after the test."""
+    monkeypatch.setattr(rasa_run, "_create_single_channel", rasa_run._create_single_channel)
+    return lambda channel, credentials=None: rasa_run._create_single_channel(channel, credentials)
+
+
+def test_the_channels_rasa_makes_are_handed_the_shared_state(make_channel):
+    shared = SharedState(None)
+    hand_to_channels(shared)
+    line = make_channel("bot.channels.line.LineInput")
+    assert line.seen_events is shared.seen_events and isinstance(line.seen_events, InMemorySeenEvents)
+    web = make_channel("bot.channels.socketio.SocketIOInput",
+                       {"session_persistence": True, "metadata_key": "customData", "not_rasas": 1})
+    # credentials.yml is read as Rasa reads it, unknown keys ignored.
+    assert (web.session_persistence, web.metadata_key, web.socketio_path) == (True, "customData", "/socket.io")
+    assert web.client_manager is None
+    # The others are Rasa's to make, as before.
+    assert type(make_channel("bot.channels.rest.RestInput")) is RestInput
+    assert type(make_channel("rest")) is RasaRestInput
+
+
+def test_with_redis_the_channels_share_through_it(make_channel):
+    hand_to_channels(SharedState(REDIS_URL))
+    assert isinstance(make_channel("bot.channels.line.LineInput").seen_events, RedisSeenEvents)
+    assert isinstance(make_channel("bot.channels.socketio.SocketIOInput").client_manager, AsyncRedisManager)

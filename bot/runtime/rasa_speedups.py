@@ -1,4 +1,4 @@
-"""Work Rasa 3.6 does on every turn that it need not, removed at start-up (bot/rasa_server.py).
+"""Work Rasa 3.6 does on every turn that it need not, removed at start-up (bot/runtime/patches.py).
 
 - Each custom action's response is checked with `jsonschema.validate`, which checks the
   schema itself and builds a validator every time: 22.6 ms per call measured here, against
@@ -69,8 +69,3 @@ def freeze_the_loaded_model() -> None:
 
     rasa_run.load_agent_on_start = load_then_freeze
 
-
-def install() -> None:
-    validate_action_results_with_one_validator()
-    resolve_event_types_once()
-    freeze_the_loaded_model()

@@ -5,7 +5,7 @@ buttons (action_triage_unanswered) whose payload is /faq/<key>. Rasa reads "/int
 but not a retrieval intent's answer: such a payload would be classified as text. Here it becomes
 the message's reading instead: intent faq, the chosen answer as the ResponseSelector's choice,
 with full confidence. A payload naming no answer of the domain is read as text, as before.
-Installed by bot/rasa_server.py inside bot.guards.
+Installed (bot/runtime/patches.py) inside bot.runtime.guards.
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ from email.parser import BytesParser
 from pathlib import Path
 from typing import List, Optional
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 DEMO_MAIL_DIR = ROOT / "var" / "mail"
 DEMO_PORT = 8025
 

@@ -7,8 +7,8 @@ and the channel's one output, so the customer receives one reply with every answ
 
 Only when each question on its own is a guide question with an answer of its own, and no form
 is waiting for an answer: anything else (a request, a question the guides do not answer, a
-follow-up that leans on the first) is read as one message, as before. Installed by
-bot/rasa_server.py inside bot.guards, so the message is cleaned and counted once.
+follow-up that leans on the first) is read as one message, as before. Installed (bot/runtime/patches.py)
+inside bot.runtime.guards, so the message is cleaned and counted once.
 """
 
 from __future__ import annotations

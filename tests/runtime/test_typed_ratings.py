@@ -4,7 +4,7 @@ import json
 
 from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
 
-from bot.typed_ratings import just_asked, rating_payload
+from bot.runtime.typed_ratings import just_asked, rating_payload
 
 ASKED = BotUttered("よろしければ…", metadata={"utter_action": "utter_ask_csat"})
 

@@ -1,6 +1,6 @@
-"""The Rasa server's counts (bot.metrics) and its `GET /metrics`, installed at start (bot/rasa_server.py).
+"""The Rasa server's counts (bot.metrics) and its `GET /metrics`, installed at start (bot/runtime/patches.py).
 
-Messages and turn times are taken outermost, around bot.guards, so that refused messages count too
+Messages and turn times are taken outermost, around bot.runtime.guards, so that refused messages count too
 and a turn's time includes its wait for a free slot, as the customer lives it.
 """
 
@@ -65,8 +65,3 @@ def serve_metrics_page() -> None:
 
     rasa_run.configure_app = with_metrics
 
-
-def install() -> None:
-    count_understanding()
-    count_messages()
-    serve_metrics_page()

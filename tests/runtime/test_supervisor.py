@@ -3,7 +3,7 @@ keeps dying at start, and never while it is alive."""
 
 import sys
 
-from bot.supervisor import FIRST_DELAY, MAX_DELAY, STABLE_AFTER, Supervised
+from bot.runtime.supervisor import FIRST_DELAY, MAX_DELAY, STABLE_AFTER, Supervised
 
 DIES = [sys.executable, "-c", "import sys; sys.exit(3)"]
 LIVES = [sys.executable, "-c", "import time; time.sleep(60)"]

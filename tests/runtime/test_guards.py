@@ -2,7 +2,7 @@
 
 import time
 
-from bot.guards import _TurnBudget
+from bot.runtime.guards import _TurnBudget
 
 
 def test_time_spent_understanding_a_message_is_taken_from_its_actions_budget():

@@ -6,7 +6,7 @@ import pytest
 from rasa.core.agent import Agent
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 
-from bot import several_questions
+from bot.runtime import several_questions
 
 # How the stand-in classifier reads each text: (intent, guide answer).
 READINGS = {

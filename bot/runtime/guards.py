@@ -1,4 +1,4 @@
-"""What stands between a customer's message and Rasa, installed by bot/rasa_server.py.
+"""What stands between a customer's message and Rasa: entries of bot/runtime/patches.py.
 
 Rasa 3.6 answers nothing when the action server is down or slow (it waits up to five
 minutes), or when its tracker or lock store fails: the customer just sees silence. Two
@@ -10,9 +10,10 @@ seams change that, both in the Rasa process:
 - every custom action goes through `RemoteAction.run`: here the actions of one message
   share a time budget, and a failure becomes a polite message instead of silence.
 
-Rasa offers no hook for either, so the methods are wrapped once at start-up. Two more
-wraps: the PostgreSQL tracker store tests pooled connections before use, and a tracker
-store error is no longer hidden (Rasa would answer as if the conversation were new).
+Rasa offers no hook for either, so the methods are wrapped once at start-up (the table of
+bot/runtime/patches.py). Two more wraps: the PostgreSQL tracker store tests pooled connections
+before use, and a tracker store error is no longer hidden (Rasa would answer as if the
+conversation were new).
 """
 
 from __future__ import annotations
@@ -33,7 +34,6 @@ from rasa.core.tracker_store import FailSafeTrackerStore
 from rasa.shared.core.constants import ACTION_LISTEN_NAME, ACTION_SESSION_START_NAME
 from rasa.shared.core.events import BotUttered, Event, FollowupAction
 
-from bot import settings, shared_state
 from bot.metrics import ACTION_FAILURES
 from bot.support.messages import Problem, clean, problem_with
 
@@ -180,12 +180,3 @@ def fail_loudly_on_store_errors() -> None:
     FailSafeTrackerStore.retrieve_full_tracker = retrieve_full_tracker
     FailSafeTrackerStore.save = save
 
-
-def install() -> None:
-    limits = settings.current(settings.GuardSettings)
-    guard_messages(shared_state.rate_limiter(limits.messages_per_minute), limits.max_message_chars,
-                   limits.concurrent_messages)
-    budget_turns(limits.action_timeout)
-    guard_actions(limits.action_timeout)
-    check_pooled_connections()
-    fail_loudly_on_store_errors()
