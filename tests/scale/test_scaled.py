@@ -6,6 +6,7 @@ import signal
 import threading
 import time
 
+import redis
 from sqlalchemy import create_engine, text
 
 from cluster_helpers import say
@@ -24,6 +25,17 @@ def stored_events(stores, sender):
             return [(kind, json.loads(data).get("text")) for kind, data in rows]
     finally:
         engine.dispose()
+
+
+def last_ticket(client, sender):
+    """The number of the last ticket in a REST conversation's Redis lock; None with no lock."""
+    stored = client.get(f"lock:rest:{sender}")
+    tickets = json.loads(stored)["tickets"] if stored else []
+    return json.loads(tickets[-1])["number"] if tickets else None
+
+
+def user_messages(stores, sender):
+    return sum(kind == "user" for kind, _ in stored_events(stores, sender))
 
 
 def test_turns_alternating_between_the_two_rasa_servers_keep_the_form_and_its_slots(cluster, responses):
@@ -59,11 +71,20 @@ def test_messages_sent_at_once_for_one_sender_are_answered_in_order_each_once(cl
         # Every other message to the other server, as a load balancer might.
         answers[index] = say(cluster.rasa_ports[index % 2], sender, message)
 
+    # Each message is sent once the one before has taken its place in the conversation's queue (its
+    # lock ticket), while that one still waits or runs: they overlap, and the queue's order is the
+    # order sent. A fixed pause did not ensure it on a busy machine: two servers took two messages
+    # sent 50 ms apart in the other order.
+    lock_store = redis.Redis.from_url(stores["redis_url"])
     threads = []
     for index, (message, _) in enumerate(questions):
+        before = last_ticket(lock_store, sender)
         threads.append(threading.Thread(target=send, args=(index, message)))
         threads[-1].start()
-        time.sleep(0.05)  # the order they are sent in; they overlap, each turn takes longer
+        deadline = time.monotonic() + 30
+        while (last_ticket(lock_store, sender) == before
+               and user_messages(stores, f"rest:{sender}") <= index and time.monotonic() < deadline):
+            time.sleep(0.005)
     for thread in threads:
         thread.join(60)
     assert [replies for _, replies, _ in answers] == [[responses[key] for key in keys] for _, keys in questions]
