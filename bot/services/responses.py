@@ -13,9 +13,6 @@ import functools
 from pathlib import Path
 from typing import Any, Dict
 
-from rasa.core.nlg.response import TemplatedNaturalLanguageGenerator
-from rasa.shared.utils.io import read_yaml_file
-
 DOMAIN = Path(__file__).resolve().parents[2] / "domain.yml"
 # A channel with no variants of its own in domain.yml: the default variant, as a mail is written.
 MAIL = "mail"
@@ -27,6 +24,11 @@ class MissingResponse(LookupError):
 
 class Responses:
     def __init__(self, domain_path: Path = DOMAIN) -> None:
+        # Imported here: the inbox imports this module, and loads Rasa's response generator (without
+        # spaCy or TensorFlow) only when it first writes to a customer; its start stays light.
+        from rasa.core.nlg.response import TemplatedNaturalLanguageGenerator
+        from rasa.shared.utils.io import read_yaml_file
+
         # Only the responses: loading the whole domain would check (and warn about) everything else.
         self._nlg = TemplatedNaturalLanguageGenerator(read_yaml_file(domain_path)["responses"])
 
