@@ -117,7 +117,7 @@ def ticket_json(ticket: tickets.TicketRecord, full: bool = False) -> Dict[str, A
     body = {
         "id": ticket.id, "number": ticket.number, "status": ticket.status, "priority": ticket.priority,
         "category": ticket.category, "channel": ticket.channel, "agent": ticket.agent,
-        "summary": ticket.summary, "created_at": ticket.created_at.isoformat(),
+        "summary": ticket.summary, "last_question": ticket.last_question, "created_at": ticket.created_at.isoformat(),
         "updated_at": ticket.updated_at.isoformat(),
         "closed_at": ticket.closed_at.isoformat() if ticket.closed_at else None,
         "can_message": ticket.channel in DELIVERABLE_CHANNELS,
