@@ -4,7 +4,6 @@ import time
 
 import jwt
 
-from bot.services.mails import ACCOUNT_CREATED_SUBJECT
 from project_helpers import JWT_SECRET, body, mails_to, post
 
 CODE_SAMPLE = "TB-3KQ7-M2X9P-4HD8W-7RT5N-Q6J3C-9ZV2L"
@@ -43,7 +42,7 @@ def test_password_mail_is_resent_and_arrives(bot, responses):
     ]
     # Other tests share this bot's mail server; count only what went to sato.
     [mail] = mails_to(bot, "sato@sample-shoji.co.jp")
-    assert mail["Subject"] == ACCOUNT_CREATED_SUBJECT
+    assert mail["Subject"] == responses["utter_mail_account_created_subject"]
     assert "パスワード" in body(mail)
 
 

@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from bot.runtime.guards import EMPTY_REPLY, RATE_LIMITED_REPLY, TOO_LONG_REPLY
 from bot.store import models, repository, tickets
 from bot.store.db import session_scope
 from project_helpers import ACTIONS_SECRET, RASA_API_TOKEN, post
@@ -38,16 +37,17 @@ def raw_post(url, body: bytes, content_type="application/json", headers=None):
 
 
 @pytest.mark.parametrize("text", ["", "   ", "\u3000\n\t", "\x00\x01"])
-def test_an_empty_message_gets_a_request_for_text_and_is_not_stored(bot, text):
+def test_an_empty_message_gets_a_request_for_text_and_is_not_stored(bot, responses, text):
     sender = f"empty-{len(text)}-{ord(text[0]) if text else 0}"
-    assert say(bot, sender, text) == [EMPTY_REPLY]
+    assert say(bot, sender, text) == [responses["utter_guard_empty"]]
     assert stored_events(bot, f"rest:{sender}") == []
 
 
-def test_an_overlong_message_is_refused_politely_and_not_stored(bot):
-    assert say(bot, "too-long", "パスワードを忘れました" * 200) == [TOO_LONG_REPLY.format(limit=2000)]
+def test_an_overlong_message_is_refused_politely_and_not_stored(bot, responses):
+    refusal = responses["utter_guard_too_long"].format(limit=2000)
+    assert say(bot, "too-long", "パスワードを忘れました" * 200) == [refusal]
     assert stored_events(bot, "rest:too-long") == []
-    assert say(bot, "too-long", "パスワードを忘れました") != [TOO_LONG_REPLY.format(limit=2000)]
+    assert say(bot, "too-long", "パスワードを忘れました") != [refusal]
 
 
 @pytest.mark.parametrize("text", [
@@ -92,7 +92,7 @@ def test_sql_in_every_answer_of_a_form_changes_nothing_it_should_not(bot, respon
 def test_one_sender_cannot_flood_the_bot(bot, responses):
     replies = [say(bot, "flood", "振込用紙はいつ届きますか") for _ in range(21)]
     assert all(reply == [responses["utter_faq/renewal_slip_arrival"]] for reply in replies[:20])
-    assert replies[20] == [RATE_LIMITED_REPLY]
+    assert replies[20] == [responses["utter_guard_rate_limited"]]
     assert sum(1 for kind, _ in stored_events(bot, "rest:flood") if kind == "user") == 20
     assert say(bot, "not-the-flooder", "振込用紙はいつ届きますか") == [responses["utter_faq/renewal_slip_arrival"]]
 

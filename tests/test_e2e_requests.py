@@ -1,6 +1,5 @@
 """Sign-up, CC addresses and renewal applications through the running servers (today: 2026-11-22)."""
 
-from bot.services.mails import ACCOUNT_CREATED_SUBJECT, RENEWAL_ORDER_SUBJECT
 from bot.store import repository
 from bot.store.db import session_scope
 from project_helpers import body, mails_to, post
@@ -31,7 +30,8 @@ def test_sign_up_in_the_chat_creates_the_account(bot, responses):
     with session_scope(bot["database_url"]) as session:
         account = repository.find_account(session, "takahashi@example.jp")
     assert (account.name, account.phone, account.activation_code) == ("高橋 健", "0312345678", OPEN_CODE)
-    assert [mail["Subject"] for mail in mails_to(bot, "takahashi@example.jp")] == [ACCOUNT_CREATED_SUBJECT]
+    subjects = [mail["Subject"] for mail in mails_to(bot, "takahashi@example.jp")]
+    assert subjects == [responses["utter_mail_account_created_subject"]]
 
 
 def test_sign_up_of_a_registered_address_reads_the_same(bot, responses):
@@ -99,7 +99,7 @@ def test_renewal_application_by_payment_slip(bot, responses):
         responses["utter_faq/renewal_faster_payment"],
     ]
     [mail] = mails_to(bot, "nakamura@example.jp")
-    assert mail["Subject"] == RENEWAL_ORDER_SUBJECT
+    assert mail["Subject"] == responses["utter_mail_renewal_order_subject"]
     assert body(mail) == (f"シリアル番号 {serial} の契約更新(2年)を振込用紙でのお支払いで承りました。"
                           "振込用紙は2026年11月29日から2026年12月6日ごろまでにお届けします。\n")
 

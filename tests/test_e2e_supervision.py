@@ -8,7 +8,6 @@ import time
 import urllib.error
 import urllib.request
 
-from bot.runtime.guards import TROUBLE_REPLY
 from project_helpers import pids_of, post, start_bot, wait_until_dead
 
 
@@ -54,7 +53,7 @@ def test_make_run_restarts_a_dead_server_and_ctrl_c_stops_them_all(model, tmp_pa
         started = time.monotonic()
         replies = post(rasa, "supervised-1", "アカウントの状態を確認したい")
         assert time.monotonic() - started < 3.0
-        assert TROUBLE_REPLY in [reply.get("text") for reply in replies]
+        assert responses["utter_guard_trouble"] in [reply.get("text") for reply in replies]
         wait_for(f"http://127.0.0.1:{actions}/health")
         assert pids_of("bot.runtime.actions_server", actions) != [killed]
         assert [r.get("text") for r in post(rasa, "supervised-2", "アカウントの状態を確認したい")] == [

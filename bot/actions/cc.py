@@ -56,7 +56,9 @@ async def manage_cc(
     if change.error is not None:
         dispatcher.utter_message(response=_RESPONSE_OF_ERROR[change.error], address=address)
         return []
+    if operation is CcOperation.REMOVE and not change.addresses:
+        dispatcher.utter_message(response="utter_cc_removed_last", address=canonical_email(address))
+        return []
     response = "utter_cc_added" if operation is CcOperation.ADD else "utter_cc_removed"
-    listing = _listing(change.addresses) if change.addresses else "(なし)"
-    dispatcher.utter_message(response=response, address=canonical_email(address), addresses=listing)
+    dispatcher.utter_message(response=response, address=canonical_email(address), addresses=_listing(change.addresses))
     return []

@@ -18,6 +18,7 @@ from bot.actions.identity import verified_email
 from bot.actions.verification import is_locked
 from bot.domain import clock
 from bot.domain.identifiers import canonical_activation_code, canonical_serial
+from bot.domain.phrasing import japanese_moment
 from bot.metrics import HANDOFFS
 from bot.nlp.pipeline import lemmas
 from bot.services.tickets import HandoffRequest
@@ -239,7 +240,7 @@ class ActionCreateTicket(Action):
             opening = next_opening(now, hours)
             dispatcher.utter_message(
                 response="utter_handoff_created_after_hours", number=number, hours=hours_in_words(hours),
-                opening=f"{opening.month}月{opening.day}日({'月火水木金土日'[opening.weekday()]}){opening:%H:%M}",
+                opening=japanese_moment(opening),
             )
         return [*(SlotSet(slot, None) for slot in HANDOFF_SLOTS), SlotSet("payment_overdue", None),
                 ConversationPaused()]

@@ -27,16 +27,15 @@ from bot.channels.line_dedupe import InMemorySeenEvents, SeenEvents
 from bot.channels.line_messages import LineOutput
 from bot.channels.line_signature import SIGNATURE_HEADER, signature_is_valid
 from bot.channels.line_tasks import OrderedTasks
+from bot.services.responses import of_the_domain
 from bot.settings.line import DEFAULT_API_BASE, LOADING_AFTER_SECONDS, LOADING_SECONDS, loading_after_seconds
 
 logger = logging.getLogger(__name__)
 
 # What Rasa hears when someone adds the account as a friend: the greeting, with its quick replies.
 FOLLOW_PAYLOAD = "/greet"
-PLEASE_SEND_TEXT = (
-    "申し訳ありません。スタンプや画像、位置情報などにはお答えできません。"
-    "ご質問の内容をテキストでお送りください。"
-)
+# The answer to a sticker, an image, a location: Rasa never reads those, so the channel says it.
+SEND_TEXT_RESPONSE = "utter_line_send_text"
 SHUTDOWN_GRACE_SECONDS = 10.0
 
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
@@ -90,6 +89,8 @@ class LineInput(InputChannel):
         self.api = LineApi(access_token or "", api_base)
         self.seen_events = seen_events or InMemorySeenEvents()
         self.tasks = OrderedTasks()
+        # Read at start: a domain.yml without it stops the server before a customer finds out.
+        self.send_text = of_the_domain().message(SEND_TEXT_RESPONSE, self.name())
         if not self.channel_secret:
             logger.warning("LINE_CHANNEL_SECRET is not set: the LINE webhook refuses every request.")
         elif not access_token:
@@ -197,7 +198,7 @@ class LineInput(InputChannel):
                 if loading is not None:
                     loading.cancel()
         elif event.get("type") == "message":
-            await output.send_text_message(recipient, PLEASE_SEND_TEXT)
+            await output.send_response(recipient, dict(self.send_text))
         await self.api.send(output.line_messages(), reply_token=event.get("replyToken"), to=recipient)
 
     def _show_loading_later(self, event: Dict[str, Any]) -> Optional[asyncio.Task]:

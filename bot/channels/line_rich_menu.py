@@ -2,8 +2,8 @@
 
 `make line-setup` (python -m bot.channels.line_rich_menu) draws the menu's image, creates the
 menu through the Messaging API, makes it every user's default and then deletes the menus it
-made before, so a customer is never without one. The tiles' words are the domain's
-`utter_menu_*` responses; a tap sends a postback that the bot reads like a button's payload.
+made before, so a customer is never without one. The tiles' words, and the bar's that opens the
+menu, are the domain's `utter_menu_*` responses; a tap sends a postback that the bot reads like a button's payload.
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ TILES = (
     ("person", "/request_human"),
 )
 BACKGROUNDS = ("#1f5fa8", "#2a7f62", "#6b4fa3", "#9c4221")
-CHAT_BAR_TEXT = "メニュー"
+DOMAIN = ROOT / "domain.yml"
 
 
 @dataclass(frozen=True)
@@ -55,9 +55,19 @@ class Tile:
     payload: str
 
 
-def tiles(domain_path: Path = ROOT / "domain.yml") -> List[Tile]:
+def _menu_words(domain_path: Path) -> Dict[str, str]:
     responses = yaml.safe_load(domain_path.read_text(encoding="utf-8"))["responses"]
-    return [Tile(responses[f"utter_menu_{name}"][0]["text"], payload) for name, payload in TILES]
+    return {name[len("utter_menu_"):]: variants[0]["text"] for name, variants in responses.items()
+            if name.startswith("utter_menu_")}
+
+
+def tiles(domain_path: Path = DOMAIN) -> List[Tile]:
+    words = _menu_words(domain_path)
+    return [Tile(words[name], payload) for name, payload in TILES]
+
+
+def chat_bar_text(domain_path: Path = DOMAIN) -> str:
+    return _menu_words(domain_path)["bar"]
 
 
 def menu_request(menu_tiles: Sequence[Tile]) -> Dict[str, Any]:
@@ -72,7 +82,7 @@ def menu_request(menu_tiles: Sequence[Tile]) -> Dict[str, Any]:
             "action": {"type": "postback", "label": tile.label, "data": tile.payload, "displayText": tile.label},
         })
     return {"size": {"width": WIDTH, "height": HEIGHT}, "selected": True, "name": MENU_NAME,
-            "chatBarText": CHAT_BAR_TEXT, "areas": areas}
+            "chatBarText": chat_bar_text(), "areas": areas}
 
 
 def font_path(named: Optional[Path] = None) -> Path:

@@ -30,9 +30,10 @@ from bot.handoff import review_labels, review_queue
 from bot.handoff.agents import agent_of
 from bot.handoff.rasa_api import DELIVERABLE_CHANNELS, RasaApi, RasaApiError
 from bot.handoff.review_groups import grouped
+from bot.services.responses import of_the_domain
 from bot.store import analytics, review, tickets
 from bot.store.db import get_engine, in_session, session_scope, tracker_store_url
-from bot.support.transcript import AGENT_PREFIX, conversation_lines
+from bot.support.transcript import conversation_lines
 
 logger = logging.getLogger(__name__)
 
@@ -44,7 +45,9 @@ OPENAPI = HERE / "openapi.yml"
 MAX_MESSAGE_LENGTH = 2000
 # Groups are a few messages each; a request for more is not a supervisor's.
 MAX_LABELLED_AT_ONCE = 500
-CLOSING_MESSAGE = "担当者との対応を終了しました。ここからはボットがお答えします。ほかにご質問があればお送りください。"
+# What the customer reads: an agent's words ({text}), and the end of the agent's part.
+AGENT_MESSAGE = "utter_agent_message"
+CLOSING_MESSAGE = "utter_handoff_closed"
 
 AGENTS = web.AppKey("agents", dict)
 SUPERVISORS = web.AppKey("supervisors", frozenset)
@@ -114,7 +117,7 @@ def ticket_json(ticket: tickets.TicketRecord, full: bool = False) -> Dict[str, A
     body = {
         "id": ticket.id, "number": ticket.number, "status": ticket.status, "priority": ticket.priority,
         "category": ticket.category, "channel": ticket.channel, "agent": ticket.agent,
-        "summary": ticket.summary, "created_at": ticket.created_at.isoformat(),
+        "summary": ticket.summary, "last_question": ticket.last_question, "created_at": ticket.created_at.isoformat(),
         "updated_at": ticket.updated_at.isoformat(),
         "closed_at": ticket.closed_at.isoformat() if ticket.closed_at else None,
         "can_message": ticket.channel in DELIVERABLE_CHANNELS,
@@ -270,7 +273,8 @@ async def send_message(request: web.Request) -> web.Response:
         raise ApiError(409, "channel_cannot_receive",
                     f"このお客さまのチャネル ({ticket.channel}) には送れません。"
                     f"メール ({ticket.contact_email}) でご連絡ください。")
-    await _via_rasa(request.app[RASA].say_as_agent(ticket.sender_id, ticket.channel, agent, AGENT_PREFIX + text))
+    message = of_the_domain().message(AGENT_MESSAGE, ticket.channel, text=text)
+    await _via_rasa(request.app[RASA].say_as_agent(ticket.sender_id, ticket.channel, agent, text, message))
     metrics.AGENT_MESSAGES.inc()
     return json_response({"delivered": True}, status=201)
 
@@ -280,7 +284,8 @@ async def close(request: web.Request) -> web.Response:
     # Checked first, so that nobody resumes a conversation another agent is holding.
     ticket = await _store(lambda session: tickets.claim_ticket(session, ticket_id, agent))
     # The bot speaks again before the ticket is closed: a failure leaves the ticket open, to try again.
-    await _via_rasa(request.app[RASA].resume(ticket.sender_id, ticket.channel, CLOSING_MESSAGE))
+    message = of_the_domain().message(CLOSING_MESSAGE, ticket.channel)
+    await _via_rasa(request.app[RASA].resume(ticket.sender_id, ticket.channel, message, CLOSING_MESSAGE))
     closed = await _store(lambda session: tickets.close_ticket(session, ticket_id, agent))
     return json_response({"ticket": ticket_json(closed, full=True)})
 

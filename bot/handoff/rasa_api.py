@@ -21,6 +21,15 @@ ASK_CSAT_ACTION = "action_ask_csat"
 logger = logging.getLogger(__name__)
 
 
+Message = Dict[str, Any]
+
+
+def _bot_event(message: Message, **metadata: Any) -> Dict[str, Any]:
+    """A bot event that says `message` (text, buttons, custom), as Rasa's own responses do."""
+    data = dict(message)
+    return {"event": "bot", "text": data.pop("text", None), "data": data, "metadata": metadata}
+
+
 class RasaApiError(Exception):
     """Rasa refused or did not answer. The text never contains the token."""
 
@@ -37,21 +46,23 @@ class RasaApi:
         state = await self._call("GET", sender_id, "tracker", {"include_events": "ALL"})
         return state.get("events") or []
 
-    async def say_as_agent(self, sender_id: str, channel: str, agent: str, text: str) -> None:
-        """Send `text` to the customer. The pause goes with it: should the conversation's
-        session have expired since the handoff, the new session is paused too."""
+    async def say_as_agent(self, sender_id: str, channel: str, agent: str, text: str, message: Message) -> None:
+        """Send the agent's `text` to the customer, as `message` (a rendered response) says it. The
+        pause goes with it: should the conversation's session have expired since the handoff, the
+        new session is paused too."""
         await self._append(sender_id, channel, [
             {"event": "pause"},
-            {"event": "bot", "text": text, "metadata": {"agent": agent}},
+            _bot_event(message, agent=agent, agent_text=text),
         ])
 
-    async def resume(self, sender_id: str, channel: str, text: str) -> None:
-        """Give the conversation back to the bot, telling the customer so.
+    async def resume(self, sender_id: str, channel: str, message: Message, response: str) -> None:
+        """Give the conversation back to the bot, telling the customer so with `message`, the
+        rendered `response`.
 
         The handoff paused the conversation before Rasa's usual action_listen; without it the
         policies would take the customer's next message for one the bot was not waiting for.
         """
-        await self._append(sender_id, channel, [{"event": "resume"}, {"event": "bot", "text": text}])
+        await self._append(sender_id, channel, [{"event": "resume"}, _bot_event(message, utter_action=response)])
         try:
             # The end of the agent's part: how helpful was it? (once a session; the action decides)
             await self._call("POST", sender_id, "execute", {"output_channel": channel}, {"name": ASK_CSAT_ACTION})

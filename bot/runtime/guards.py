@@ -10,6 +10,9 @@ seams change that, both in the Rasa process:
 - every custom action goes through `RemoteAction.run`: here the actions of one message
   share a time budget, and a failure becomes a polite message instead of silence.
 
+What the guards say are domain.yml's `utter_guard_*` responses, rendered by the agent's response
+generator as any answer is (see GuardWords for when it cannot).
+
 Rasa offers no hook for either, so the methods are wrapped once at start-up (the table of
 bot/runtime/patches.py). Two more wraps: the PostgreSQL tracker store tests pooled connections
 before use, and a tracker store error is no longer hidden (Rasa would answer as if the
@@ -23,31 +26,60 @@ import functools
 import logging
 import time
 from contextvars import ContextVar
-from typing import Any, List, Optional
+from typing import Any, Dict, List, Optional
 
 from rasa.core import tracker_store
-from rasa.core.actions.action import ActionExecutionRejection, ActionSessionStart, RemoteAction
+from rasa.core.actions.action import (
+    ActionExecutionRejection,
+    ActionSessionStart,
+    RemoteAction,
+    create_bot_utterance,
+)
 from rasa.core.agent import Agent
 from rasa.core.channels.channel import UserMessage
+from rasa.core.nlg import NaturalLanguageGenerator
 from rasa.core.processor import MessageProcessor
 from rasa.core.tracker_store import FailSafeTrackerStore
 from rasa.shared.core.constants import ACTION_LISTEN_NAME, ACTION_SESSION_START_NAME
-from rasa.shared.core.events import BotUttered, Event, FollowupAction
+from rasa.shared.core.events import Event, FollowupAction
+from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.metrics import ACTION_FAILURES
+from bot.services.responses import of_the_domain
 from bot.support.messages import Problem, clean, problem_with
 
 logger = logging.getLogger(__name__)
 
-EMPTY_REPLY = "メッセージが空でした。ご質問の内容を入力してお送りください。"
-TOO_LONG_REPLY = ("メッセージが長すぎるため、お受けできませんでした({limit}文字まで)。"
-                  "ご質問を短くまとめて、もう一度お送りください。")
-RATE_LIMITED_REPLY = ("短い時間に多くのメッセージが届いたため、お答えを止めています。"
-                      "1分ほどおいてから、もう一度お送りください。")
-TROUBLE_REPLY = (
-    "申し訳ありません。ただいまシステムに問題が発生しており、お答えできませんでした。"
-    "少し時間をおいてから、もう一度お送りください。解決しない場合は「担当者と話したい」とお送りください。"
-)
+EMPTY = "utter_guard_empty"
+TOO_LONG = "utter_guard_too_long"
+RATE_LIMITED = "utter_guard_rate_limited"
+TROUBLE = "utter_guard_trouble"
+
+
+class GuardWords:
+    """What a guard says: its response as the agent's response generator renders it for the channel,
+    like any answer (a response generator of endpoints.yml included).
+
+    The guards speak when things are broken, so they must not depend on what broke. When the agent
+    cannot render the response (no model loaded yet, a model trained before the response existed, a
+    failing response generator), the guard says domain.yml's default text instead: read and rendered
+    here, when the wrap is installed, so that a server whose domain.yml lacks a guard's words does not
+    start, and a running one always has them."""
+
+    def __init__(self, names: List[str], **values: Any) -> None:
+        responses = of_the_domain()
+        self._values = values
+        self._fallback = {name: responses.message(name, "", **values) for name in names}
+
+    async def message(self, nlg: NaturalLanguageGenerator, name: str,
+                      tracker: DialogueStateTracker, channel: str) -> Dict[str, Any]:
+        try:
+            message = await nlg.generate(name, tracker, channel, **self._values)
+        except Exception as error:
+            logger.error("%s not rendered by the agent (%s: %s); domain.yml's words said", name,
+                         type(error).__name__, error)
+            message = None
+        return dict(message or self._fallback[name])
 
 
 class _TurnBudget:
@@ -69,15 +101,20 @@ class _TurnBudget:
 _turn_budget: ContextVar[Optional[_TurnBudget]] = ContextVar("turn_budget", default=None)
 
 
-async def _tell(message: UserMessage, text: str) -> None:
+async def _tell(agent: Agent, words: GuardWords, message: UserMessage, response: str) -> None:
+    # No tracker: reading the conversation may be what failed, and a refused message reads none.
+    tracker = DialogueStateTracker(message.sender_id, [])
+    channel = message.output_channel
+    said = await words.message(agent.nlg, response, tracker, channel.name())
     try:
-        await message.output_channel.send_text_message(message.sender_id, text)
+        await channel.send_response(message.sender_id, said)
     except Exception:  # the channel itself is what failed: nothing more to say to anyone
         logger.exception("could not tell the customer that their message was not handled")
 
 
 def guard_messages(limiter: Any, max_chars: int, at_once: int) -> None:
     handle_message = Agent.handle_message
+    words = GuardWords([EMPTY, TOO_LONG, RATE_LIMITED, TROUBLE], limit=max_chars)
     # Bound to the server's event loop when first used (Python 3.10 and later).
     slots = asyncio.Semaphore(at_once)
 
@@ -86,14 +123,14 @@ def guard_messages(limiter: Any, max_chars: int, at_once: int) -> None:
         text = clean(message.text or "")
         problem = problem_with(text, max_chars)
         if problem is Problem.EMPTY:
-            await _tell(message, EMPTY_REPLY)
+            await _tell(self, words, message, EMPTY)
             return None
         if problem is Problem.TOO_LONG:
-            await _tell(message, TOO_LONG_REPLY.format(limit=max_chars))
+            await _tell(self, words, message, TOO_LONG)
             return None
         if not await limiter.allow(message.sender_id):
             logger.warning("rate limit: message of one sender refused")
-            await _tell(message, RATE_LIMITED_REPLY)
+            await _tell(self, words, message, RATE_LIMITED)
             return None
         message.text = text
         try:
@@ -103,7 +140,7 @@ def guard_messages(limiter: Any, max_chars: int, at_once: int) -> None:
                 return await handle_message(self, message)
         except Exception as error:
             logger.error("message not handled: %s: %s", type(error).__name__, error)
-            await _tell(message, TROUBLE_REPLY)
+            await _tell(self, words, message, TROUBLE)
             return None
 
     Agent.handle_message = guarded
@@ -122,6 +159,7 @@ def budget_turns(seconds: float) -> None:
 
 def guard_actions(timeout: float) -> None:
     run = RemoteAction.run
+    words = GuardWords([TROUBLE])
 
     @functools.wraps(run)
     async def guarded(self: RemoteAction, output_channel, nlg, tracker, domain) -> List[Event]:
@@ -143,8 +181,10 @@ def guard_actions(timeout: float) -> None:
                 logger.error("custom session start failed (%s); Rasa's default used", reason)
                 return await ActionSessionStart().run(output_channel, nlg, tracker, domain)
             logger.error("custom action %s failed (%s); the customer is asked to try again", self.name(), reason)
+            message = await words.message(nlg, TROUBLE, tracker, output_channel.name())
+            uttered = create_bot_utterance({**message, "utter_action": TROUBLE, "guard": "action_failed"})
             # Then listen: what Rasa would predict next builds on an action that did not happen.
-            return [BotUttered(TROUBLE_REPLY, metadata={"guard": "action_failed"}), FollowupAction(ACTION_LISTEN_NAME)]
+            return [uttered, FollowupAction(ACTION_LISTEN_NAME)]
 
     RemoteAction.run = guarded
 

@@ -21,12 +21,9 @@ import uuid
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 from typing import Any, Dict, List, Optional
 
 import aiohttp
-from rasa.core.nlg.response import TemplatedNaturalLanguageGenerator
-from rasa.shared.utils.io import read_yaml_file
 from sqlalchemy.exc import IntegrityError
 
 from bot import settings
@@ -35,6 +32,7 @@ from bot.channels.line_messages import LineOutput
 from bot.domain import clock
 from bot.domain.identifiers import mask_identifiers
 from bot.domain.phrasing import japanese_date
+from bot.services.responses import MAIL, of_the_domain
 from bot.store import db, repository
 from bot.store import models as m
 from bot.store.repository import LicenceRecord, ReminderRecord, SubscriptionRecord
@@ -43,7 +41,6 @@ from bot.support.renewal import renewal_window
 
 logger = logging.getLogger(__name__)
 
-DOMAIN = Path(__file__).resolve().parents[2] / "domain.yml"
 RESPONSE_OF_STAGE = {Stage.BEFORE_END: "utter_reminder_before_end", Stage.AFTER_END: "utter_reminder_after_end"}
 MAIL_SUBJECT_RESPONSE = "utter_reminder_mail_subject"
 MAIL_TEMPLATE = "renewal_reminder"
@@ -75,17 +72,16 @@ def due_reminders(session, today: date) -> List[Due]:
 class Wording:
     """The reminders' words: responses in domain.yml, filled by Rasa's own response generator."""
 
-    def __init__(self, domain_path: Path = DOMAIN) -> None:
-        # Only the responses: loading the whole domain would check (and warn about) everything else.
-        self._nlg = TemplatedNaturalLanguageGenerator(read_yaml_file(domain_path)["responses"])
+    def __init__(self) -> None:
+        self._responses = of_the_domain()
 
     def message(self, due: Due, channel: str) -> Dict[str, Any]:
         licence = due.licence
         window = renewal_window(licence.product, licence.expiry)
         deadline = self._text("utter_reminder_deadline", until=japanese_date(window[1])) if window \
             else self._text("utter_reminder_no_deadline")
-        return self._nlg.generate_from_slots(
-            RESPONSE_OF_STAGE[due.stage], {}, channel,
+        return self._responses.message(
+            RESPONSE_OF_STAGE[due.stage], channel,
             serial_masked=mask_identifiers(licence.serial), product=licence.product,
             expiry=japanese_date(licence.expiry), deadline=deadline,
             renew_payload=RENEW_PAYLOAD.format(serial=licence.serial),
@@ -95,7 +91,7 @@ class Wording:
         return self._text(MAIL_SUBJECT_RESPONSE)
 
     def _text(self, response: str, **values: Any) -> str:
-        return self._nlg.generate_from_slots(response, {}, "mail", **values)["text"]
+        return self._responses.text(response, MAIL, **values)
 
 
 @dataclass
@@ -159,7 +155,7 @@ class ReminderJob:
 
     def _queue_mail(self, session, item: Due, reminder: ReminderRecord) -> None:
         # Queued and marked in one transaction: the mail exists exactly when the reminder counts as sent.
-        text = self._wording.message(item, "mail")["text"]
+        text = self._wording.message(item, MAIL)["text"]
         repository.queue_mail(session, to=item.subscription.address, template=MAIL_TEMPLATE,
                               subject=self._wording.mail_subject(), body=text)
         repository.finish_reminder(session, reminder.id, m.REMINDER_SENT)

@@ -16,7 +16,7 @@ from bot.domain.identifiers import mask_identifiers
 from bot.store import repository, tickets
 from bot.store.db import in_session
 from bot.support.transcript import conversation_lines
-from bot.support.triage import Reason, category, identifier_to_ask, priority, summary
+from bot.support.triage import Reason, category, identifier_to_ask, priority, quoted_question, summary
 
 
 @dataclass(frozen=True)
@@ -60,7 +60,8 @@ def _file(session: Session, request: HandoffRequest) -> str:
         channel=request.channel,
         category=queue,
         priority=priority(request.reason, bool(account and account.premium_service)),
-        summary=summary(request.reason, queue, request.last_question, request.verified_email is not None),
+        summary=summary(request.reason, queue, request.verified_email is not None),
+        last_question=quoted_question(request.last_question),
         verified_email=request.verified_email,
         contact_email=request.contact_email,
         fields=fields,

@@ -317,6 +317,8 @@ class Ticket(Base):
     priority = Column(String(10), nullable=False)
     status = Column(String(10), nullable=False, default=TICKET_OPEN)
     summary = Column(Text, nullable=False)
+    # What the customer last asked before the handoff, masked; retention removes it with the transcript.
+    last_question = Column(Text)
     verified_email = Column(String(EMAIL_LENGTH))
     contact_email = Column(String(EMAIL_LENGTH))
     fields = Column(Text, nullable=False)

@@ -14,9 +14,6 @@ from bot.domain import clock
 from bot.store import models as m
 from bot.store.repository import StoreError
 
-# The summary line that quotes the customer (bot.support.triage.summary).
-QUOTE_LINE = "最後のご質問:"
-
 
 class UnknownTicket(StoreError):
     pass
@@ -44,6 +41,7 @@ class TicketRecord:
     priority: str
     status: str
     summary: str
+    last_question: Optional[str]
     verified_email: Optional[str]
     contact_email: Optional[str]
     fields: Dict[str, Any]
@@ -73,11 +71,12 @@ def create_ticket(
     fields: Dict[str, Any],
     transcript: List[Dict[str, str]],
     conversation_offset: int,
+    last_question: Optional[str] = None,
 ) -> TicketRecord:
     now = clock.now()
     ticket = m.Ticket(
         sender_id=sender_id, channel=channel, category=category, priority=priority, status=m.TICKET_OPEN,
-        summary=summary, verified_email=verified_email, contact_email=contact_email,
+        summary=summary, last_question=last_question, verified_email=verified_email, contact_email=contact_email,
         fields=json.dumps(fields, ensure_ascii=False), transcript=json.dumps(transcript, ensure_ascii=False),
         conversation_offset=conversation_offset, created_at=now, updated_at=now,
     )
@@ -162,7 +161,7 @@ def _record(ticket: m.Ticket) -> TicketRecord:
     return TicketRecord(
         id=ticket.id, number=ticket_number(ticket.id), sender_id=ticket.sender_id, channel=ticket.channel,
         category=ticket.category, priority=ticket.priority, status=ticket.status, summary=ticket.summary,
-        verified_email=ticket.verified_email, contact_email=ticket.contact_email,
+        last_question=ticket.last_question, verified_email=ticket.verified_email, contact_email=ticket.contact_email,
         fields=json.loads(ticket.fields), transcript=tuple(json.loads(ticket.transcript)),
         conversation_offset=ticket.conversation_offset, agent=ticket.agent,
         created_at=ticket.created_at, updated_at=ticket.updated_at, closed_at=ticket.closed_at,
@@ -175,14 +174,13 @@ def unfinished_sender_ids(session: Session) -> Tuple[str, ...]:
 
 
 def forget_transcripts(session: Session, closed_before: datetime) -> int:
-    """Drop the transcript, and the customer's quoted words in the summary, of tickets closed
-    before `closed_before`; category, priority, dates and the masked fields stay for the records."""
+    """Drop the transcript and the customer's last question of tickets closed before `closed_before`;
+    category, priority, summary, dates and the masked fields stay for the records."""
     old = session.scalars(
         select(m.Ticket).where(m.Ticket.status == m.TICKET_CLOSED, m.Ticket.closed_at < closed_before,
                                m.Ticket.transcript != "[]")
     ).all()
     for ticket in old:
-        ticket.transcript = "[]"
-        ticket.summary = "\n".join(line for line in ticket.summary.splitlines() if not line.startswith(QUOTE_LINE))
+        ticket.transcript, ticket.last_question = "[]", None
     session.flush()
     return len(old)

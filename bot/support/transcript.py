@@ -6,9 +6,6 @@ from typing import Any, Dict, Iterable, List, Mapping
 
 from bot.domain.identifiers import mask_identifiers
 
-# How the customer sees an agent's words in the chat.
-AGENT_PREFIX = "担当者: "
-
 
 def conversation_lines(events: Iterable[Mapping[str, Any]]) -> List[Dict[str, str]]:
     """Rasa's events as an agent reads the conversation: who said what, serials and codes masked.
@@ -23,9 +20,12 @@ def conversation_lines(events: Iterable[Mapping[str, Any]]) -> List[Dict[str, st
         if kind == "bot":
             buttons = (event.get("data") or {}).get("buttons") or []
             titles = {button.get("payload"): button.get("title") for button in buttons if button.get("title")}
-            agent = (event.get("metadata") or {}).get("agent")
+            metadata = event.get("metadata") or {}
+            agent = metadata.get("agent")
             if agent and text:
-                lines.append({"who": "agent", "agent": agent, "text": text.removeprefix(AGENT_PREFIX)})
+                # The agent's own words; the customer read them inside utter_agent_message. Events
+                # from before agent_text was kept show what the customer read.
+                lines.append({"who": "agent", "agent": agent, "text": metadata.get("agent_text", text)})
             elif text:
                 lines.append({"who": "bot", "text": mask_identifiers(text)})
         elif kind == "user" and text:

@@ -112,12 +112,17 @@ def priority(reason: Reason, premium_service: bool) -> str:
     return HIGH if premium_service or reason is Reason.PAYMENT_OVERDUE else NORMAL
 
 
-def summary(reason: Reason, category_name: str, last_question: Optional[str], verified: bool) -> str:
+def summary(reason: Reason, category_name: str, verified: bool) -> str:
     """A few Japanese lines the agent reads before the transcript."""
-    lines = [f"【{category_name}】{REASON_LABELS[reason]}。", "ご本人確認: 済み" if verified else "ご本人確認: 未"]
-    if last_question:
-        question = mask_identifiers(normalize(last_question).text)
-        if len(question) > SUMMARY_QUESTION_LENGTH:
-            question = question[: SUMMARY_QUESTION_LENGTH - 1] + "…"
-        lines.append(f"最後のご質問: 「{question}」")
-    return "\n".join(lines)
+    identity = "ご本人確認: 済み" if verified else "ご本人確認: 未"
+    return f"【{category_name}】{REASON_LABELS[reason]}。\n{identity}"
+
+
+def quoted_question(last_question: Optional[str]) -> Optional[str]:
+    """The customer's last question as the ticket keeps it for the agent: masked, and short."""
+    if not last_question:
+        return None
+    question = mask_identifiers(normalize(last_question).text)
+    if len(question) > SUMMARY_QUESTION_LENGTH:
+        question = question[: SUMMARY_QUESTION_LENGTH - 1] + "…"
+    return question

@@ -195,7 +195,7 @@ async def test_the_summary_quotes_the_question_not_the_answers_to_the_handoff(de
     await run(ActionCreateTicket(), tracker)
     with session_scope(demo_db) as session:
         [ticket] = tickets.unfinished_tickets(session)
-    assert ticket.summary.endswith("最後のご質問: 「振込用紙はいつ届きますか」")
+    assert ticket.last_question == "振込用紙はいつ届きますか"
 
 
 async def test_a_new_session_stays_quiet_while_a_person_has_the_conversation(demo_db, monkeypatch):

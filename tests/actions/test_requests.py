@@ -146,6 +146,10 @@ async def test_cc_list_add_and_remove_are_persisted(demo_db):
     dispatcher, _ = await cc("remove", "SUZUKI@sample-shoji.co.jp")
     assert responses(dispatcher) == ["utter_cc_removed"]
     assert cc_of(demo_db) == ("takahashi@example.jp",)
+    dispatcher, _ = await cc("remove", "takahashi@example.jp")
+    assert responses(dispatcher) == ["utter_cc_removed_last"]
+    assert dispatcher.messages[0]["address"] == "takahashi@example.jp"
+    assert cc_of(demo_db) == ()
 
 
 @pytest.mark.parametrize("operation, address, response", [

@@ -37,6 +37,7 @@ def test_the_menu_offers_faq_renewal_account_and_a_person_in_the_domains_words(r
     # A tap shows the tile's words as the customer's and sends what the bot answers.
     assert [a["displayText"] for a in actions] == [a["label"] for a in actions]
     assert [a["data"] for a in actions] == ["/greet", "/faq/renewal_how", "/check_account_status", "/request_human"]
+    assert request["chatBarText"] == "メニュー"
 
 
 def test_the_menu_is_one_lines_schema_and_limits_accept(request_and_image):

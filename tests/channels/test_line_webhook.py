@@ -164,14 +164,14 @@ async def test_unfollow_sends_nothing(line):
 
 
 @pytest.mark.parametrize("make_event", [sticker_event, image_event])
-async def test_a_sticker_or_image_is_asked_politely_to_be_sent_as_text(line, make_event):
+async def test_a_sticker_or_image_is_asked_politely_to_be_sent_as_text(line, make_event, responses):
     event = make_event(new_user_id())
     await line.send(event)
     await line.settle()
     assert line.rasa.received == []
     [reply] = line.api.delivered()
     assert reply.to == event["replyToken"]
-    assert "テキストでお送りください" in reply.texts[0]
+    assert reply.texts == [responses["utter_line_send_text"]]
 
 
 async def test_seven_answers_go_five_in_the_reply_and_two_by_push(line):

@@ -10,7 +10,7 @@ from typing import Any, Dict, List, Optional
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.handoff.inbox import CLOSING_MESSAGE, OPENAPI, make_app
+from bot.handoff.inbox import OPENAPI, make_app
 from bot.handoff.rasa_api import RasaApiError
 from bot.store import tickets
 from bot.store.db import session_scope
@@ -30,13 +30,14 @@ class FakeRasa:
         self._maybe_fail()
         return self.events_of.get(sender_id, [])
 
-    async def say_as_agent(self, sender_id: str, channel: str, agent: str, text: str) -> None:
+    async def say_as_agent(self, sender_id: str, channel: str, agent: str, text: str,
+                           message: Dict[str, Any]) -> None:
         self._maybe_fail()
-        self.calls.append(("say", sender_id, channel, agent, text))
+        self.calls.append(("say", sender_id, channel, agent, text, message["text"]))
 
-    async def resume(self, sender_id: str, channel: str, text: str) -> None:
+    async def resume(self, sender_id: str, channel: str, message: Dict[str, Any], response: str) -> None:
         self._maybe_fail()
-        self.calls.append(("resume", sender_id, channel, text))
+        self.calls.append(("resume", sender_id, channel, message["text"], response))
 
     async def close(self) -> None:
         pass
@@ -132,7 +133,7 @@ async def test_a_ticket_shows_what_the_customer_wrote_since_the_handoff_masked(c
         {"event": "user", "text": "振込用紙はいつ届きますか"}, {"event": "bot", "text": "1〜2週間です"},
         {"event": "pause"},
         {"event": "user", "text": f"シリアルは {SERIAL} です"},
-        {"event": "bot", "text": "担当者: 確認します", "metadata": {"agent": "agent-a"}},
+        {"event": "bot", "text": "担当者: 確認します", "metadata": {"agent": "agent-a", "agent_text": "確認します"}},
     ]
     status, body = await call(client, "GET", f"/api/tickets/{ticket.id}", openapi_path="/api/tickets/{ticket_id}")
     assert status == 200
@@ -151,7 +152,7 @@ async def test_the_ticket_still_shows_when_rasa_is_down(client, database, rasa):
     assert "取得できませんでした" in body["conversation_error"]
 
 
-async def test_claim_write_close(client, database, rasa):
+async def test_claim_write_close(client, database, rasa, responses):
     ticket = new_ticket(database)
     path = f"/api/tickets/{ticket.id}"
     status, body = await call(client, "POST", f"{path}/messages", json={"text": "確認します"},
@@ -164,11 +165,12 @@ async def test_claim_write_close(client, database, rasa):
     status, body = await call(client, "POST", f"{path}/messages", json={"text": "  お待たせしました。確認します。 "},
                               openapi_path="/api/tickets/{ticket_id}/messages")
     assert status == 201
-    assert rasa.calls == [("say", "web-1", "socketio", "agent-a", "担当者: お待たせしました。確認します。")]
+    said = responses["utter_agent_message"].format(text="お待たせしました。確認します。")
+    assert rasa.calls == [("say", "web-1", "socketio", "agent-a", "お待たせしました。確認します。", said)]
 
     status, body = await call(client, "POST", f"{path}/close", openapi_path="/api/tickets/{ticket_id}/close")
     assert status == 200 and body["ticket"]["status"] == "closed"
-    assert rasa.calls[-1] == ("resume", "web-1", "socketio", CLOSING_MESSAGE)
+    assert rasa.calls[-1] == ("resume", "web-1", "socketio", responses["utter_handoff_closed"], "utter_handoff_closed")
     status, body = await call(client, "GET", "/api/tickets")
     assert body["tickets"] == []
 

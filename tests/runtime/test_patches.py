@@ -14,6 +14,7 @@ import jsonschema
 import pytest
 import rasa
 import rasa.shared.utils.common
+import yaml
 from rasa.core import run as rasa_run
 from rasa.core import tracker_store
 from rasa.core.actions.action import RemoteAction
@@ -34,6 +35,7 @@ from bot.runtime.shared_state import SharedState
 from project_helpers import ROOT
 
 Check = Callable[[pytest.MonkeyPatch, Callable[[], SharedState]], None]
+RESPONSES = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))["responses"]
 
 
 @pytest.fixture(autouse=True)
@@ -71,11 +73,12 @@ def send(agent, text: str, channel: str = "rest") -> CollectingOutputChannel:
 
 
 class StandInAgent:
-    """What the wraps of Agent.handle_message read of the agent: its domain's responses, its tracker
-    store, its reading of a text."""
+    """What the wraps of Agent.handle_message read of the agent: its domain's responses and their
+    generator, its tracker store, its reading of a text."""
 
     def __init__(self, events=(), readings: Dict[str, str] = None) -> None:
         self.domain = Domain.from_dict({"responses": {"utter_faq/renewal_years": [{"text": "1〜3年です"}]}})
+        self.nlg = TemplatedNaturalLanguageGenerator(self.domain.responses)
         self.tracker_store = InMemoryTrackerStore(self.domain)
         asyncio.run(self.tracker_store.save(DialogueStateTracker.from_events("c-1", list(events))))
         self.readings = readings or {}
@@ -121,7 +124,7 @@ def an_empty_message_is_refused_politely(monkeypatch, install):
     handled = rasa_handles_messages(monkeypatch)
     install()
     output = send(StandInAgent(), "  ")
-    assert [message["text"] for message in output.messages] == [guards.EMPTY_REPLY] and not handled
+    assert [message["text"] for message in output.messages] == [RESPONSES[guards.EMPTY][0]["text"]] and not handled
 
 
 def a_turn_has_a_time_budget(monkeypatch, install):
@@ -142,8 +145,9 @@ def a_failed_action_becomes_a_polite_message(monkeypatch, install):
     # No action server configured: Rasa raises, and the customer would hear nothing.
     events = outcome(RemoteAction("action_check", None).run(
         CollectingOutputChannel(), TemplatedNaturalLanguageGenerator({}), DialogueStateTracker("c-1", []), domain))
-    assert events == [BotUttered(guards.TROUBLE_REPLY, metadata={"guard": "action_failed"}),
-                      FollowupAction(ACTION_LISTEN_NAME)]
+    said = BotUttered(RESPONSES[guards.TROUBLE][0]["text"],
+                      metadata={"utter_action": guards.TROUBLE, "guard": "action_failed"})
+    assert events == [said, FollowupAction(ACTION_LISTEN_NAME)]
 
 
 def pooled_connections_are_tested(monkeypatch, install):

@@ -7,7 +7,6 @@ import pytest
 
 from bot.services import accounts, cc_addresses
 from bot.services.accounts import PasswordMail
-from bot.services.mails import ACCOUNT_CREATED_SUBJECT, ALREADY_REGISTERED_SUBJECT
 from bot.store import repository
 from bot.store.db import session_scope
 from bot.support.account import AccountState
@@ -38,12 +37,12 @@ async def test_an_address_without_an_account_has_no_standing(demo_db):
     assert await accounts.standing_of("nobody@example.jp", 30) is None
 
 
-async def test_the_password_mail_goes_only_to_an_account_still_without_a_password(demo_db):
+async def test_the_password_mail_goes_only_to_an_account_still_without_a_password(demo_db, responses):
     assert await accounts.resend_password_mail("sato@sample-shoji.co.jp") is PasswordMail.QUEUED
     assert await accounts.resend_password_mail("yamada@sample-shoji.co.jp") is PasswordMail.ALREADY_SET
     assert await accounts.resend_password_mail("nobody@example.jp") is PasswordMail.NO_ACCOUNT
     [mail] = outbox(demo_db, "sato@sample-shoji.co.jp")
-    assert mail.subject == ACCOUNT_CREATED_SUBJECT and mail.body.startswith("佐藤 花子 様")
+    assert mail.subject == responses["utter_mail_account_created_subject"] and mail.body.startswith("佐藤 花子 様")
     assert outbox(demo_db, "yamada@sample-shoji.co.jp") == []
 
 
@@ -55,19 +54,20 @@ async def test_a_signup_code_typed_loosely_is_found_as_stored_and_says_whether_i
     assert await accounts.signup_code("TB-0000-00000-00000-00000-00000-00000") is None
 
 
-async def test_sign_up_creates_the_account_and_its_welcome_mail_together(demo_db):
+async def test_sign_up_creates_the_account_and_its_welcome_mail_together(demo_db, responses):
     assert await accounts.sign_up(OPEN_CODE, "石井 直子", "ishii@mirai.example.jp", "03-1234-5678")
     standing = await accounts.standing_of("ishii@mirai.example.jp", 30)
     assert standing.status.state is AccountState.VALID and not standing.password_set
     [mail] = outbox(demo_db, "ishii@mirai.example.jp")
-    assert mail.subject == ACCOUNT_CREATED_SUBJECT and mail.body.startswith("石井 直子 様")
+    assert mail.subject == responses["utter_mail_account_created_subject"] and mail.body.startswith("石井 直子 様")
 
 
-async def test_signing_up_a_registered_address_mails_its_owner_and_keeps_the_account(demo_db):
+async def test_signing_up_a_registered_address_mails_its_owner_and_keeps_the_account(demo_db, responses):
     assert await accounts.sign_up(OPEN_CODE, "偽 山田", "yamada@sample-shoji.co.jp", "03-1234-5678")
     with session_scope(demo_db) as session:
         assert repository.find_account(session, "yamada@sample-shoji.co.jp").name == "山田 太郎"
-    assert [mail.subject for mail in outbox(demo_db, "yamada@sample-shoji.co.jp")] == [ALREADY_REGISTERED_SUBJECT]
+    subjects = [mail.subject for mail in outbox(demo_db, "yamada@sample-shoji.co.jp")]
+    assert subjects == [responses["utter_mail_already_registered_subject"]]
 
 
 async def test_an_ended_code_signs_nobody_up(demo_db, snapshot):

@@ -7,7 +7,6 @@ import pytest
 
 from bot.domain.vocabulary import TOTAL_SECURITY
 from bot.services import licences, renewal_orders, verification
-from bot.services.mails import RENEWAL_ORDER_SUBJECT
 from bot.store import repository
 from bot.store.db import session_scope
 from bot.support.renewal import RenewalReason, SlipApplicationBlock
@@ -69,14 +68,14 @@ async def test_someone_elses_serial_cannot_be_applied_for_and_nobody_owns_one_un
     assert (await renewal_orders.check_application(email, KOBAYASHIS, None)).licence is None
 
 
-async def test_an_order_comes_with_its_confirmation_mail_and_blocks_a_second_slip(demo_db):
+async def test_an_order_comes_with_its_confirmation_mail_and_blocks_a_second_slip(demo_db, responses):
     order = await renewal_orders.place_order(NAKAMURA, OWN, 2, None)
     assert (order.serial, order.years) == (OWN, 2)
     assert (order.slip_first, order.slip_last) == (date(2026, 11, 29), date(2026, 12, 6))
     with session_scope(demo_db) as session:
         [mail] = [mail for mail in repository.pending_mails(session) if mail.to_address == NAKAMURA]
         assert repository.latest_order(session, OWN).id == order.order_id
-    assert mail.subject == RENEWAL_ORDER_SUBJECT
+    assert mail.subject == responses["utter_mail_renewal_order_subject"]
     assert OWN in mail.body and "2026年11月29日から2026年12月6日" in mail.body
 
     pending = await renewal_orders.check_application(NAKAMURA, OWN, None)

@@ -36,7 +36,8 @@ async def test_the_ticket_has_the_queue_of_the_topic_and_masks_what_the_agent_re
                              "reason": "customer_asked"}
     assert ticket.summary.startswith("【契約更新・支払い】お客さまが担当者との対応を希望。\nご本人確認: 未")
     assert [line["who"] for line in ticket.transcript] == ["customer", "bot"]
-    assert "4821" not in ticket.summary + str(ticket.transcript)
+    assert ticket.last_question == "VBCL-****-****-****-2204 の更新はいつまでできますか"
+    assert "4821" not in ticket.summary + ticket.last_question + str(ticket.transcript)
     assert ticket.conversation_offset == 2
 
 

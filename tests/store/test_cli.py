@@ -34,7 +34,7 @@ def test_migrate_then_load_from_the_shell(db_url):
 def test_alembic_command_line_uses_database_url(db_url):
     _run(db_url, "alembic", "upgrade", "head")
     with db.get_engine(db_url).connect() as connection:
-        assert MigrationContext.configure(connection).get_current_revision() == "0007"
+        assert MigrationContext.configure(connection).get_current_revision() == "0008"
 
 
 def test_reset_is_idempotent(db_url, monkeypatch, snapshot):

@@ -24,10 +24,10 @@ def conversation(sender, last_active):
 def ticket(session, sender, closed_at=None):
     record = tickets.create_ticket(
         session, sender_id=sender, channel="socketio", category="契約更新・支払い", priority="normal",
-        summary="【契約更新・支払い】お客さまが担当者との対応を希望。\nご本人確認: 未\n"
-                "最後のご質問: 「振込用紙はいつ届きますか」",
+        summary="【契約更新・支払い】お客さまが担当者との対応を希望。\nご本人確認: 未",
         verified_email=None, contact_email="kato@example.jp", fields={"reason": "customer_asked"},
         transcript=[{"who": "customer", "text": "振込用紙はいつ届きますか"}], conversation_offset=2,
+        last_question="振込用紙はいつ届きますか",
     )
     if closed_at:
         tickets.claim_ticket(session, record.id, "agent-a")
@@ -58,9 +58,10 @@ async def test_purge_by_last_activity_sparing_conversations_a_person_still_has(m
     assert len((await store.retrieve("old-but-handed-over")).events) == 2
     with session_scope(migrated_url) as session:
         forgotten = tickets.get_ticket(session, old_closed)
-        assert forgotten.transcript == () and "振込用紙" not in forgotten.summary
+        assert forgotten.transcript == () and forgotten.last_question is None
         assert forgotten.summary.startswith("【契約更新・支払い】") and forgotten.category == "契約更新・支払い"
         assert tickets.get_ticket(session, recent_closed).transcript != ()
+        assert tickets.get_ticket(session, recent_closed).last_question == "振込用紙はいつ届きますか"
         assert tickets.get_ticket(session, still_open).transcript != ()
 
     assert purge.main(["--days", "30"]) == 0  # again: nothing more to do, nothing breaks

@@ -13,7 +13,7 @@ def test_the_conversation_as_an_agent_reads_it():
         {"event": "user", "text": "/restart"},  # no button offered it: a typed command
         {"event": "bot", "text": "お選びください", "data": {"buttons": [{"title": "はい", "payload": "/affirm"}]}},
         {"event": "user", "text": "/affirm"},
-        {"event": "bot", "text": "担当者: 確認します", "metadata": {"agent": "suzuki"}},
+        {"event": "bot", "text": "担当者: 確認します", "metadata": {"agent": "suzuki", "agent_text": "確認します"}},
         {"event": "user", "text": ""},
     ]
     assert conversation_lines(events) == [

@@ -14,6 +14,7 @@ from bot.support.triage import (
     category,
     identifier_to_ask,
     priority,
+    quoted_question,
     reason_in_words,
     summary,
 )
@@ -60,11 +61,16 @@ def test_priority(reason, premium, expected):
     assert priority(reason, premium) == expected
 
 
-def test_summary_is_short_and_masked():
-    text = summary(Reason.PAYMENT_OVERDUE, RENEWAL_AND_PAYMENT, "VBCL-4821-7730-1956-2204 " + "あ" * 200, True)
-    assert text.splitlines()[0] == "【契約更新・支払い】入金確認の目安を過ぎたお支払い。"
-    assert "ご本人確認: 済み" in text and "4821" not in text
-    assert len(text.splitlines()[2]) <= 80 + len("最後のご質問: 「」")
+def test_summary_says_the_queue_the_reason_and_the_identity():
+    text = summary(Reason.PAYMENT_OVERDUE, RENEWAL_AND_PAYMENT, True)
+    assert text.splitlines() == ["【契約更新・支払い】入金確認の目安を過ぎたお支払い。", "ご本人確認: 済み"]
+
+
+def test_the_last_question_is_kept_short_and_masked():
+    question = quoted_question("VBCL-4821-7730-1956-2204 " + "あ" * 200)
+    assert question.startswith("VBCL-****-****-****-2204 ") and len(question) == 80 and question.endswith("…")
+    assert quoted_question("振込用紙はいつ届きますか") == "振込用紙はいつ届きますか"
+    assert quoted_question(None) is None and quoted_question("") is None
 
 
 @pytest.mark.parametrize("category_name, identifier", [

@@ -51,7 +51,7 @@ def test_an_agent_takes_over_a_web_chat_and_hands_it_back(context, bot, response
     row = agent.locator("#tickets tr", has_text=number)
     expect(row).to_contain_text("契約更新・支払い")
     row.click()
-    expect(agent.locator("#summary")).to_contain_text(f"最後のご質問: 「{QUESTION}」")
+    expect(agent.locator("#facts")).to_contain_text(QUESTION)
     expect(agent.locator("#facts")).to_contain_text("VBCL-****-****-****-2204")
     expect(agent.locator("#facts")).to_contain_text("web-customer@example.jp")
     # The widget's opening /greet is not shown as something the customer said.

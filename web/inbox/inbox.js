@@ -111,6 +111,7 @@
     add("チャネル", ticket.channel);
     add("本人確認済みのアドレス", ticket.verified_email);
     add("連絡先", ticket.contact_email);
+    add("最後のご質問", ticket.last_question);
     add("担当", ticket.agent);
     for (const [name, value] of Object.entries(ticket.fields)) {
       // The reason is the summary's first line already, in Japanese.
