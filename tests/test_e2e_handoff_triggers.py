@@ -44,7 +44,7 @@ def test_asking_for_a_person_files_a_ticket_and_the_bot_goes_quiet(bot, response
     assert ticket.fields["handoff_identifier"] == "不明"
     assert ticket.category == "契約更新・支払い" and ticket.priority == "normal"
     assert ticket.contact_email == "customer@example.jp" and ticket.channel == "rest"
-    assert "振込用紙はいつ届きますか" in ticket.summary
+    assert ticket.last_question == "振込用紙はいつ届きますか"
     # 2026-11-22 is a Sunday: the next people are in on Tuesday (Monday is a holiday).
     assert replies == [responses["utter_handoff_created_after_hours"].format(
         number=ticket.number, hours="9:00〜17:30", opening="11月24日(火)09:00")]
