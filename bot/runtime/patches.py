@@ -25,6 +25,7 @@ from rasa.core.actions.action import RemoteAction
 from rasa.core.agent import Agent
 from rasa.core.processor import MessageProcessor
 from rasa.core.tracker_store import FailSafeTrackerStore, SQLTrackerStore
+from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import Event
 
 from bot import settings
@@ -106,6 +107,9 @@ def table(shared: SharedState) -> Tuple[Wrap, ...]:
         Wrap("freeze_the_loaded_model", ((rasa_run, "load_agent_on_start"),), rasa_speedups.freeze_the_loaded_model),
         Wrap("read_only_what_is_new", ((SQLTrackerStore, "retrieve"), (SQLTrackerStore, "save")),
              tracker_cache.read_only_what_is_new),
+        Wrap("one_state_history_per_prediction",
+             ((MessageProcessor, "_predict_next_with_tracker"), (Domain, "states_for_tracker_history")),
+             rasa_speedups.one_state_history_per_prediction),
     )
 
 

@@ -10,6 +10,7 @@ import gc
 import re
 import tempfile
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any, Callable, Dict, List
 
 import jsonschema
@@ -24,6 +25,7 @@ from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.nlg import TemplatedNaturalLanguageGenerator
 from rasa.core.processor import MessageProcessor
 from rasa.core.tracker_store import FailSafeTrackerStore, InMemoryTrackerStore, SQLTrackerStore
+from rasa.engine.constants import PLACEHOLDER_TRACKER
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, Event, FollowupAction, UserUttered
@@ -266,6 +268,33 @@ def a_read_parses_only_what_is_new(monkeypatch, install):
             store.engine.dispose()
 
 
+def a_prediction_computes_a_state_history_once(monkeypatch, install):
+    replays = []
+    generate = DialogueStateTracker.generate_all_prior_trackers
+    monkeypatch.setattr(DialogueStateTracker, "generate_all_prior_trackers",
+                        lambda tracker: replays.append(1) or generate(tracker))
+    install()
+    domain = Domain.from_dict({"intents": ["greet"], "responses": {"utter_greet": [{"text": "はい"}]}})
+
+    class TwoPolicies:
+        """What the graph runs in a prediction: here two policies asking for the same history."""
+
+        def run(self, inputs, targets):
+            tracker = inputs[PLACEHOLDER_TRACKER]
+            histories = [tracker.past_states(domain) for _ in range(2)]
+            histories[0][-1].clear()  # a caller's change to its history is its own
+            return {"ensemble": histories}
+
+    processor = SimpleNamespace(domain=domain, graph_runner=TwoPolicies(),
+                                model_metadata=SimpleNamespace(core_target="ensemble"))
+    tracker = DialogueStateTracker.from_events(
+        "c-1", [ActionExecuted(ACTION_LISTEN_NAME), UserUttered("こんにちは", {"name": "greet"})])
+    tracker.followup_action = None
+    first, second = MessageProcessor._predict_next_with_tracker(processor, tracker)
+    assert first[-1] == {} and second == tracker.past_states(domain)
+    assert len(replays) == 2  # once in the prediction, once for the comparison outside it
+
+
 # Each entry of the table and the check of what it changes.
 CHECKS: Dict[str, Check] = {
     "hand_shared_state_to_channels": channels_get_the_shared_state,
@@ -284,6 +313,7 @@ CHECKS: Dict[str, Check] = {
     "resolve_event_types_once": an_event_type_is_looked_up_once,
     "freeze_the_loaded_model": the_loaded_model_is_frozen,
     "read_only_what_is_new": a_read_parses_only_what_is_new,
+    "one_state_history_per_prediction": a_prediction_computes_a_state_history_once,
 }
 NAMES = [wrap.name for wrap in patches.table(SharedState(None))]
 
