@@ -50,9 +50,10 @@ from rasa.shared.core.events import Event, SessionStarted, UserUttered, deserial
 from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy import and_, func, literal, select
 
-# About 60 MB at the 2 to 15 KB a stored event takes as Python objects (user messages carry
-# their whole NLU reading): some 200 conversations of 50 turns.
-MAX_EVENTS = 20_000
+# A cached event took 3.5 KB on average (tracemalloc, a 200-turn FAQ session of 802 events whose
+# user messages carry an NLU reading shaped like the bot's): about 35 MB, which holds 32
+# conversations at once at 50 turns (some 200 events each) with room to spare.
+MAX_EVENTS = 10_000
 _EVENTS = SQLTrackerStore.SQLEvent.__table__
 
 
