@@ -2,6 +2,7 @@
 
     .venv/bin/python -m bench.speed --quick --skip-stock   # smoke test, bot only
     .venv/bin/python -m bench.speed                        # the full run (stock model cached in bench/.cache/)
+    .venv/bin/python -m bench.speed --growth-only          # turn 5 vs 50 and 200 turns, two wraps off and on
 
 Starts the bot as `make run` does and a stock-config Rasa server (no action server),
 both on free ports with temp databases; measures cold start, memory, latency growth
@@ -26,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, List
 
+from . import growth
 from .load import Server, rss_now, run_growth, run_level, warm_up
 from .processes import Processes
 from .profile import profile_turns
@@ -64,6 +66,7 @@ class Plan:
     skip_scaled: bool
     train_bot: bool
     model: Path
+    growth_only: bool
 
 
 def parse_args(argv: List[str]) -> Plan:
@@ -81,6 +84,10 @@ def parse_args(argv: List[str]) -> Plan:
                         help="no scaled bot (make run-scaled: needs PostgreSQL, Redis and HAProxy)")
     parser.add_argument("--train-bot", action="store_true", help="also time a training of the bot (into a temp dir)")
     parser.add_argument("--model", type=Path, default=ROOT / "models" / "current.tar.gz", help="the bot's model")
+    parser.add_argument("--growth-only", action="store_true",
+                        help="only how a turn grows with the conversation, in-process, with the tracker cache and "
+                             "the shared state history off and on (bench/speed/growth.py); writes "
+                             "bench/results/growth.md")
     args = parser.parse_args(argv)
     levels = [int(level) for level in args.levels.split(",")]
     if not args.model.exists():
@@ -96,7 +103,7 @@ def parse_args(argv: List[str]) -> Plan:
         level_seconds=args.level_seconds or (60 if args.quick else 180),
         growth_senders=3 if args.quick else 5, profile_turns=10 if args.quick else 30,
         skip_stock=args.skip_stock, skip_scaled=args.skip_scaled, train_bot=args.train_bot,
-        model=args.model.resolve(),
+        model=args.model.resolve(), growth_only=args.growth_only,
     )
 
 
@@ -133,6 +140,17 @@ def start(name: str, starter, processes: Processes, workdir: Path, model: Path, 
         "model_archive_mib": round(model.stat().st_size / 2**20, 1), "warm_up_errors": len(failed),
     }
     return server, info
+
+
+def measure_growth(plan: Plan, processes: Processes, workdir: Path) -> str:
+    """The bot's servers for its action server, then the growth rounds in this process."""
+    load = [os.getloadavg()[0]]
+    bot, cold_start = start_bot(processes, workdir, plan.model, STARTUP_TIMEOUT_SECONDS)
+    say(f"bot: first answer {cold_start:.1f} s after the start; growth rounds in-process ...")
+    result = growth.growth(plan.model, bot.actions_webhook, workdir, plan.growth_senders)
+    processes.stop(bot.process)
+    load.append(os.getloadavg()[0])
+    return growth.markdown(result, "python -m bench.speed " + shlex.join(sys.argv[1:]), load)
 
 
 def measure(plan: Plan, processes: Processes, workdir: Path) -> Dict:
@@ -263,6 +281,12 @@ def main(argv: List[str]) -> int:
     processes = Processes()
     workdir = Path(tempfile.mkdtemp(prefix="bench-speed-"))
     try:
+        if plan.growth_only:
+            text = measure_growth(plan, processes, workdir)
+            (RESULTS / "growth.md").write_text(text)
+            print(text)
+            shutil.rmtree(workdir, ignore_errors=True)
+            return 0
         results = measure(plan, processes, workdir)
     except KeyboardInterrupt:
         say(f"interrupted; stopping the servers; logs in {workdir}")

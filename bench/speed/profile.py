@@ -20,7 +20,7 @@ from statistics import median
 from typing import Callable, Dict, Iterable, Iterator, List, Tuple
 
 from .conversations import Turn, faq_turns, reply_text, script
-from .servers import BOT_RATE_LIMIT_PER_MINUTE, BOT_TODAY
+from .servers import BOT_RATE_LIMIT_PER_MINUTE, BOT_TODAY, actions_endpoint
 
 METHOD = (
     "The entry points of each bucket (a component's `process`, a policy's `predict_action_probabilities`, "
@@ -255,7 +255,6 @@ def profile_turns(model: Path, actions_webhook: str, workdir: Path, turns: int) 
     from rasa.core.agent import Agent
     from rasa.core.tracker_store import SQLTrackerStore
     from rasa.utils.common import configure_logging_and_warnings
-    from rasa.utils.endpoints import EndpointConfig
     from rasa.utils.log_utils import configure_structlog
 
     # As `rasa run` does (LOG_LEVEL or INFO): the per-turn debug lines would otherwise be written and timed.
@@ -265,7 +264,7 @@ def profile_turns(model: Path, actions_webhook: str, workdir: Path, turns: int) 
     clock, action_durations = BucketClock(), {}
     install_timers(clock, action_durations)
     agent = Agent.load(
-        str(model), action_endpoint=EndpointConfig(actions_webhook),
+        str(model), action_endpoint=actions_endpoint(actions_webhook),
         tracker_store=SQLTrackerStore(host=f"sqlite:///{workdir / 'profile-tracker.db'}"),
     )
     return asyncio.run(_profile_passes(agent, clock, action_durations, turns))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import sys
 import time
 import urllib.error
@@ -28,6 +29,7 @@ from .processes import Processes, cmdline, descendants, free_port, wait_for
 from .training import RASA, ROOT, rasa_env
 
 BOT_TODAY = "2026-11-22"
+ACTIONS_SECRET = secrets.token_urlsafe(32)
 # The growth test sends 50 messages of one sender within seconds; the bot's per-sender
 # limit (20 a minute by default) would cut it off. The limiter still runs, only later.
 BOT_RATE_LIMIT_PER_MINUTE = "10000"
@@ -54,11 +56,20 @@ def http_ok(url: str) -> bool:
         return False
 
 
+def actions_endpoint(webhook: str):
+    """The bot's action server as a Rasa in this process calls it: with the pass its servers share."""
+    from rasa.utils.endpoints import EndpointConfig
+
+    return EndpointConfig(webhook, headers={"Authorization": f"Bearer {ACTIONS_SECRET}"})
+
+
 def start_bot(processes: Processes, workdir: Path, model: Path, timeout: float) -> tuple[Server, float]:
     """The bot and its cold start: seconds from process start to the first answered message."""
     ports = {name: free_port() for name in ("rasa", "actions", "web", "inbox")}
     env = {
         **rasa_env(),
+        # Known here, so that the in-process profile's Rasa can call the action server too.
+        "BOT_ACTIONS_SECRET": ACTIONS_SECRET,
         "TRACKER_STORE_URL": f"sqlite:///{workdir / 'bot-tracker.db'}",
         "DATABASE_URL": f"sqlite:///{workdir / 'bot.db'}",
         "BOT_TODAY": BOT_TODAY,

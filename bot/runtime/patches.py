@@ -24,11 +24,20 @@ from rasa.core import tracker_store
 from rasa.core.actions.action import RemoteAction
 from rasa.core.agent import Agent
 from rasa.core.processor import MessageProcessor
-from rasa.core.tracker_store import FailSafeTrackerStore
+from rasa.core.tracker_store import FailSafeTrackerStore, SQLTrackerStore
+from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import Event
 
 from bot import settings
-from bot.runtime import chosen_answers, guards, rasa_metrics, rasa_speedups, several_questions, typed_ratings
+from bot.runtime import (
+    chosen_answers,
+    guards,
+    rasa_metrics,
+    rasa_speedups,
+    several_questions,
+    tracker_cache,
+    typed_ratings,
+)
 from bot.runtime.shared_state import SharedState, hand_to_channels
 
 RASA_VERSION = "3.6.21"
@@ -96,6 +105,11 @@ def table(shared: SharedState) -> Tuple[Wrap, ...]:
              rasa_speedups.validate_action_results_with_one_validator),
         Wrap("resolve_event_types_once", ((Event, "resolve_by_type"),), rasa_speedups.resolve_event_types_once),
         Wrap("freeze_the_loaded_model", ((rasa_run, "load_agent_on_start"),), rasa_speedups.freeze_the_loaded_model),
+        Wrap("read_only_what_is_new", ((SQLTrackerStore, "retrieve"), (SQLTrackerStore, "save")),
+             tracker_cache.read_only_what_is_new),
+        Wrap("one_state_history_per_prediction",
+             ((MessageProcessor, "_predict_next_with_tracker"), (Domain, "states_for_tracker_history")),
+             rasa_speedups.one_state_history_per_prediction),
     )
 
 

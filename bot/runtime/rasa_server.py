@@ -4,8 +4,9 @@ message through bot.runtime.guards, each of several guide questions in one messa
 (bot.runtime.several_questions), a guide answer chosen from the bot's suggestions given
 (bot.runtime.chosen_answers), a score typed after the satisfaction question taken as its button
 (bot.runtime.typed_ratings), every log line masked (bot.log_privacy), counts for Prometheus at
-/metrics (bot.runtime.rasa_metrics), and the per-turn
-work Rasa need not do removed (bot.runtime.rasa_speedups). The wraps of Rasa's internals among
+/metrics (bot.runtime.rasa_metrics), the per-turn
+work Rasa need not do removed (bot.runtime.rasa_speedups), and only a conversation's new events read
+from the tracker store (bot.runtime.tracker_cache). The wraps of Rasa's internals among
 these are one table, bot/runtime/patches.py, which refuses a Rasa other than the one it was
 written for.
 

@@ -8,6 +8,9 @@ a stand-in takes its place before the wrap is installed, as the wrap then finds 
 import asyncio
 import gc
 import re
+import tempfile
+from pathlib import Path
+from types import SimpleNamespace
 from typing import Any, Callable, Dict, List
 
 import jsonschema
@@ -22,10 +25,11 @@ from rasa.core.agent import Agent
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.nlg import TemplatedNaturalLanguageGenerator
 from rasa.core.processor import MessageProcessor
-from rasa.core.tracker_store import FailSafeTrackerStore, InMemoryTrackerStore
+from rasa.core.tracker_store import FailSafeTrackerStore, InMemoryTrackerStore, SQLTrackerStore
+from rasa.engine.constants import PLACEHOLDER_TRACKER
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import BotUttered, Event, FollowupAction
+from rasa.shared.core.events import ActionExecuted, BotUttered, Event, FollowupAction, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from sanic import Sanic
 
@@ -246,6 +250,55 @@ def the_loaded_model_is_frozen(monkeypatch, install):
         gc.unfreeze()
 
 
+def a_read_parses_only_what_is_new(monkeypatch, install):
+    install()
+    parsed = []
+    from_parameters = Event.from_parameters
+    monkeypatch.setattr(Event, "from_parameters",
+                        staticmethod(lambda parameters, default=None: parsed.append(parameters)
+                                     or from_parameters(parameters, default)))
+    with tempfile.TemporaryDirectory() as folder:
+        store = SQLTrackerStore(Domain.empty(), host=f"sqlite:///{Path(folder) / 'tracker.db'}")
+        try:
+            events = [ActionExecuted(ACTION_LISTEN_NAME), UserUttered("こんにちは"), BotUttered("はい")]
+            asyncio.run(store.save(DialogueStateTracker.from_events("c-1", events)))
+            tracker = asyncio.run(store.retrieve("c-1"))
+            tracker.update(ActionExecuted(ACTION_LISTEN_NAME))
+            asyncio.run(store.save(tracker))
+            parsed.clear()
+            # As shipped, Rasa parses the four stored events on every read.
+            assert len(asyncio.run(store.retrieve("c-1")).events) == 4 and parsed == []
+        finally:
+            store.engine.dispose()
+
+
+def a_prediction_computes_a_state_history_once(monkeypatch, install):
+    replays = []
+    generate = DialogueStateTracker.generate_all_prior_trackers
+    monkeypatch.setattr(DialogueStateTracker, "generate_all_prior_trackers",
+                        lambda tracker: replays.append(1) or generate(tracker))
+    install()
+    domain = Domain.from_dict({"intents": ["greet"], "responses": {"utter_greet": [{"text": "はい"}]}})
+
+    class TwoPolicies:
+        """What the graph runs in a prediction: here two policies asking for the same history."""
+
+        def run(self, inputs, targets):
+            tracker = inputs[PLACEHOLDER_TRACKER]
+            histories = [tracker.past_states(domain) for _ in range(2)]
+            histories[0][-1].clear()  # a caller's change to its history is its own
+            return {"ensemble": histories}
+
+    processor = SimpleNamespace(domain=domain, graph_runner=TwoPolicies(),
+                                model_metadata=SimpleNamespace(core_target="ensemble"))
+    tracker = DialogueStateTracker.from_events(
+        "c-1", [ActionExecuted(ACTION_LISTEN_NAME), UserUttered("こんにちは", {"name": "greet"})])
+    tracker.followup_action = None
+    first, second = MessageProcessor._predict_next_with_tracker(processor, tracker)
+    assert first[-1] == {} and second == tracker.past_states(domain)
+    assert len(replays) == 2  # once in the prediction, once for the comparison outside it
+
+
 # Each entry of the table and the check of what it changes.
 CHECKS: Dict[str, Check] = {
     "hand_shared_state_to_channels": channels_get_the_shared_state,
@@ -263,6 +316,8 @@ CHECKS: Dict[str, Check] = {
     "validate_action_results_with_one_validator": one_validator_checks_every_action_result,
     "resolve_event_types_once": an_event_type_is_looked_up_once,
     "freeze_the_loaded_model": the_loaded_model_is_frozen,
+    "read_only_what_is_new": a_read_parses_only_what_is_new,
+    "one_state_history_per_prediction": a_prediction_computes_a_state_history_once,
 }
 NAMES = [wrap.name for wrap in patches.table(SharedState(None))]
 

@@ -49,3 +49,44 @@ def test_unknown_event_types_get_rasas_own_answer(monkeypatch):
     assert Event.resolve_by_type("topic") is None
     with pytest.raises(ValueError):
         Event.resolve_by_type("no-such-event")
+
+
+def test_a_tracker_changed_within_a_prediction_gets_its_own_history(monkeypatch):
+    from types import SimpleNamespace
+
+    from rasa.core.processor import MessageProcessor
+    from rasa.engine.constants import PLACEHOLDER_TRACKER
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    monkeypatch.setattr(MessageProcessor, "_predict_next_with_tracker", MessageProcessor._predict_next_with_tracker)
+    monkeypatch.setattr(Domain, "states_for_tracker_history", Domain.states_for_tracker_history)
+    domain = Domain.from_dict({"intents": ["greet"], "slots": {"task": {
+        "type": "categorical", "values": ["a", "b"], "mappings": [{"type": "custom"}]}}})
+    stock = Domain.states_for_tracker_history
+    rasa_speedups.one_state_history_per_prediction()
+
+    class Policy:
+        def run(self, inputs, targets):
+            tracker = inputs[PLACEHOLDER_TRACKER]
+            seen = [tracker.past_states(domain), tracker.past_states(domain, omit_unset_slots=True)]
+            tracker.update(SlotSet("task", "b"))
+            seen.append(tracker.past_states(domain))
+            for rule_only_slots in (["task"], []):
+                seen.append(tracker.past_states(domain, ignore_rule_only_turns=True,
+                                                rule_only_data={"rule_only_slots": rule_only_slots}))
+            return {"core": seen}
+
+    tracker = DialogueStateTracker.from_events(
+        "c-1", [ActionExecuted("action_listen"), UserUttered("はい", {"name": "greet"}), SlotSet("task", "a")],
+        domain.slots)
+    tracker.followup_action = None
+    processor = SimpleNamespace(domain=domain, graph_runner=Policy(),
+                                model_metadata=SimpleNamespace(core_target="core"))
+    seen = MessageProcessor._predict_next_with_tracker(processor, tracker)
+    replayed = DialogueStateTracker.from_events("c-1", list(tracker.events)[:-1], domain.slots)
+    assert seen[0] == stock(domain, replayed) and seen[1] == stock(domain, replayed, omit_unset_slots=True)
+    assert seen[2] == stock(domain, tracker) != seen[0]
+    assert seen[3] == stock(domain, tracker, False, True, {"rule_only_slots": ["task"]}) != seen[2]
+    assert seen[4] == stock(domain, tracker, False, True, {"rule_only_slots": []}) != seen[3]
