@@ -47,5 +47,6 @@ def install() -> None:
             record.exc_text = mask_personal_data("".join(traceback.format_exception(*record.exc_info)).rstrip("\n"))
         return record
 
-    masked_record.masks_personal_data = True
+    # The mark a second install looks for; mypy does not know attributes set on a function.
+    masked_record.masks_personal_data = True  # type: ignore[attr-defined]
     logging.setLogRecordFactory(masked_record)

@@ -120,7 +120,8 @@ class ActionTriageUnanswered(Action):
             buttons = [{"title": title, "payload": f"/{answer}"} for answer, title in offered]
             dispatcher.utter_message(response="utter_did_you_mean", buttons=buttons + _person_buttons(domain))
             return []
-        fallback = {"nlu_fallback": "utter_default", "deny": "utter_deny"}.get(intent, "utter_out_of_scope")
+        fallbacks: Dict[Optional[str], str] = {"nlu_fallback": "utter_default", "deny": "utter_deny"}
+        fallback = fallbacks.get(intent, "utter_out_of_scope")
         dispatcher.utter_message(response=fallback)
         return []
 

@@ -42,7 +42,7 @@ async def subscribe(dispatcher: CollectingDispatcher, tracker: Tracker, email: O
         dispatcher.utter_message(response="utter_reminders_not_in_group")
         return
     channel, address = _destination(tracker, email)
-    if email is None:
+    if email is None or address is None:
         return
     await services.reminders.subscribe(channel, address, email)
     response = "utter_reminders_on_line" if _on_line(tracker) else "utter_reminders_by_mail"

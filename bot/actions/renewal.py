@@ -19,6 +19,8 @@ def tell_one(dispatcher: CollectingDispatcher, licence: LicenceRenewal) -> None:
     values = dict(serial=licence.serial, serial_masked=mask_identifiers(licence.serial), product=licence.product,
                   expiry=japanese_date(licence.expiry))
     if assessment.reason is RenewalReason.TOO_EARLY:
+        # Too early only where the window has a first day.
+        assert assessment.window_start is not None
         dispatcher.utter_message(
             response="utter_renewal_too_early", from_date=japanese_date(assessment.window_start), **values
         )

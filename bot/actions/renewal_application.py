@@ -23,7 +23,8 @@ async def check_serial(dispatcher: CollectingDispatcher, email: Optional[str], s
                        wanted_product: Optional[str]) -> Dict[str, Any]:
     """Slots after checking the serial: kept when it can be applied for, else the reason is said."""
     serial = canonical_serial(serial_text)
-    check = await services.renewal_orders.check_application(email, serial, wanted_product)
+    # The lookup reads the serial in any spacing or case; an unreadable one is nobody's.
+    check = await services.renewal_orders.check_application(email, serial_text, wanted_product)
     if check.licence is None:
         dispatcher.utter_message(response="utter_serial_not_yours", serial=serial)
         return {"serial_number": None}
@@ -35,6 +36,8 @@ async def check_serial(dispatcher: CollectingDispatcher, email: Optional[str], s
         if check.licence.assessment.upgrade_requires_auto_renewal_cancelled:
             dispatcher.utter_message(response="utter_upgrade_needs_auto_renewal_cancelled")
     elif block is SlipApplicationBlock.ORDER_PENDING:
+        # The pending order is the block, so its day is known.
+        assert check.pending_since is not None
         dispatcher.utter_message(
             response="utter_renewal_order_pending", serial=serial, applied_on=japanese_date(check.pending_since)
         )

@@ -73,8 +73,10 @@ def _entries(code: Any, name: Any, email: Any, phone: Any) -> Optional[Tuple[str
     """The form's answers in canonical form, or None when any is missing or malformed."""
     if not all(isinstance(value, str) for value in (code, name, email, phone)):
         return None
-    entries = (code, normalize_person_name(name), canonical_email(email), canonical_phone(phone))
-    return entries if all(entries) else None
+    person, address, number = normalize_person_name(name), canonical_email(email), canonical_phone(phone)
+    if not (code and person and address and number):
+        return None
+    return code, person, address, number
 
 
 class ActionSignUp(Action):

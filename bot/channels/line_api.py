@@ -45,8 +45,10 @@ def _transient(error: BaseException) -> bool:
 
 
 def _log_retry(state: RetryCallState) -> None:
+    # tenacity sets the outcome before it calls before_sleep; its type is Optional for the hooks
+    # that run before an attempt.
     logger.warning("LINE API call failed (%s), attempt %d, trying again",
-                   state.outcome.exception(), state.attempt_number)
+                   state.outcome.exception(), state.attempt_number)  # type: ignore[union-attr]
 
 
 async def error_from(response: aiohttp.ClientResponse) -> LineApiError:

@@ -49,7 +49,7 @@ MAX_LABELLED_AT_ONCE = 500
 AGENT_MESSAGE = "utter_agent_message"
 CLOSING_MESSAGE = "utter_handoff_closed"
 
-AGENTS = web.AppKey("agents", dict)
+AGENTS: web.AppKey[Mapping[str, str]] = web.AppKey("agents", dict)
 SUPERVISORS = web.AppKey("supervisors", frozenset)
 TRACKER_STORE = web.AppKey("tracker_store", str)
 RASA = web.AppKey("rasa", RasaApi)
@@ -366,7 +366,9 @@ def make_app(agents: Mapping[str, str], rasa: RasaApi, supervisors: AbstractSet[
     async def close_client(app: web.Application) -> None:
         await rasa.close()
 
-    app.on_cleanup.append(close_client)
+    # aiohttp 3.9 declares its signals as Signal[Callable[...]], which aiosignal 1.4 (generic in the
+    # callback's arguments) reads as a callback taking a callback.
+    app.on_cleanup.append(close_client)  # type: ignore[arg-type]
     return app
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Dict, List
+from typing import Dict, List, TypeGuard
 
 import yaml
 
@@ -67,5 +67,5 @@ def choices(domain: Path = DOMAIN) -> List[Dict[str, str]]:
             + [{"value": value, "name": name, "kind": "other"} for value, name in OTHER_NAMES.items()])
 
 
-def is_label(value: object, domain: Path = DOMAIN) -> bool:
+def is_label(value: object, domain: Path = DOMAIN) -> TypeGuard[str]:
     return isinstance(value, str) and any(choice["value"] == value for choice in choices(domain))

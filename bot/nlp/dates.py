@@ -55,5 +55,6 @@ def add_date_entities(doc: Doc) -> Doc:
             found.append(span)
             taken.update(range(span.start, span.end))
     if found:
-        doc.ents = sorted([*doc.ents, *found], key=lambda span: span.start)
+        # spaCy's stub types Doc.ents as a one-Span tuple; its setter takes any sequence of spans.
+        doc.ents = sorted([*doc.ents, *found], key=lambda span: span.start)  # type: ignore[assignment]
     return doc

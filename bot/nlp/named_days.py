@@ -84,7 +84,8 @@ def named_days(prepared: str, today: date) -> Iterator[NamedDay]:
             i += 1
             continue
         # 先週の金曜日 is two timexes; in 11/5(木) the weekday restates the date, it is no second day.
-        last = following if relative or _restates_weekday(timex, following, prepared) else timex
+        last = following if following is not None and (
+            relative or _restates_weekday(timex, following, prepared)) else timex
         i += 2 if last is following else 1
         yield NamedDay(day, timex.raw_span[0], last.raw_span[1])
 
@@ -151,8 +152,9 @@ def _relative_day(timex: TIMEX, today: date) -> Optional[date]:
     parsed = timex.parsed
     if timex.mod not in _SIGN or parsed.get("half_suffix"):  # 3日半前: ja_timex keeps only the 3
         return None
-    units = {unit: _whole_number(parsed[unit]) for unit in _CALENDAR_UNITS if unit in parsed}
-    if not units or None in units.values():  # 1.5日前
+    amounts = {unit: _whole_number(parsed[unit]) for unit in _CALENDAR_UNITS if unit in parsed}
+    units = {unit: amount for unit, amount in amounts.items() if amount is not None}
+    if not units or len(units) < len(amounts):  # 1.5日前
         return None
     if set(units) != {"day"} and not any(suffix in parsed for suffix in _DAY_SUFFIXES):
         return None

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Callable, Dict, FrozenSet, List, Optional, Tuple
+from typing import Callable, Dict, FrozenSet, List, Optional, Tuple, cast
 
 import spacy
 from spacy.language import Language
+from spacy.pipeline import EntityRuler
 
 from bot.domain.identifiers import canonical_activation_code, canonical_email, canonical_serial
 from bot.nlp import lexicon
@@ -43,7 +44,8 @@ def entity_patterns() -> List[dict]:
 def build_nlp() -> Language:
     """A blank Japanese spaCy pipeline on fugashi, with the domain entity ruler and dates."""
     nlp = spacy.blank("ja", config={"nlp": {"tokenizer": {"@tokenizers": TOKENIZER_NAME}}})
-    ruler = nlp.add_pipe("entity_ruler", config={"validate": True})
+    # add_pipe's type is what every component is; "entity_ruler" makes an EntityRuler.
+    ruler = cast(EntityRuler, nlp.add_pipe("entity_ruler", config={"validate": True}))
     ruler.add_patterns(entity_patterns())
     nlp.add_pipe(DATE_COMPONENT, after="entity_ruler")
     return nlp

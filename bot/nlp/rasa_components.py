@@ -250,7 +250,8 @@ class SecondOpinionCheck(_GuideAnswerCheck):
         return SecondOpinion.fit(encoder.encode([m.get(TEXT) for m in examples]),
                                  [m.get_full_intent() for m in examples])
 
-    def verdict(self, message: Message, answer: str) -> Optional[Verdict]:
+    # `process` hands None only to the checks with needs_answer = False.
+    def verdict(self, message: Message, answer: str) -> Optional[Verdict]:  # type: ignore[override]
         return self._learnt.check_guide_answer(answer, encoder.encode([message.get(TEXT)])[0])
 
 
@@ -301,7 +302,8 @@ class NearestQuestionCheck(_GuideAnswerCheck):
         return NearestQuestions.keep(encoder.encode([m.get(TEXT) for m in examples]),
                                      [m.get_full_intent() for m in examples])
 
-    def verdict(self, message: Message, answer: str) -> Optional[Doubt]:
+    # `process` hands None only to the checks with needs_answer = False.
+    def verdict(self, message: Message, answer: str) -> Optional[Doubt]:  # type: ignore[override]
         return self._learnt.doubt(answer, _chosen_answer(message).get("confidence") or 0.0,
                                   (message.get(INTENT) or {}).get("confidence") or 0.0,
                                   encoder.encode([message.get(TEXT)])[0])

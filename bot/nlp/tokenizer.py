@@ -61,11 +61,13 @@ _IDENTIFIERS = (("serial_number", SERIAL_RE), ("activation_code", ACTIVATION_COD
 def whole_pieces(text: str) -> List[Piece]:
     """Identifiers and domain words in normalized text, leftmost and non-overlapping."""
     found: List[Piece] = []
-    for label, regex in _IDENTIFIERS:
+    for kind, regex in _IDENTIFIERS:
         # The lemma is the kind, not the value: one serial number is as good as another.
-        found.extend(Piece(m.start(), m.end(), label, label) for m in regex.finditer(text))
+        found.extend(Piece(m.start(), m.end(), kind, kind) for m in regex.finditer(text))
     regex, meanings = _lexicon_regex()
     for m in regex.finditer(text):
+        # Every spelling is a group of its own, so a match has a last group.
+        assert m.lastindex is not None
         canonical, label = meanings[m.lastindex - 1]
         found.append(Piece(m.start(), m.end(), canonical, label))
     found.sort(key=lambda p: (p.start, -(p.end - p.start)))

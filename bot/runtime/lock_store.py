@@ -56,7 +56,10 @@ class AtomicRedisLockStore(RedisLockStore):
 
     def issue_ticket(self, conversation_id: Text, lock_lifetime: float = LOCK_LIFETIME) -> int:
         try:
-            return self._change(conversation_id, lambda lock: lock.issue_ticket(lock_lifetime), create=True)
+            ticket = self._change(conversation_id, lambda lock: lock.issue_ticket(lock_lifetime), create=True)
+            # With create=True there is always a lock to change, so a ticket.
+            assert ticket is not None
+            return ticket
         except Exception as error:
             raise LockError(f"Error while acquiring lock. Error:\n{error}") from error
 

@@ -93,7 +93,7 @@ class MailSender:
             wait = retry_after(mail.attempts, self.settings.max_tries, _permanent(error))
             retry_at = None if wait is None else clock.now() + wait
             await asyncio.to_thread(self._in_session, repository.mail_try_failed, mail.id, reason, retry_at)
-            if retry_at is None:
+            if wait is None:
                 logger.error("mail %d (%s) given up after %d tries: %s", mail.id, mail.template, mail.attempts, reason)
                 return "given_up"
             logger.warning("mail %d (%s) not delivered (try %d), tried again in %d s: %s",

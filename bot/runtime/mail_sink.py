@@ -36,8 +36,11 @@ def received(mail_dir: Path) -> List[EmailMessage]:
 
 
 def printed(mail: EmailMessage) -> str:
+    body = mail.get_body(("plain",))
+    # The outbox sends every mail with a text/plain part.
+    assert body is not None, "a mail without a text/plain part"
     return (f"日時: {mail['Date']}\n宛先: {mail['To']}\n件名: {mail['Subject']}\n\n"
-            f"{mail.get_body(('plain',)).get_content().rstrip()}\n")
+            f"{body.get_content().rstrip()}\n")
 
 
 def main(argv: Optional[List[str]] = None) -> int:

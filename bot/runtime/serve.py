@@ -20,7 +20,7 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
-from typing import Dict, List
+from typing import Dict, List, cast
 
 from bot import settings
 from bot.channels.webchat import check_can_serve
@@ -158,7 +158,8 @@ def wait_until_up(url: str, processes: List[subprocess.Popen], timeout: float) -
     while time.monotonic() < deadline:
         for process in processes:
             if process.poll() is not None:
-                raise RuntimeError(f"{process.args[:3]} exited with {process.returncode}")
+                # The servers are started from argument lists.
+                raise RuntimeError(f"{cast(List[str], process.args)[:3]} exited with {process.returncode}")
         try:
             with urllib.request.urlopen(url, timeout=2):
                 return

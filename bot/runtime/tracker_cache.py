@@ -42,7 +42,7 @@ import json
 import weakref
 from collections import OrderedDict, deque
 from dataclasses import dataclass, field, replace
-from typing import Any, List, Optional, Sequence
+from typing import Any, Deque, List, Optional, Sequence
 
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
@@ -214,7 +214,7 @@ def _detached(tracker: DialogueStateTracker) -> DialogueStateTracker:
     """A tracker equal to `tracker` whose changes stay its own."""
     mine = copy.copy(tracker)
     owned = {}
-    events = deque(maxlen=tracker.events.maxlen)
+    events: Deque[Event] = deque(maxlen=tracker.events.maxlen)
     for event in tracker.events:
         if isinstance(event, UserUttered):
             owned[id(event)] = event = _own(event)

@@ -49,7 +49,7 @@ def _file(session: Session, request: HandoffRequest) -> str:
     fields = {name: mask_identifiers(str(value)) for name, value in request.details.items()}
     # Not asked because the customer had already named it: the agent needs it all the same.
     kind = identifier_to_ask(queue)
-    if "handoff_identifier" not in fields and kind in request.known_identifiers:
+    if kind is not None and "handoff_identifier" not in fields and kind in request.known_identifiers:
         fields["handoff_identifier"] = mask_identifiers(request.known_identifiers[kind])
     if request.product:
         fields["product"] = request.product

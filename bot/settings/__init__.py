@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Dict, List, Mapping, Type, TypeVar
+from typing import Dict, List, Mapping, Type, TypeVar, cast
 
 from bot.settings.actions import ActionServerSettings, ActionsSettings
 from bot.settings.core import CoreSettings
@@ -21,10 +21,10 @@ from bot.settings.inbox import InboxSettings
 from bot.settings.line import LineSettings
 from bot.settings.mail import MailSettings
 from bot.settings.rasa import GuardSettings, RasaSettings
-from bot.settings.reading import Reader, SettingsError
+from bot.settings.reading import FromEnv, Reader, SettingsError
 from bot.settings.web_page import WebPageSettings
 
-T = TypeVar("T")
+T = TypeVar("T", bound=FromEnv)
 
 EVERY_KIND = (CoreSettings, RasaSettings, GuardSettings, ActionServerSettings, ActionsSettings,
               InboxSettings, WebPageSettings, MailSettings, LineSettings)
@@ -66,7 +66,8 @@ def current(kind: Type[T]) -> T:
     """The settings of `kind` the process started with."""
     if kind not in _current:
         _current[kind] = kind.from_env(os.environ)
-    return _current[kind]
+    # Each kind's entry is its own settings, from `start` or from the line above.
+    return cast(T, _current[kind])
 
 
 def forget() -> None:

@@ -57,7 +57,7 @@ class InboxSettings(FromEnv):
 
     @classmethod
     def read(cls, reader: Reader) -> "InboxSettings":
-        agents = reader.parsed("BOT_AGENT_TOKENS", parse_agent_tokens, {})
+        agents: Dict[str, str] = reader.parsed("BOT_AGENT_TOKENS", parse_agent_tokens, {})
 
         def supervisors(text: str) -> frozenset:
             return parse_supervisors(text, agents.keys())

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Callable, Collection, List, Mapping, Optional, Sequence, TypeVar
+from typing import Callable, Collection, List, Mapping, Optional, Sequence, Type, TypeVar
 from urllib.parse import urlsplit
 
 T = TypeVar("T")
+Settings = TypeVar("Settings", bound="FromEnv")
 
 _WHITESPACE = re.compile(r"\s")
 
@@ -25,7 +26,12 @@ class FromEnv:
     """`from_env` for a settings class that reads itself with `read(reader)`."""
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str]):
+    def read(cls: Type[Settings], reader: Reader) -> Settings:
+        """The settings from `reader`'s environment; each settings class reads its own variables."""
+        raise NotImplementedError
+
+    @classmethod
+    def from_env(cls: Type[Settings], env: Mapping[str, str]) -> Settings:
         reader = Reader(env)
         settings = cls.read(reader)
         reader.check()

@@ -8,7 +8,7 @@ values); the migrations under migrations/versions/ must be kept in step with thi
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from typing import Iterable, Optional
+from typing import Any, Iterable, Optional
 
 from sqlalchemy import (
     Boolean,
@@ -47,7 +47,9 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
-Base = declarative_base(metadata=MetaData(naming_convention=NAMING_CONVENTION))
+# SQLAlchemy 1.4 ships no types, so this is Any to mypy; only a base annotated Any, not one whose
+# type is inferred, may be subclassed.
+Base: Any = declarative_base(metadata=MetaData(naming_convention=NAMING_CONVENTION))
 
 EMAIL_LENGTH = 254
 ACTIVATION_CODE_LENGTH = len("TB-3KQ7-M2X9P-4HD8W-7RT5N-Q6J3C-9ZV2L")

@@ -216,7 +216,10 @@ def create_account(
         if _account_id(session, address) is not None:
             raise DuplicateAccount(address) from None
         raise
-    return find_account(session, address)
+    created = find_account(session, address)
+    # The row inserted above, read back in the same transaction.
+    assert created is not None
+    return created
 
 
 # --- CC addresses ----------------------------------------------------------------
@@ -320,7 +323,7 @@ def create_renewal_order(
     licence_id = None
     if canonical is not None:
         licence_id = session.scalar(select(m.Licence.id).where(m.Licence.serial == canonical))
-    if licence_id is None:
+    if canonical is None or licence_id is None:
         raise UnknownLicence(serial)
     order = m.RenewalOrder(
         licence_id=licence_id,

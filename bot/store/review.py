@@ -199,7 +199,7 @@ def _queued(row) -> Optional[QueuedMessage]:
     return QueuedMessage(
         id=row.id, sender_id=row.sender_id, at=row.timestamp, channel=data.get("input_channel") or UNKNOWN_CHANNEL,
         text=masked(reading.text), intent=reading.intent, confidence=reading.confidence, guide_answer=answer,
-        reasons=why, reply=masked(reply.text) if Reason.CORRECTED in why else None,
+        reasons=why, reply=masked(reply.text) if reply is not None and Reason.CORRECTED in why else None,
     )
 
 
