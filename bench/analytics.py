@@ -55,10 +55,31 @@ LAST_DAY = FIRST_DAY + timedelta(days=DAYS - 1)
 NOW = datetime.combine(LAST_DAY + timedelta(days=1), datetime.min.time(), JST) + timedelta(hours=9)
 CHANNELS = (("socketio", 0.55), ("line", 0.35), ("rest", 0.10))
 # Share of conversations of each shape (a returning customer's second session is one more conversation).
-SHAPES = (("faq", 0.38), ("form", 0.18), ("abandoned", 0.07), ("handoff", 0.12), ("fallbacks", 0.12),
-          ("greeting_only", 0.13))
-INTENTS = ("faq", "check_renewal", "payment_status", "sign_up", "manage_cc", "request_human", "inform", "affirm",
-           "deny", "thank", "goodbye", "greet", "out_of_scope", "nlu_fallback", "rate_answer")
+SHAPES = (
+    ("faq", 0.38),
+    ("form", 0.18),
+    ("abandoned", 0.07),
+    ("handoff", 0.12),
+    ("fallbacks", 0.12),
+    ("greeting_only", 0.13),
+)
+INTENTS = (
+    "faq",
+    "check_renewal",
+    "payment_status",
+    "sign_up",
+    "manage_cc",
+    "request_human",
+    "inform",
+    "affirm",
+    "deny",
+    "thank",
+    "goodbye",
+    "greet",
+    "out_of_scope",
+    "nlu_fallback",
+    "rate_answer",
+)
 FAQ_KEYS = tuple(f"faq/renewal_topic_{n}" for n in range(15)) + tuple(f"faq/portal_topic_{n}" for n in range(15))
 REASONS = ("customer_asked", "repeated_fallback", "verification_failed", "payment_overdue", "frustration")
 QUESTION = "振込用紙はいつ届きますか。先月申し込んだのですが、まだ届いていません。"
@@ -70,23 +91,49 @@ Row = Tuple[str, str, float, Optional[str], Optional[str], str]
 def rasa_row(sender_id: str, event) -> Row:
     """The row Rasa's SQLTrackerStore.save writes for `event`."""
     data = event.as_dict()
-    return (sender_id, event.type_name, data.get("timestamp"),
-            data.get("parse_data", {}).get("intent", {}).get("name"), data.get("name"), json.dumps(data))
+    return (
+        sender_id,
+        event.type_name,
+        data.get("timestamp"),
+        data.get("parse_data", {}).get("intent", {}).get("name"),
+        data.get("name"),
+        json.dumps(data),
+    )
 
 
 def user(text: str, intent: str, channel: str, at: float, rng: random.Random) -> UserUttered:
     """A message with the parse data the bot's pipeline leaves: ranking, and the FAQ selector's for FAQs."""
     ranking = [{"name": name, "confidence": round(rng.random() / 10, 4)} for name in rng.sample(INTENTS, 10)]
-    parse = {"intent": {"name": intent, "confidence": 0.93}, "entities": [], "text": text,
-             "intent_ranking": [{"name": intent, "confidence": 0.93}, *ranking[:9]]}
+    parse = {
+        "intent": {"name": intent, "confidence": 0.93},
+        "entities": [],
+        "text": text,
+        "intent_ranking": [{"name": intent, "confidence": 0.93}, *ranking[:9]],
+    }
     if intent == "faq":
         key = rng.choice(FAQ_KEYS)
-        parse["response_selector"] = {"all_retrieval_intents": ["faq"], "faq": {
-            "response": {"responses": [{"text": ANSWER}], "confidence": 0.91, "intent_response_key": key,
-                         "utter_action": f"utter_{key}"},
-            "ranking": [{"confidence": 0.01, "intent_response_key": other} for other in rng.sample(FAQ_KEYS, 10)]}}
-    return UserUttered(text, parse["intent"], [], parse, timestamp=at, input_channel=channel,
-                       message_id=secrets.token_hex(16), metadata={})
+        parse["response_selector"] = {
+            "all_retrieval_intents": ["faq"],
+            "faq": {
+                "response": {
+                    "responses": [{"text": ANSWER}],
+                    "confidence": 0.91,
+                    "intent_response_key": key,
+                    "utter_action": f"utter_{key}",
+                },
+                "ranking": [{"confidence": 0.01, "intent_response_key": other} for other in rng.sample(FAQ_KEYS, 10)],
+            },
+        }
+    return UserUttered(
+        text,
+        parse["intent"],
+        [],
+        parse,
+        timestamp=at,
+        input_channel=channel,
+        message_id=secrets.token_hex(16),
+        metadata={},
+    )
 
 
 class Conversation:
@@ -112,8 +159,14 @@ class Conversation:
         self.at += 0.05
         self.add(ActionExecuted(action, policy="RulePolicy", confidence=1.0, timestamp=self.at))
         if action.startswith("utter_"):
-            self.add(BotUttered(text, data={"buttons": None, "quick_replies": None},
-                                metadata={"utter_action": action}, timestamp=self.at))
+            self.add(
+                BotUttered(
+                    text,
+                    data={"buttons": None, "quick_replies": None},
+                    metadata={"utter_action": action},
+                    timestamp=self.at,
+                )
+            )
         self.add(ActionExecuted("action_listen", policy="RulePolicy", confidence=1.0, timestamp=self.at))
 
     def form(self, name: str, slots: int) -> None:
@@ -209,15 +262,31 @@ def seed(tracker_url: str, database_url: str, total: int, rng: random.Random) ->
             events, reason, ended, rating = conversation(shape, sender_id, channel, start, rng)
             rows += events
             if reason:
-                tickets.append(dict(
-                    sender_id=sender_id, channel=channel, category="その他", priority="normal", status="closed",
-                    summary="【その他】お客さまが担当者との対応を希望。", fields=json.dumps({"reason": reason}),
-                    transcript="[]", conversation_offset=len(events), created_at=datetime.fromtimestamp(ended, JST),
-                    updated_at=datetime.fromtimestamp(ended, JST)))
+                tickets.append(
+                    dict(
+                        sender_id=sender_id,
+                        channel=channel,
+                        category="その他",
+                        priority="normal",
+                        status="closed",
+                        summary="【その他】お客さまが担当者との対応を希望。",
+                        fields=json.dumps({"reason": reason}),
+                        transcript="[]",
+                        conversation_offset=len(events),
+                        created_at=datetime.fromtimestamp(ended, JST),
+                        updated_at=datetime.fromtimestamp(ended, JST),
+                    )
+                )
             if rating:
-                ratings.append(dict(sender_id=sender_id, channel=channel, score=rating,
-                                    session_started_at=datetime.fromtimestamp(start, JST),
-                                    created_at=datetime.fromtimestamp(ended, JST)))
+                ratings.append(
+                    dict(
+                        sender_id=sender_id,
+                        channel=channel,
+                        score=rating,
+                        session_started_at=datetime.fromtimestamp(start, JST),
+                        created_at=datetime.fromtimestamp(ended, JST),
+                    )
+                )
             if rng.random() < 0.15:
                 returning.append((sender_id, channel))
         # Events reach the table as they happen: the conversations of a day are interleaved.
@@ -225,7 +294,7 @@ def seed(tracker_url: str, database_url: str, total: int, rng: random.Random) ->
         keys = ("sender_id", "type_name", "timestamp", "intent_name", "action_name", "data")
         with tracker.begin() as connection:
             for start_at in range(0, len(rows), 5000):
-                batch = rows[start_at:start_at + 5000]
+                batch = rows[start_at : start_at + 5000]
                 connection.execute(insert(events_table), [dict(zip(keys, row)) for row in batch])
         with db.session_scope(database_url) as session:
             if tickets:
@@ -264,10 +333,12 @@ def measure(name: str, url: str, total: int, runs: int, rng: random.Random) -> N
 
             median, found = timed(work, runs)
             total_figures = found["total"]
-            print(f"  {label}, {'with' if indexed else 'without'} the index: median {median:.2f} s over {runs} runs "
-                  f"({total_figures['engaged']:,} engaged, {total_figures['handed_over']:,} handed over, "
-                  f"{total_figures['abandoned']:,} abandoned, fallback rate {total_figures['fallback_rate']}, "
-                  f"CSAT {total_figures['csat_count']:,} × {total_figures['csat_mean']})")
+            print(
+                f"  {label}, {'with' if indexed else 'without'} the index: median {median:.2f} s over {runs} runs "
+                f"({total_figures['engaged']:,} engaged, {total_figures['handed_over']:,} handed over, "
+                f"{total_figures['abandoned']:,} abandoned, fallback rate {total_figures['fallback_rate']}, "
+                f"CSAT {total_figures['csat_count']:,} × {total_figures['csat_mean']})"
+            )
     db.dispose_engines()
 
 
@@ -282,8 +353,9 @@ def add_index(url: str) -> None:
 
 
 def scratch_postgres() -> Iterator[Optional[str]]:
-    admin = create_engine(POSTGRES_ADMIN_URL, future=True, isolation_level="AUTOCOMMIT",
-                          connect_args={"connect_timeout": 5})
+    admin = create_engine(
+        POSTGRES_ADMIN_URL, future=True, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 5}
+    )
     try:
         with admin.connect():
             pass

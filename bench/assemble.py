@@ -1,6 +1,6 @@
 """bench/REPORT.md from the parts' sections, with what a reader needs to reproduce it.
 
-    .venv/bin/python bench/assemble.py      (the last step of `make bench`)
+.venv/bin/python bench/assemble.py      (the last step of `make bench`)
 """
 
 from __future__ import annotations
@@ -22,12 +22,21 @@ def _git(*args: str) -> str:
 
 
 def machine() -> str:
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), platform.processor())
-    memory_kb = int(next(line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines()
-                         if line.startswith("MemTotal")))
-    return (f"{os.cpu_count()} cores ({cpu}), {memory_kb / 1024 / 1024:.0f} GiB, "
-            f"{platform.platform()}, Python {platform.python_version()}")
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    memory_kb = int(
+        next(line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal"))
+    )
+    return (
+        f"{os.cpu_count()} cores ({cpu}), {memory_kb / 1024 / 1024:.0f} GiB, "
+        f"{platform.platform()}, Python {platform.python_version()}"
+    )
 
 
 def main() -> int:

@@ -81,11 +81,18 @@ HANDOVER = "request_human"
 FALLBACK = "nlu_fallback"
 TOPIC_ONLY = "topic_only"
 ENTITY_TYPES = ("serial_number", "activation_code", "email", "product", "payment_channel", "date")
-SYSTEMS = {"bot": "this bot's pipeline", "lexical": "the same without the sentence encoder and its check",
-           "stock": "stock Rasa", "tfidf": "TF-IDF + logistic regression"}
+SYSTEMS = {
+    "bot": "this bot's pipeline",
+    "lexical": "the same without the sentence encoder and its check",
+    "stock": "stock Rasa",
+    "tfidf": "TF-IDF + logistic regression",
+}
 RASA_SYSTEMS = ("bot", "lexical", "stock")
-ENCODER_COMPONENTS = {"bot.nlp.rasa_components.SentenceEncoderFeaturizer", "bot.nlp.rasa_components.SecondOpinionCheck",
-                      "bot.nlp.rasa_components.NearestQuestionCheck"}
+ENCODER_COMPONENTS = {
+    "bot.nlp.rasa_components.SentenceEncoderFeaturizer",
+    "bot.nlp.rasa_components.SecondOpinionCheck",
+    "bot.nlp.rasa_components.NearestQuestionCheck",
+}
 TARGET = 0.95
 # The share of all messages that may get a wrong guide answer (issue 15).
 MAX_WRONG_ANSWERS = 0.01
@@ -129,10 +136,7 @@ def load_heldout(folder: Path = HELDOUT) -> List[Message]:
 
 def load_entity_gold() -> List[GoldSentence]:
     sentences = yaml.safe_load(ENTITY_GOLD.read_text(encoding="utf-8"))["sentences"]
-    return [
-        GoldSentence(s["text"], tuple((e["type"], str(e["value"])) for e in s["entities"]))
-        for s in sentences
-    ]
+    return [GoldSentence(s["text"], tuple((e["type"], str(e["value"])) for e in s["entities"])) for s in sentences]
 
 
 # --- systems ----------------------------------------------------------------------
@@ -173,8 +177,19 @@ def train_rasa(config: Path, nlu: Path, workdir: Path, name: str) -> Tuple[Path,
     """`rasa train nlu` into `workdir`: the model's path and the wall-clock seconds it took."""
     output = workdir / f"{name}.log"
     command = [
-        str(RASA), "train", "nlu", "--config", str(config), "--nlu", str(nlu),
-        "--domain", str(DOMAIN), "--out", str(workdir), "--fixed-model-name", name,
+        str(RASA),
+        "train",
+        "nlu",
+        "--config",
+        str(config),
+        "--nlu",
+        str(nlu),
+        "--domain",
+        str(DOMAIN),
+        "--out",
+        str(workdir),
+        "--fixed-model-name",
+        name,
     ]
     # Cache off: the shared .rasa/cache stays untouched and no training reuses another's work.
     env = dict(os.environ, RASA_TELEMETRY_ENABLED="false", RASA_MAX_CACHE_SIZE="0")
@@ -222,14 +237,14 @@ def train_tfidf(train: Sequence[Example]) -> GridSearchCV:
     Its n-gram range and regularization are chosen by cross-validation on the training
     data only, so the baseline is not handicapped by an arbitrary setting.
     """
-    pipeline = Pipeline([
-        ("tfidf", TfidfVectorizer(analyzer="char_wb", sublinear_tf=True)),
-        ("logreg", LogisticRegression(max_iter=5000)),
-    ])
-    grid = {"tfidf__ngram_range": [(1, 3), (2, 4)], "logreg__C": [1.0, 10.0, 100.0]}
-    search = GridSearchCV(
-        pipeline, grid, scoring="f1_macro", cv=StratifiedKFold(3, shuffle=True, random_state=SEED)
+    pipeline = Pipeline(
+        [
+            ("tfidf", TfidfVectorizer(analyzer="char_wb", sublinear_tf=True)),
+            ("logreg", LogisticRegression(max_iter=5000)),
+        ]
     )
+    grid = {"tfidf__ngram_range": [(1, 3), (2, 4)], "logreg__C": [1.0, 10.0, 100.0]}
+    search = GridSearchCV(pipeline, grid, scoring="f1_macro", cv=StratifiedKFold(3, shuffle=True, random_state=SEED))
     search.fit([e.text for e in train], [e.label for e in train])
     return search
 
@@ -238,8 +253,9 @@ def tfidf_predictions(model: GridSearchCV, texts: Sequence[str]) -> List[Predict
     predictions = []
     for label, probabilities in zip(model.predict(list(texts)), model.predict_proba(list(texts))):
         intent = label.split("/", 1)[0]
-        predictions.append(Prediction(intent, intent, label if intent == FAQ else None, None,
-                                      float(probabilities.max())))
+        predictions.append(
+            Prediction(intent, intent, label if intent == FAQ else None, None, float(probabilities.max()))
+        )
     return predictions
 
 
@@ -255,10 +271,12 @@ def intent_scores(gold: Sequence[Example], predicted: Sequence[Prediction]) -> D
     return {
         "intent_right": sum(p.intent == e.intent for e, p in zip(gold, predicted)),
         "faq_right": sum(p.faq_key == e.label for e, p in faq),
-        "intent_macro_f1": float(f1_score(truth, [p.intent for p in predicted], labels=labels,
-                                          average="macro", zero_division=0)),
-        "intent_macro_f1_fallback_undone": float(f1_score(truth, [p.top_intent for p in predicted],
-                                                          labels=labels, average="macro", zero_division=0)),
+        "intent_macro_f1": float(
+            f1_score(truth, [p.intent for p in predicted], labels=labels, average="macro", zero_division=0)
+        ),
+        "intent_macro_f1_fallback_undone": float(
+            f1_score(truth, [p.top_intent for p in predicted], labels=labels, average="macro", zero_division=0)
+        ),
         "faq_accuracy": _share(p.faq_key == e.label for e, p in faq),
         # The customer only gets the answer if the intent is faq as well.
         "faq_answered": _share(p.faq_key == e.label and p.intent == FAQ for e, p in faq),
@@ -279,12 +297,21 @@ def calibration(gold: Sequence[Example], predicted: Sequence[Prediction], bins: 
     (the bins' gap between the two, weighted by how many messages fall in each)."""
     rows = []
     for low in range(bins):
-        inside = [(e, p) for e, p in zip(gold, predicted)
-                  if low / bins <= p.confidence < (low + 1) / bins or (low == bins - 1 and p.confidence == 1.0)]
+        inside = [
+            (e, p)
+            for e, p in zip(gold, predicted)
+            if low / bins <= p.confidence < (low + 1) / bins or (low == bins - 1 and p.confidence == 1.0)
+        ]
         if inside:
-            rows.append({"from": low / bins, "to": (low + 1) / bins, "messages": len(inside),
-                         "confidence": statistics.mean(p.confidence for _, p in inside),
-                         "accuracy": _share(is_right(e, p) for e, p in inside)})
+            rows.append(
+                {
+                    "from": low / bins,
+                    "to": (low + 1) / bins,
+                    "messages": len(inside),
+                    "confidence": statistics.mean(p.confidence for _, p in inside),
+                    "accuracy": _share(is_right(e, p) for e, p in inside),
+                }
+            )
     total = sum(row["messages"] for row in rows)
     ece = sum(row["messages"] / total * abs(row["accuracy"] - row["confidence"]) for row in rows)
     return {"bins": rows, "ece": ece}
@@ -317,15 +344,13 @@ def _precision_recall_f1(c: Counter) -> dict:
     precision = c["tp"] / (c["tp"] + c["fp"]) if c["tp"] + c["fp"] else 0.0
     recall = c["tp"] / (c["tp"] + c["fn"]) if c["tp"] + c["fn"] else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {"precision": precision, "recall": recall, "f1": f1,
-            "gold": c["tp"] + c["fn"], "found": c["tp"] + c["fp"]}
+    return {"precision": precision, "recall": recall, "f1": f1, "gold": c["tp"] + c["fn"], "found": c["tp"] + c["fp"]}
 
 
 def bot_errors(gold: Sequence[Example], predicted: Sequence[Prediction]) -> List[dict]:
     """The held-out messages this bot's pipeline gets wrong, for whoever improves the data."""
     return [
-        {"text": e.text, "gold": e.label,
-         "predicted_intent": p.intent, "predicted_faq_key": p.faq_key}
+        {"text": e.text, "gold": e.label, "predicted_intent": p.intent, "predicted_faq_key": p.faq_key}
         for e, p in zip(gold, predicted)
         if p.intent != e.intent or (e.intent == FAQ and p.faq_key != e.label)
     ]
@@ -334,8 +359,9 @@ def bot_errors(gold: Sequence[Example], predicted: Sequence[Prediction]) -> List
 # --- the run ----------------------------------------------------------------------
 
 
-def run_systems(workdir: Path, configs: Dict[str, Path], train: List[Example], texts: List[str],
-                steps: int) -> Tuple[Dict[str, Tuple[List[Prediction], float]], GridSearchCV, float]:
+def run_systems(
+    workdir: Path, configs: Dict[str, Path], train: List[Example], texts: List[str], steps: int
+) -> Tuple[Dict[str, Tuple[List[Prediction], float]], GridSearchCV, float]:
     """Trains the three systems and has each read `texts`: per system its predictions and
     training seconds; and the TF-IDF grid search with the seconds it took."""
     runs = {}
@@ -354,17 +380,25 @@ def run_systems(workdir: Path, configs: Dict[str, Path], train: List[Example], t
     return runs, search, tuning
 
 
-def score_system(system: str, predictions: List[Prediction], seconds: float, heldout: List[Example],
-                 gold: List[GoldSentence], blind: List[Example], topic_only: List[Example]) -> dict:
+def score_system(
+    system: str,
+    predictions: List[Prediction],
+    seconds: float,
+    heldout: List[Example],
+    gold: List[GoldSentence],
+    blind: List[Example],
+    topic_only: List[Example],
+) -> dict:
     """`predictions` cover the held-out messages, then the entity gold messages, then the blind
     set, then the topic-only messages."""
     on_heldout = predictions[: len(heldout)]
-    on_gold = predictions[len(heldout): len(heldout) + len(gold)]
-    on_blind = predictions[len(heldout) + len(gold): len(heldout) + len(gold) + len(blind)]
-    on_topic_only = predictions[len(heldout) + len(gold) + len(blind):]
+    on_gold = predictions[len(heldout) : len(heldout) + len(gold)]
+    on_blind = predictions[len(heldout) + len(gold) : len(heldout) + len(gold) + len(blind)]
+    on_topic_only = predictions[len(heldout) + len(gold) + len(blind) :]
     intents = sorted({e.intent for e in heldout})
-    per_intent = f1_score([e.intent for e in heldout], [p.intent for p in on_heldout],
-                          labels=intents, average=None, zero_division=0)
+    per_intent = f1_score(
+        [e.intent for e in heldout], [p.intent for p in on_heldout], labels=intents, average=None, zero_division=0
+    )
     return {
         "name": SYSTEMS[system],
         "training_seconds": seconds,
@@ -390,8 +424,9 @@ def score_blind(blind: Sequence[Example], predicted: Sequence[Prediction]) -> di
     return {**intent_scores(blind, predicted), "calibration": calibration(blind, predicted)}
 
 
-def cross_validate(workdir: Path, config: Path, baseline: Pipeline, messages: List[Message], folds: int, *,
-                   first_step: int, steps: int) -> dict:
+def cross_validate(
+    workdir: Path, config: Path, baseline: Pipeline, messages: List[Message], folds: int, *, first_step: int, steps: int
+) -> dict:
     """Stratified k-fold of this bot's pipeline on the training data, split by full intent.
 
     The TF-IDF baseline (its chosen settings) is refitted on the same folds, so the
@@ -404,8 +439,15 @@ def cross_validate(workdir: Path, config: Path, baseline: Pipeline, messages: Li
         step = first_step + fold - 1
         fold_data = workdir / f"fold{fold}.yml"
         RasaYAMLWriter().dump(fold_data, TrainingData(training_examples=[messages[i] for i in train_index]))
-        log.info("[%d/%d] cross-validation fold %d of %d: training on %d, testing on %d",
-                 step, steps, fold, folds, len(train_index), len(test_index))
+        log.info(
+            "[%d/%d] cross-validation fold %d of %d: training on %d, testing on %d",
+            step,
+            steps,
+            fold,
+            folds,
+            len(train_index),
+            len(test_index),
+        )
         model, seconds = train_rasa(config, fold_data, workdir, f"fold{fold}")
         train, test = examples([messages[i] for i in train_index]), examples([messages[i] for i in test_index])
         texts = [e.text for e in test]
@@ -413,20 +455,39 @@ def cross_validate(workdir: Path, config: Path, baseline: Pipeline, messages: Li
         model.unlink()
         refitted = clone(baseline).fit([e.text for e in train], [e.label for e in train])
         baseline_scores = intent_scores(test, tfidf_predictions(refitted, texts))
-        log.info("[%d/%d] fold %d: intent macro-F1 %.3f, FAQ accuracy %.3f (trained in %.0f s); "
-                 "TF-IDF %.3f, %.3f", step, steps, fold, scores["intent_macro_f1"], scores["faq_accuracy"],
-                 seconds, baseline_scores["intent_macro_f1"], baseline_scores["faq_accuracy"])
-        per_fold.append({"fold": fold, "train": len(train_index), "test": len(test_index),
-                         "training_seconds": seconds, "intent_macro_f1": scores["intent_macro_f1"],
-                         "faq_accuracy": scores["faq_accuracy"],
-                         "tfidf_intent_macro_f1": baseline_scores["intent_macro_f1"],
-                         "tfidf_faq_accuracy": baseline_scores["faq_accuracy"]})
+        log.info(
+            "[%d/%d] fold %d: intent macro-F1 %.3f, FAQ accuracy %.3f (trained in %.0f s); TF-IDF %.3f, %.3f",
+            step,
+            steps,
+            fold,
+            scores["intent_macro_f1"],
+            scores["faq_accuracy"],
+            seconds,
+            baseline_scores["intent_macro_f1"],
+            baseline_scores["faq_accuracy"],
+        )
+        per_fold.append(
+            {
+                "fold": fold,
+                "train": len(train_index),
+                "test": len(test_index),
+                "training_seconds": seconds,
+                "intent_macro_f1": scores["intent_macro_f1"],
+                "faq_accuracy": scores["faq_accuracy"],
+                "tfidf_intent_macro_f1": baseline_scores["intent_macro_f1"],
+                "tfidf_faq_accuracy": baseline_scores["faq_accuracy"],
+            }
+        )
     return {
         "folds": folds,
         "per_fold": per_fold,
-        **{metric: {"mean": statistics.mean(f[metric] for f in per_fold),
-                    "sd": statistics.stdev(f[metric] for f in per_fold)}
-           for metric in CV_METRICS},
+        **{
+            metric: {
+                "mean": statistics.mean(f[metric] for f in per_fold),
+                "sd": statistics.stdev(f[metric] for f in per_fold),
+            }
+            for metric in CV_METRICS
+        },
     }
 
 
@@ -438,9 +499,14 @@ def targets(scores: dict) -> dict:
         baseline = max(("stock", "tfidf"), key=lambda system: scores[system][metric])
         best = scores[baseline][metric]
         verdicts[metric] = {
-            "value": bot, "threshold": TARGET, "margin_over_threshold": bot - TARGET,
-            "best_baseline": baseline, "best_baseline_value": best, "margin_over_best_baseline": bot - best,
-            "right": scores["bot"][right], "best_baseline_right": scores[baseline][right],
+            "value": bot,
+            "threshold": TARGET,
+            "margin_over_threshold": bot - TARGET,
+            "best_baseline": baseline,
+            "best_baseline_value": best,
+            "margin_over_best_baseline": bot - best,
+            "right": scores["bot"][right],
+            "best_baseline_right": scores[baseline][right],
             "met": bot >= TARGET and bot > best,
         }
     return verdicts
@@ -463,8 +529,15 @@ def plot_confusion(heldout: Sequence[Example], predicted: Sequence[Prediction], 
     for row in range(len(labels)):
         for column in range(len(labels)):
             if matrix[row, column]:
-                axes.text(column, row, matrix[row, column], ha="center", va="center",
-                          color="white" if shares[row, column] > 0.5 else "black", fontsize=8)
+                axes.text(
+                    column,
+                    row,
+                    matrix[row, column],
+                    ha="center",
+                    va="center",
+                    color="white" if shares[row, column] > 0.5 else "black",
+                    fontsize=8,
+                )
     axes.set_xlabel("predicted intent (nlu_fallback counted as out_of_scope)")
     axes.set_ylabel("gold intent")
     axes.set_title(f"This bot's pipeline on the held-out NLU set (n={len(heldout)})")
@@ -481,8 +554,12 @@ def plot_reliability(curves: Dict[str, dict], path: Path, title: str) -> None:
     axes.plot([0, 1], [0, 1], color="grey", linestyle="--", linewidth=1, label="perfectly calibrated")
     for name, result in curves.items():
         bins = result["bins"]
-        axes.plot([b["confidence"] for b in bins], [b["accuracy"] for b in bins], marker="o",
-                  label=f"{name} (ECE {result['ece']:.3f})")
+        axes.plot(
+            [b["confidence"] for b in bins],
+            [b["accuracy"] for b in bins],
+            marker="o",
+            label=f"{name} (ECE {result['ece']:.3f})",
+        )
         counts.plot([(b["from"] + b["to"]) / 2 for b in bins], [b["messages"] for b in bins], marker="o", label=name)
     axes.set_ylabel("accuracy (right intent and, for FAQ, right answer)")
     axes.set_xlim(0, 1)
@@ -515,33 +592,42 @@ def blind_markdown(report: dict) -> List[str]:
     ]
     for key in SYSTEMS:
         b = s[key]["blind"]
-        lines.append(f"| {s[key]['name']} | {_f(b['intent_macro_f1'])} | {_f(b['faq_accuracy'])} | "
-                     f"{_f(b['faq_answered'])} | {_f(b['out_of_scope_refused'])} | "
-                     f"{_f(b['wrong_faq_answers'])} | {_f(b['calibration']['ece'])} |")
+        lines.append(
+            f"| {s[key]['name']} | {_f(b['intent_macro_f1'])} | {_f(b['faq_accuracy'])} | "
+            f"{_f(b['faq_answered'])} | {_f(b['out_of_scope_refused'])} | "
+            f"{_f(b['wrong_faq_answers'])} | {_f(b['calibration']['ece'])} |"
+        )
     b = s["bot"]["blind"]
-    lines += [
-        "",
-        f"- Targets (issue 15) for this bot on the blind set: intent macro-F1 ≥ {TARGET} "
-        f"({'met' if b['intent_macro_f1'] >= TARGET else 'missed'}), FAQ answer selection ≥ {TARGET} "
-        f"({'met' if b['faq_accuracy'] >= TARGET else 'missed'}), not-in-the-guides refused ≥ {TARGET} "
-        f"({'met' if b['out_of_scope_refused'] >= TARGET else 'missed'}), wrong guide answers ≤ "
-        f"{MAX_WRONG_ANSWERS:.0%} ({'met' if b['wrong_faq_answers'] <= MAX_WRONG_ANSWERS else 'missed'}).",
-        "- *wrong guide answers*: messages of any kind that got an FAQ answer other than the right one "
-        "(a question the guides do not answer, answered anyway, counts here).",
-        "- *ECE*: expected calibration error of the confidence the system acts on, over "
-        f"{CALIBRATION_BINS} equal-width bins (0 = its confidence is its accuracy).",
-        "",
-        "![Reliability on the blind set](../figures/reliability_blind.png)",
-        "",
-        f"### Messages that only name a topic ({s['bot']['topic_only']['messages']} in `bench/data/vague`)",
-        "",
-        "Chat openers such as 「振込用紙の件」 ask for no answer in particular: the bot should offer the "
-        "topic's answers to choose from (or say it did not understand), not state one.",
-        "",
-        "| system | answered outright with one guide answer | asked back |",
-        "|---|---|---|",
-    ] + [f"| {s[key]['name']} | {_f(s[key]['topic_only']['answered_outright'])} | "
-         f"{_f(s[key]['topic_only']['asked_back'])} |" for key in SYSTEMS] + [""]
+    lines += (
+        [
+            "",
+            f"- Targets (issue 15) for this bot on the blind set: intent macro-F1 ≥ {TARGET} "
+            f"({'met' if b['intent_macro_f1'] >= TARGET else 'missed'}), FAQ answer selection ≥ {TARGET} "
+            f"({'met' if b['faq_accuracy'] >= TARGET else 'missed'}), not-in-the-guides refused ≥ {TARGET} "
+            f"({'met' if b['out_of_scope_refused'] >= TARGET else 'missed'}), wrong guide answers ≤ "
+            f"{MAX_WRONG_ANSWERS:.0%} ({'met' if b['wrong_faq_answers'] <= MAX_WRONG_ANSWERS else 'missed'}).",
+            "- *wrong guide answers*: messages of any kind that got an FAQ answer other than the right one "
+            "(a question the guides do not answer, answered anyway, counts here).",
+            "- *ECE*: expected calibration error of the confidence the system acts on, over "
+            f"{CALIBRATION_BINS} equal-width bins (0 = its confidence is its accuracy).",
+            "",
+            "![Reliability on the blind set](../figures/reliability_blind.png)",
+            "",
+            f"### Messages that only name a topic ({s['bot']['topic_only']['messages']} in `bench/data/vague`)",
+            "",
+            "Chat openers such as 「振込用紙の件」 ask for no answer in particular: the bot should offer the "
+            "topic's answers to choose from (or say it did not understand), not state one.",
+            "",
+            "| system | answered outright with one guide answer | asked back |",
+            "|---|---|---|",
+        ]
+        + [
+            f"| {s[key]['name']} | {_f(s[key]['topic_only']['answered_outright'])} | "
+            f"{_f(s[key]['topic_only']['asked_back'])} |"
+            for key in SYSTEMS
+        ]
+        + [""]
+    )
     return lines
 
 
@@ -555,22 +641,22 @@ def _seconds(value: float) -> str:
 
 def cross_validation_markdown(cv: Optional[dict]) -> List[str]:
     if cv is None:
-        return ["### Cross-validation of this bot's pipeline", "",
-                "Not run in this run (`--folds 0`).", ""]
+        return ["### Cross-validation of this bot's pipeline", "", "Not run in this run (`--folds 0`).", ""]
     lines = [
         f"### Cross-validation of this bot's pipeline ({cv['folds']} stratified folds of `data/nlu`)",
         "",
         "Same metrics on each fold's held-back part; the TF-IDF baseline, refitted on the same "
         "folds with the settings chosen above, for comparison.",
         "",
-        "| fold | train | test | intent macro-F1 | FAQ answer selection | training | "
-        "TF-IDF macro-F1 | TF-IDF FAQ |",
+        "| fold | train | test | intent macro-F1 | FAQ answer selection | training | TF-IDF macro-F1 | TF-IDF FAQ |",
         "|---|---|---|---|---|---|---|---|",
     ]
     for f in cv["per_fold"]:
-        lines.append(f"| {f['fold']} | {f['train']} | {f['test']} | {_f(f['intent_macro_f1'])} | "
-                     f"{_f(f['faq_accuracy'])} | {_seconds(f['training_seconds'])} | "
-                     f"{_f(f['tfidf_intent_macro_f1'])} | {_f(f['tfidf_faq_accuracy'])} |")
+        lines.append(
+            f"| {f['fold']} | {f['train']} | {f['test']} | {_f(f['intent_macro_f1'])} | "
+            f"{_f(f['faq_accuracy'])} | {_seconds(f['training_seconds'])} | "
+            f"{_f(f['tfidf_intent_macro_f1'])} | {_f(f['tfidf_faq_accuracy'])} |"
+        )
     mean_sd = {metric: f"{_f(cv[metric]['mean'])} ± {_f(cv[metric]['sd'])}" for metric in CV_METRICS}
     lines.append(
         f"| **mean ± sd** | | | {mean_sd['intent_macro_f1']} | {mean_sd['faq_accuracy']} | | "
@@ -639,8 +725,9 @@ def markdown(report: dict) -> str:
         st = stock_e["micro"] if kind == "micro" else stock_e["per_type"][kind]
         stock_cell = _f(st["f1"]) + (" (found none)" if st["found"] == 0 else "")
         label = "**all (micro)**" if kind == "micro" else kind
-        lines.append(f"| {label} | {b['gold']} | {_f(b['precision'])} / {_f(b['recall'])} / "
-                     f"{_f(b['f1'])} | {stock_cell} | — |")
+        lines.append(
+            f"| {label} | {b['gold']} | {_f(b['precision'])} / {_f(b['recall'])} / {_f(b['f1'])} | {stock_cell} | — |"
+        )
     lines += [
         "",
         "Stock Rasa could only learn entities from annotated examples, and the training data "
@@ -651,8 +738,10 @@ def markdown(report: dict) -> str:
     lines += cross_validation_markdown(cv)
     t = report["targets"]
     lines += ["", "### Targets", ""]
-    names = {"intent_macro_f1": ("Intent macro-F1", "intents", held["examples"]),
-             "faq_accuracy": ("FAQ answer-selection accuracy", "answers", held["faq_examples"])}
+    names = {
+        "intent_macro_f1": ("Intent macro-F1", "intents", held["examples"]),
+        "faq_accuracy": ("FAQ answer-selection accuracy", "answers", held["faq_examples"]),
+    }
     for metric, (name, what, total) in names.items():
         v = t[metric]
         lines.append(
@@ -668,29 +757,39 @@ def markdown(report: dict) -> str:
 
 
 def set_summary(messages: Sequence[Example], train_texts: set) -> dict:
-    return {"examples": len(messages), "faq_examples": sum(e.intent == FAQ for e in messages),
-            "out_of_scope_examples": sum(e.intent == OUT_OF_SCOPE for e in messages),
-            "also_in_training": sum(e.text in train_texts for e in messages)}
+    return {
+        "examples": len(messages),
+        "faq_examples": sum(e.intent == FAQ for e in messages),
+        "out_of_scope_examples": sum(e.intent == OUT_OF_SCOPE for e in messages),
+        "also_in_training": sum(e.text in train_texts for e in messages),
+    }
 
 
-def score_model(model: Path, heldout: List[Example], blind: List[Example], topic_only: List[Example],
-                dev: List[Example], train_texts: set) -> None:
+def score_model(
+    model: Path,
+    heldout: List[Example],
+    blind: List[Example],
+    topic_only: List[Example],
+    dev: List[Example],
+    train_texts: set,
+) -> None:
     """Print how a trained model reads the held-out, blind, topic-only and development sets, and
     draw its reliability plot. Messages it gets wrong are listed for the development set only: the
     blind set stays blind to whoever tunes the bot."""
     texts = [e.text for e in heldout] + [e.text for e in blind] + [e.text for e in topic_only] + [e.text for e in dev]
     predictions = rasa_predictions(model, texts)
     on_heldout = predictions[: len(heldout)]
-    on_blind = predictions[len(heldout): len(heldout) + len(blind)]
-    on_topic_only = predictions[len(heldout) + len(blind): len(heldout) + len(blind) + len(topic_only)]
-    on_dev = predictions[len(heldout) + len(blind) + len(topic_only):]
+    on_blind = predictions[len(heldout) : len(heldout) + len(blind)]
+    on_topic_only = predictions[len(heldout) + len(blind) : len(heldout) + len(blind) + len(topic_only)]
+    on_dev = predictions[len(heldout) + len(blind) + len(topic_only) :]
     figure = Path(tempfile.mkdtemp(prefix="nlu_score_")) / "reliability_blind.png"
-    results = {"model": str(model),
-               "heldout": {**set_summary(heldout, train_texts),
-                           **intent_scores(heldout, on_heldout)},
-               "blind": {**set_summary(blind, train_texts), **score_blind(blind, on_blind)},
-               "topic_only": topic_only_scores(topic_only, on_topic_only),
-               "dev": {**set_summary(dev, train_texts), **score_blind(dev, on_dev), "errors": bot_errors(dev, on_dev)}}
+    results = {
+        "model": str(model),
+        "heldout": {**set_summary(heldout, train_texts), **intent_scores(heldout, on_heldout)},
+        "blind": {**set_summary(blind, train_texts), **score_blind(blind, on_blind)},
+        "topic_only": topic_only_scores(topic_only, on_topic_only),
+        "dev": {**set_summary(dev, train_texts), **score_blind(dev, on_dev), "errors": bot_errors(dev, on_dev)},
+    }
     plot_reliability({model.name: results["blind"]["calibration"]}, figure, f"{model.name} on the blind set")
     print(json.dumps(_rounded(results), ensure_ascii=False, indent=2))
     log.info("reliability plot: %s", figure)
@@ -708,12 +807,23 @@ def _rounded(value):
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--folds", type=int, default=5,
-                        help="cross-validation folds (default 5; 0: no cross-validation, an hour and a half less)")
-    parser.add_argument("--score-model", type=Path, metavar="MODEL",
-                        help="score an already trained model on the held-out and blind sets (no training)")
-    parser.add_argument("--quick", action="store_true",
-                        help=f"smoke test: {QUICK_EPOCHS} epochs, {QUICK_FOLDS} folds, results to a temp dir")
+    parser.add_argument(
+        "--folds",
+        type=int,
+        default=5,
+        help="cross-validation folds (default 5; 0: no cross-validation, an hour and a half less)",
+    )
+    parser.add_argument(
+        "--score-model",
+        type=Path,
+        metavar="MODEL",
+        help="score an already trained model on the held-out and blind sets (no training)",
+    )
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help=f"smoke test: {QUICK_EPOCHS} epochs, {QUICK_FOLDS} folds, results to a temp dir",
+    )
     args = parser.parse_args()
     os.environ["RASA_TELEMETRY_ENABLED"] = "false"  # for the models loaded in this process too
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(message)s", datefmt="%H:%M:%S")
@@ -730,8 +840,7 @@ def main() -> None:
     if args.score_model:
         score_model(args.score_model, heldout, blind, topic_only, examples(load_heldout(DEV)), {e.text for e in train})
         return
-    texts = ([e.text for e in heldout] + [s.text for s in gold] + [e.text for e in blind]
-             + [e.text for e in topic_only])
+    texts = [e.text for e in heldout] + [s.text for s in gold] + [e.text for e in blind] + [e.text for e in topic_only]
     steps = len(RASA_SYSTEMS) + folds
 
     with tempfile.TemporaryDirectory(prefix="nlu_quality_") as tmp:
@@ -740,33 +849,60 @@ def main() -> None:
         if args.quick:
             configs = {name: quick_config(path, workdir) for name, path in configs.items()}
         runs, search, tuning = run_systems(workdir, configs, train, texts, steps)
-        scores = {system: score_system(system, predictions, seconds, heldout, gold, blind, topic_only)
-                  for system, (predictions, seconds) in runs.items()}
+        scores = {
+            system: score_system(system, predictions, seconds, heldout, gold, blind, topic_only)
+            for system, (predictions, seconds) in runs.items()
+        }
         for r in scores.values():
-            log.info("held out, %s: intent macro-F1 %.3f, FAQ accuracy %.3f, out of scope refused %.3f",
-                     r["name"], r["intent_macro_f1"], r["faq_accuracy"], r["out_of_scope_refused"])
-        cv = cross_validate(workdir, configs["bot"], search.best_estimator_, training, folds,
-                            first_step=len(RASA_SYSTEMS) + 1, steps=steps) if folds else None
+            log.info(
+                "held out, %s: intent macro-F1 %.3f, FAQ accuracy %.3f, out of scope refused %.3f",
+                r["name"],
+                r["intent_macro_f1"],
+                r["faq_accuracy"],
+                r["out_of_scope_refused"],
+            )
+        cv = (
+            cross_validate(
+                workdir,
+                configs["bot"],
+                search.best_estimator_,
+                training,
+                folds,
+                first_step=len(RASA_SYSTEMS) + 1,
+                steps=steps,
+            )
+            if folds
+            else None
+        )
 
-    scores["tfidf"]["grid_search"] = {"chosen": {k: str(v) for k, v in search.best_params_.items()},
-                                      "tuning_seconds": tuning}
+    scores["tfidf"]["grid_search"] = {
+        "chosen": {k: str(v) for k, v in search.best_params_.items()},
+        "tuning_seconds": tuning,
+    }
     bot_on_heldout = runs["bot"][0][: len(heldout)]
     scores["bot"]["errors"] = bot_errors(heldout, bot_on_heldout)
     plot_confusion(heldout, bot_on_heldout, figure)
-    plot_reliability({scores[system]["name"]: scores[system]["blind"]["calibration"]
-                      for system in ("bot", "lexical", "tfidf")},
-                     figure.parent / "reliability_blind.png", f"Reliability on the blind set (n={len(blind)})")
+    plot_reliability(
+        {scores[system]["name"]: scores[system]["blind"]["calibration"] for system in ("bot", "lexical", "tfidf")},
+        figure.parent / "reliability_blind.png",
+        f"Reliability on the blind set (n={len(blind)})",
+    )
 
     train_texts = {e.text for e in train}
     report = {
         "generated": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         "quick": args.quick,
-        "training_data": {"examples": len(train), "intents": len({e.intent for e in train}),
-                          "faq_answers": len({e.label for e in train if e.intent == FAQ})},
-        "heldout": {"examples": len(heldout),
-                    "faq_examples": sum(e.intent == FAQ for e in heldout),
-                    "out_of_scope_examples": sum(e.intent == OUT_OF_SCOPE for e in heldout),
-                    "also_in_training": sum(e.text in train_texts for e in heldout)},
+        "training_data": {
+            "examples": len(train),
+            "intents": len({e.intent for e in train}),
+            "faq_answers": len({e.label for e in train if e.intent == FAQ}),
+        },
+        "heldout": {
+            "examples": len(heldout),
+            "faq_examples": sum(e.intent == FAQ for e in heldout),
+            "out_of_scope_examples": sum(e.intent == OUT_OF_SCOPE for e in heldout),
+            "also_in_training": sum(e.text in train_texts for e in heldout),
+        },
         "blind": set_summary(blind, train_texts),
         "entity_gold": {"sentences": len(gold), "entities": sum(len(s.entities) for s in gold)},
         "systems": scores,
@@ -775,8 +911,9 @@ def main() -> None:
     }
     results_dir.mkdir(parents=True, exist_ok=True)
     # Rounded for reading; the Markdown is formatted from the exact figures.
-    (results_dir / "nlu.json").write_text(json.dumps(_rounded(report), ensure_ascii=False, indent=2) + "\n",
-                                          encoding="utf-8")
+    (results_dir / "nlu.json").write_text(
+        json.dumps(_rounded(report), ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )
     (results_dir / "nlu.md").write_text(markdown(report), encoding="utf-8")
     log.info("wrote %s, %s and %s", results_dir / "nlu.json", results_dir / "nlu.md", figure)
 

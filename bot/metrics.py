@@ -18,14 +18,18 @@ from bot.domain.fallbacks import FALLBACK_OF_INTENT
 
 # The Rasa server.
 MESSAGES = Counter("bot_messages", "Customer messages received", ["channel"])
-TURN_SECONDS = Histogram("bot_turn_seconds", "Time from a message to the bot's last answer", ["channel"],
-                         buckets=(0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 3.0, 5.0, 10.0))
+TURN_SECONDS = Histogram(
+    "bot_turn_seconds",
+    "Time from a message to the bot's last answer",
+    ["channel"],
+    buckets=(0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 3.0, 5.0, 10.0),
+)
 INTENTS = Counter("bot_intents", "Intents the messages were read as", ["intent"])
 GUIDE_ANSWERS = Counter("bot_guide_answers", "Guide answers chosen", ["answer"])
-FALLBACKS = Counter("bot_fallbacks", "Messages the bot could not answer from the guides",
-                    ["kind"])  # not_understood (nlu_fallback) or not_in_guides (out_of_scope)
-ACTION_FAILURES = Counter("bot_action_failures", "Custom actions that failed or ran out of time",
-                          ["action", "reason"])
+FALLBACKS = Counter(
+    "bot_fallbacks", "Messages the bot could not answer from the guides", ["kind"]
+)  # not_understood (nlu_fallback) or not_in_guides (out_of_scope)
+ACTION_FAILURES = Counter("bot_action_failures", "Custom actions that failed or ran out of time", ["action", "reason"])
 LINE_API_ERRORS = Counter("bot_line_api_errors", "Calls to LINE's Messaging API that failed", ["status"])
 # The action server.
 HANDOFFS = Counter("bot_handoffs", "Conversations handed over to an agent", ["reason"])

@@ -145,9 +145,17 @@ async def seed(tracker_url: str, database_url: str) -> None:
         for sender_id, reason in (("web-handed-over", "repeated_fallback"), ("web-before-the-range", "customer_asked")):
             conversation = by_sender[sender_id]
             ticket = tickets.create_ticket(
-                session, sender_id=sender_id, channel=conversation.channel, category="その他", priority="normal",
-                summary="【その他】", verified_email=None, contact_email=None, fields={"reason": reason},
-                transcript=[], conversation_offset=len(conversation.events),
+                session,
+                sender_id=sender_id,
+                channel=conversation.channel,
+                category="その他",
+                priority="normal",
+                summary="【その他】",
+                verified_email=None,
+                contact_email=None,
+                fields={"reason": reason},
+                transcript=[],
+                conversation_offset=len(conversation.events),
             )
             session.get(m.Ticket, ticket.id).created_at = conversation.ticket_filed
         web = by_sender["web-returning"]
@@ -156,24 +164,42 @@ async def seed(tracker_url: str, database_url: str) -> None:
         repository.record_csat(session, line.sender_id, line.channel, 3, line.sessions[0])
 
 
-def figures(engaged=0, resolved=0, handed_over=0, abandoned=0, ongoing=0, reasons=None, messages=0, fallbacks=0,
-            csat=()) -> Dict:
+def figures(
+    engaged=0, resolved=0, handed_over=0, abandoned=0, ongoing=0, reasons=None, messages=0, fallbacks=0, csat=()
+) -> Dict:
     return {
-        "engaged": engaged, "resolved": resolved, "handed_over": handed_over, "abandoned": abandoned,
-        "ongoing": ongoing, "handed_over_by_reason": reasons or {}, "customer_messages": messages,
-        "fallbacks": fallbacks, "fallback_rate": round(100 * fallbacks / messages, 1) if messages else None,
-        "csat_count": len(csat), "csat_mean": round(sum(csat) / len(csat), 2) if csat else None,
+        "engaged": engaged,
+        "resolved": resolved,
+        "handed_over": handed_over,
+        "abandoned": abandoned,
+        "ongoing": ongoing,
+        "handed_over_by_reason": reasons or {},
+        "customer_messages": messages,
+        "fallbacks": fallbacks,
+        "fallback_rate": round(100 * fallbacks / messages, 1) if messages else None,
+        "csat_count": len(csat),
+        "csat_mean": round(sum(csat) / len(csat), 2) if csat else None,
     }
 
 
 # What the seeded conversations must give, written out by hand from the comments above.
 EXPECTED_CELLS = {
     ("2026-11-21", "line"): figures(engaged=1, abandoned=1, messages=2),
-    ("2026-11-21", "socketio"): figures(engaged=2, resolved=1, handed_over=1, reasons={"repeated_fallback": 1},
-                                        messages=5, fallbacks=2, csat=(5,)),
+    ("2026-11-21", "socketio"): figures(
+        engaged=2, resolved=1, handed_over=1, reasons={"repeated_fallback": 1}, messages=5, fallbacks=2, csat=(5,)
+    ),
     ("2026-11-22", "line"): figures(engaged=1, resolved=1, messages=4, fallbacks=1, csat=(3,)),
     ("2026-11-22", "rest"): figures(engaged=1, ongoing=1, messages=2),
     ("2026-11-22", "socketio"): figures(engaged=1, resolved=1, messages=1),
 }
-EXPECTED_TOTAL = figures(engaged=6, resolved=3, handed_over=1, abandoned=1, ongoing=1,
-                         reasons={"repeated_fallback": 1}, messages=14, fallbacks=3, csat=(5, 3))
+EXPECTED_TOTAL = figures(
+    engaged=6,
+    resolved=3,
+    handed_over=1,
+    abandoned=1,
+    ongoing=1,
+    reasons={"repeated_fallback": 1},
+    messages=14,
+    fallbacks=3,
+    csat=(5, 3),
+)

@@ -67,10 +67,18 @@ def bot(model, tmp_path_factory, line_api):
 
     # At DEBUG, Rasa logs every message and slot: what the privacy test scans must be there to mask.
     # LINE's loading indicator at once, not after 0.8 s: its test needs no answer slower than that.
-    running = start_bot(model, tmp_path_factory.mktemp("bot"), BOT_TODAY="2026-11-22", BOT_JWT_SECRET=JWT_SECRET,
-                        RASA_API_TOKEN=RASA_API_TOKEN, BOT_ACTIONS_SECRET=ACTIONS_SECRET,
-                        BOT_IDENTITY_SECRET=IDENTITY_SECRET, LOG_LEVEL="DEBUG", LINE_LOADING_AFTER_SECONDS="0",
-                        **line_api.bot_environment())
+    running = start_bot(
+        model,
+        tmp_path_factory.mktemp("bot"),
+        BOT_TODAY="2026-11-22",
+        BOT_JWT_SECRET=JWT_SECRET,
+        RASA_API_TOKEN=RASA_API_TOKEN,
+        BOT_ACTIONS_SECRET=ACTIONS_SECRET,
+        BOT_IDENTITY_SECRET=IDENTITY_SECRET,
+        LOG_LEVEL="DEBUG",
+        LINE_LOADING_AFTER_SECONDS="0",
+        **line_api.bot_environment(),
+    )
     yield running
     running["process"].terminate()
     running["process"].wait(timeout=60)

@@ -23,9 +23,7 @@ from bot.store import models as m
 from bot.store.demo_data import load_demo_data
 from project_helpers import unavailable
 
-POSTGRES_ADMIN_URL = os.environ.get(
-    "TEST_POSTGRES_URL", "postgresql://postgres@localhost:5432/postgres"
-)
+POSTGRES_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@localhost:5432/postgres")
 
 
 @pytest.fixture(scope="session")
@@ -118,9 +116,7 @@ def _snapshot(url: str) -> Dict[str, List[Tuple]]:
             m.PortalAccount.premium_contact,
             m.PortalAccount.created_at,
         ).join(m.ActivationCode),
-        "cc_addresses": select(m.PortalAccount.email, m.CcAddress.email, m.CcAddress.position).join(
-            m.PortalAccount
-        ),
+        "cc_addresses": select(m.PortalAccount.email, m.CcAddress.email, m.CcAddress.position).join(m.PortalAccount),
         "licences": select(
             m.Licence.serial,
             m.Licence.product,
@@ -128,9 +124,7 @@ def _snapshot(url: str) -> Dict[str, List[Tuple]]:
             m.Licence.expiry,
             m.Licence.auto_renewal,
         ),
-        "renewal_orders": select(
-            m.Licence.serial, m.RenewalOrder.years, m.RenewalOrder.status
-        ).join(m.Licence),
+        "renewal_orders": select(m.Licence.serial, m.RenewalOrder.years, m.RenewalOrder.status).join(m.Licence),
         "outbox_mails": select(m.OutboxMail.to_address, m.OutboxMail.template),
     }
     with db.session_scope(url) as session:

@@ -41,14 +41,16 @@ def as_json_schema(openapi: Dict[str, Any]) -> Dict[str, Any]:
         key, mapping = rule["propertyName"], rule["mapping"]
         schemas[name + "Base"] = base
         schemas[name] = {
-            "allOf": [{"$ref": f"#/components/schemas/{name}Base"}] + [
+            "allOf": [{"$ref": f"#/components/schemas/{name}Base"}]
+            + [
                 {"if": {"properties": {key: {"const": value}}, "required": [key]}, "then": {"$ref": target}}
                 for value, target in mapping.items()
             ],
             "properties": {key: {"enum": list(mapping)}},
         }
-    extended = {item["$ref"].rsplit("/", 1)[-1]
-                for node in _nodes(document) for item in node.get("allOf", []) if "$ref" in item}
+    extended = {
+        item["$ref"].rsplit("/", 1)[-1] for node in _nodes(document) for item in node.get("allOf", []) if "$ref" in item
+    }
     for name, schema in schemas.items():
         if name not in extended and name not in discriminated and "additionalProperties" not in schema:
             names = _property_names(schema, schemas)

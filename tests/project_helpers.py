@@ -27,9 +27,7 @@ def unavailable(message: str) -> None:
 
 
 def run_rasa(*args: str, timeout: float = 900) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [RASA, *args], cwd=ROOT, capture_output=True, text=True, timeout=timeout
-    )
+    return subprocess.run([RASA, *args], cwd=ROOT, capture_output=True, text=True, timeout=timeout)
 
 
 def free_port() -> int:
@@ -65,10 +63,30 @@ def start_bot(model: Path, workdir: Path, **env_overrides: str) -> dict:
         **{"BOT_WEB_DEMO_LOGIN": "1", **env_overrides},
     )
     process = subprocess.Popen(
-        [sys.executable, "-m", "bot.runtime.serve", "--model", str(model),
-         "--port", str(rasa_port), "--actions-port", str(actions_port), "--web-port", str(web_port),
-         "--inbox-port", str(inbox_port), "--smtp-port", str(free_port()), "--mail-dir", str(mail_dir)],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        [
+            sys.executable,
+            "-m",
+            "bot.runtime.serve",
+            "--model",
+            str(model),
+            "--port",
+            str(rasa_port),
+            "--actions-port",
+            str(actions_port),
+            "--web-port",
+            str(web_port),
+            "--inbox-port",
+            str(inbox_port),
+            "--smtp-port",
+            str(free_port()),
+            "--mail-dir",
+            str(mail_dir),
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     lines = []
     deadline = time.monotonic() + 300
@@ -81,9 +99,16 @@ def start_bot(model: Path, workdir: Path, **env_overrides: str) -> dict:
         raise AssertionError("".join(lines[-60:]))
     # Keep reading the servers' output, or a full pipe would stall them; tests may read it.
     threading.Thread(target=lambda: lines.extend(process.stdout), daemon=True).start()
-    return {"process": process, "rasa_port": rasa_port, "actions_port": actions_port,
-            "web_port": web_port, "inbox_port": inbox_port, "database_url": env["DATABASE_URL"],
-            "mail_dir": mail_dir, "log": lines}
+    return {
+        "process": process,
+        "rasa_port": rasa_port,
+        "actions_port": actions_port,
+        "web_port": web_port,
+        "inbox_port": inbox_port,
+        "database_url": env["DATABASE_URL"],
+        "mail_dir": mail_dir,
+        "log": lines,
+    }
 
 
 def mails_to(bot: dict, address: str, count: int = 1, timeout: float = 20.0) -> list:
@@ -136,7 +161,9 @@ def inbox(bot: dict, method: str, path: str, agent: str = "agent-a", body: dict 
     if agent:
         headers["Authorization"] = f"Bearer {AGENT_TOKENS[agent]}"
     request = urllib.request.Request(
-        f"http://127.0.0.1:{bot['inbox_port']}{path}", method=method, headers=headers,
+        f"http://127.0.0.1:{bot['inbox_port']}{path}",
+        method=method,
+        headers=headers,
         data=json.dumps(body).encode() if body is not None else (b"" if method == "POST" else None),
     )
     try:

@@ -26,15 +26,31 @@ RECEIPTS = ("領収書は発行できますか", "領収書をもらえますか
 class ReviewConversation(Conversation):
     """A conversation whose messages carry what the bot read, as Rasa's NLU pipeline logs it."""
 
-    def reads(self, text: str, intent: str, confidence: float, answer: Optional[str] = None,
-              answer_confidence: Optional[float] = None) -> "ReviewConversation":
-        parse_data = {"intent": {"name": intent, "confidence": confidence},
-                      "intent_ranking": [{"name": intent, "confidence": confidence}]}
+    def reads(
+        self,
+        text: str,
+        intent: str,
+        confidence: float,
+        answer: Optional[str] = None,
+        answer_confidence: Optional[float] = None,
+    ) -> "ReviewConversation":
+        parse_data = {
+            "intent": {"name": intent, "confidence": confidence},
+            "intent_ranking": [{"name": intent, "confidence": confidence}],
+        }
         if answer:
-            parse_data["response_selector"] = {"all_retrieval_intents": ["faq"], "default": {
-                "response": {"intent_response_key": answer, "confidence": answer_confidence,
-                             "utter_action": f"utter_{answer}", "responses": []},
-                "ranking": [{"intent_response_key": answer, "confidence": answer_confidence}]}}
+            parse_data["response_selector"] = {
+                "all_retrieval_intents": ["faq"],
+                "default": {
+                    "response": {
+                        "intent_response_key": answer,
+                        "confidence": answer_confidence,
+                        "utter_action": f"utter_{answer}",
+                        "responses": [],
+                    },
+                    "ranking": [{"intent_response_key": answer, "confidence": answer_confidence}],
+                },
+            }
         return self._add(UserUttered, text, parse_data["intent"], parse_data=parse_data, input_channel=self.channel)
 
 
@@ -79,7 +95,8 @@ def conversations() -> List[ReviewConversation]:
     fine.reads("パスワードを忘れました", "faq", 0.99, "faq/portal_forgot_password", 0.99)
     fine.bot("utter_faq/portal_forgot_password").reads("ありがとうございます", "thank", 0.99).bot("utter_ask_csat")
     fine.reads("更新できるか確認したい", "check_renewal", 0.97).form("renewal_check_form").bot(
-        "utter_ask_serial_number")
+        "utter_ask_serial_number"
+    )
     fine.reads("やめます", "deny", 0.96).form_done("renewal_check_form").bot("action_cancel_task")
     fine.reads("/faq/renewal_how", "faq", 1.0, "faq/renewal_how", 1.0).bot("utter_faq/renewal_how")
     fine.reads("違う", "deny", 0.95).bot("utter_deny")
@@ -119,8 +136,14 @@ EXPECTED: List[Tuple[str, str, str, Optional[str], Tuple[str, ...], Optional[str
     (RECEIPTS[1], "rest", "faq", "faq/renewal_after_payment", ("unsure", "corrected"), "担当者と話したい"),
     (RECEIPTS[0], "line", "out_of_scope", None, ("not_in_guides",), None),
     ("あれがこうなって", "line", "nlu_fallback", None, ("not_understood",), None),
-    ("振込用紙が届かないのですが", "socketio", "faq", "faq/renewal_slip_arrival", ("corrected",),
-     "違います。振込用紙の支払い期限が知りたいんです"),
+    (
+        "振込用紙が届かないのですが",
+        "socketio",
+        "faq",
+        "faq/renewal_slip_arrival",
+        ("corrected",),
+        "違います。振込用紙の支払い期限が知りたいんです",
+    ),
 ]
 # The groups the grouping must make of them (texts of each group, by the newest message's place above).
 EXPECTED_GROUPS: List[Tuple[str, ...]] = [

@@ -36,8 +36,12 @@ def test_the_rasa_pods_get_the_secret_from_the_clusters_secret_store():
 
 def test_the_grafana_dashboard_asks_only_for_metrics_the_bot_exports():
     dashboard = json.loads((ROOT / "deploy" / "grafana-dashboard.json").read_text())
-    asked = {name for panel in dashboard["panels"] for target in panel["targets"]
-             for name in re.findall(r"\bbot_\w+", target["expr"])}
+    asked = {
+        name
+        for panel in dashboard["panels"]
+        for target in panel["targets"]
+        for name in re.findall(r"\bbot_\w+", target["expr"])
+    }
     # Counters are read as <name>_total, histograms as <name>_bucket.
     exported = {family.name + suffix for family in REGISTRY.collect() for suffix in ("", "_total", "_bucket")}
     assert asked and asked <= exported, asked - exported

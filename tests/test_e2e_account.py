@@ -54,8 +54,10 @@ def test_renewal_check_of_an_expired_serial_points_to_the_installed_product(bot,
     ]
     replies = say(bot, sender, "kobayashi@example.jp")
     assert replies[1] == responses["utter_renewal_ok"].format(
-        serial="VBCL-9034-1178-5520-6631", product="ウイルスバスター クラウド",
-        expiry="2025年8月31日", until="2027年8月31日",
+        serial="VBCL-9034-1178-5520-6631",
+        product="ウイルスバスター クラウド",
+        expiry="2025年8月31日",
+        until="2027年8月31日",
     )
     assert replies[2] == responses["utter_renew_from_product"]
 
@@ -76,16 +78,18 @@ def test_wrong_pairs_and_unknown_addresses_read_the_same_and_the_fourth_try_is_r
 def test_payment_at_the_post_office_past_its_window_is_overdue(bot, responses):
     replies = say(bot, "e2e-payment", "11月5日に郵便局で払ったのに、まだ有効期限が延長されていません")
     assert replies == [
-        responses["utter_payment_overdue"].format(channel="郵便局", paid_on="2026年11月5日",
-                                                  expected_by="2026年11月15日")
+        responses["utter_payment_overdue"].format(
+            channel="郵便局", paid_on="2026年11月5日", expected_by="2026年11月15日"
+        )
     ]
 
 
 def test_payment_status_asks_for_what_is_missing(bot, responses):
     sender = "e2e-payment-2"
-    assert say(bot, sender, "支払ったのに反映されていないみたいです")[0] == responses[
-        "utter_ask_payment_form_payment_channel"
-    ]
+    assert (
+        say(bot, sender, "支払ったのに反映されていないみたいです")[0]
+        == responses["utter_ask_payment_form_payment_channel"]
+    )
     assert say(bot, sender, "コンビニで払いました") == [responses["utter_ask_payment_form_paid_on"]]
     assert say(bot, sender, "昨日です") == [
         responses["utter_payment_waiting"].format(

@@ -27,8 +27,9 @@ def stored_events(bot, sender):
 
 
 def raw_post(url, body: bytes, content_type="application/json", headers=None):
-    request = urllib.request.Request(url, data=body, headers={"Content-Type": content_type, **(headers or {})},
-                                     method="POST")
+    request = urllib.request.Request(
+        url, data=body, headers={"Content-Type": content_type, **(headers or {})}, method="POST"
+    )
     try:
         with urllib.request.urlopen(request, timeout=30) as response:
             return response.status, response.read().decode()
@@ -50,14 +51,17 @@ def test_an_overlong_message_is_refused_politely_and_not_stored(bot, responses):
     assert say(bot, "too-long", "パスワードを忘れました") != [refusal]
 
 
-@pytest.mark.parametrize("text", [
-    "パスワード\x00を忘れました",  # NUL: cleaned, then understood
-    "パスワードを\u202e忘れました",
-    "パスワードを忘れました🙏🙏",
-    "كلمة المرور パスワードを忘れました",
-    "<script>alert('x')</script>パスワードを忘れました",
-    f"パスワードを忘れました {SQL}",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "パスワード\x00を忘れました",  # NUL: cleaned, then understood
+        "パスワードを\u202e忘れました",
+        "パスワードを忘れました🙏🙏",
+        "كلمة المرور パスワードを忘れました",
+        "<script>alert('x')</script>パスワードを忘れました",
+        f"パスワードを忘れました {SQL}",
+    ],
+)
 def test_odd_characters_are_answered_like_any_message(bot, responses, text):
     replies = say(bot, f"odd-{abs(hash(text)) % 10**8}", text)
     assert responses["utter_faq/portal_forgot_password"] in replies
@@ -82,8 +86,11 @@ def test_sql_in_every_answer_of_a_form_changes_nothing_it_should_not(bot, respon
         assert account.name == f"Robert{SQL}".strip()
         assert session.scalar(select(func.count()).select_from(models.PortalAccount)) == accounts_before + 1
 
-    for text in ("アカウントの状態を確認したい", f"{SQL}@example.jp TB-3KQ7-M2X9P-4HD8W-7RT5N-Q6J3C-9ZV2L",
-                 f"yamada@sample-shoji.co.jp {SQL}"):
+    for text in (
+        "アカウントの状態を確認したい",
+        f"{SQL}@example.jp TB-3KQ7-M2X9P-4HD8W-7RT5N-Q6J3C-9ZV2L",
+        f"yamada@sample-shoji.co.jp {SQL}",
+    ):
         assert all("Traceback" not in reply for reply in say(bot, "sql-verify", text))
     with session_scope(bot["database_url"]) as session:
         assert repository.find_account(session, "yamada@sample-shoji.co.jp") is not None
@@ -97,18 +104,29 @@ def test_one_sender_cannot_flood_the_bot(bot, responses):
     assert say(bot, "not-the-flooder", "振込用紙はいつ届きますか") == [responses["utter_faq/renewal_slip_arrival"]]
 
 
-@pytest.mark.parametrize("body", [
-    b"", b"not json", b"[]", b"5", b'{"sender": "x"}', b'{"message": "hi"}', b'{"sender": ["x"], "message": "hi"}',
-    b'{"sender": "x", "message": {"text": "hi"}}', b'{"sender": "x", "message": "hi", "metadata": "x"}',
-    b'{"sender": "' + b"x" * 300 + b'", "message": "hi"}',
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"",
+        b"not json",
+        b"[]",
+        b"5",
+        b'{"sender": "x"}',
+        b'{"message": "hi"}',
+        b'{"sender": ["x"], "message": "hi"}',
+        b'{"sender": "x", "message": {"text": "hi"}}',
+        b'{"sender": "x", "message": "hi", "metadata": "x"}',
+        b'{"sender": "' + b"x" * 300 + b'", "message": "hi"}',
+    ],
+)
 def test_malformed_webhook_bodies_get_a_400_that_says_why(bot, body):
     status, text = raw_post(f"http://127.0.0.1:{bot['rasa_port']}/webhooks/rest/webhook", body)
     assert status == 400 and json.loads(text)["error"] == "bad_request"
 
 
-@pytest.mark.parametrize("body", [b"[]", b"{}", b'{"next_action": 5}',
-                                  b'{"next_action": "action_do_task", "tracker": []}', b"x"])
+@pytest.mark.parametrize(
+    "body", [b"[]", b"{}", b'{"next_action": 5}', b'{"next_action": "action_do_task", "tracker": []}', b"x"]
+)
 def test_the_action_server_refuses_what_is_not_an_action_call(bot, body):
     url = f"http://127.0.0.1:{bot['actions_port']}/webhook"
     # Without the secret, nothing is even read; with it, a clear 400 and no traceback.
@@ -124,24 +142,58 @@ def test_rasas_api_answers_bad_event_bodies_with_a_4xx(bot, body):
     assert 400 <= status < 500, (status, text)
 
 
-@pytest.mark.parametrize("sender, turns", [
-    ("sql-cc", ["CCに登録しているアドレスを教えて", "yamada@sample-shoji.co.jp TB-3KQ7-M2X9P-4HD8W-7RT5N-Q6J3C-9ZV2L",
-                "CCにアドレスを追加したい", f"{SQL}", f"colleague{SQL}@example.jp"]),
-    ("sql-renewal", ["VBCL-4821-7730-1956-2204 を更新を申し込みます", "nakamura@example.jp", f"{SQL}年",
-                     f"VBCL-4821-7730-1956-2204{SQL}", "いいえ"]),
-    ("sql-payment", ["支払ったのに反映されない", f"郵便局{SQL}", f"11月5日{SQL}"]),
-    ("sql-handoff", ["振込用紙はいつ届きますか", "担当者と話したい", f"x{SQL}@example.jp", "handoff-sql@example.jp",
-                     f"VBCL-4821-7730-1956-2204{SQL}", "いいえ"]),
-])
+@pytest.mark.parametrize(
+    "sender, turns",
+    [
+        (
+            "sql-cc",
+            [
+                "CCに登録しているアドレスを教えて",
+                "yamada@sample-shoji.co.jp TB-3KQ7-M2X9P-4HD8W-7RT5N-Q6J3C-9ZV2L",
+                "CCにアドレスを追加したい",
+                f"{SQL}",
+                f"colleague{SQL}@example.jp",
+            ],
+        ),
+        (
+            "sql-renewal",
+            [
+                "VBCL-4821-7730-1956-2204 を更新を申し込みます",
+                "nakamura@example.jp",
+                f"{SQL}年",
+                f"VBCL-4821-7730-1956-2204{SQL}",
+                "いいえ",
+            ],
+        ),
+        ("sql-payment", ["支払ったのに反映されない", f"郵便局{SQL}", f"11月5日{SQL}"]),
+        (
+            "sql-handoff",
+            [
+                "振込用紙はいつ届きますか",
+                "担当者と話したい",
+                f"x{SQL}@example.jp",
+                "handoff-sql@example.jp",
+                f"VBCL-4821-7730-1956-2204{SQL}",
+                "いいえ",
+            ],
+        ),
+    ],
+)
 def test_sql_in_the_other_forms_is_only_text(bot, sender, turns):
     for text in turns:
-        status, body = raw_post(f"http://127.0.0.1:{bot['rasa_port']}/webhooks/rest/webhook",
-                                json.dumps({"sender": sender, "message": text}).encode())
+        status, body = raw_post(
+            f"http://127.0.0.1:{bot['rasa_port']}/webhooks/rest/webhook",
+            json.dumps({"sender": sender, "message": text}).encode(),
+        )
         replies = [reply.get("text") or "" for reply in json.loads(body)]
         assert status == 200 and replies and not any("Traceback" in reply for reply in replies), (text, replies)
     with session_scope(bot["database_url"]) as session:
         # The tables are all there, and nothing was stored for an address made of SQL.
         assert session.scalar(select(func.count()).select_from(models.PortalAccount)) > 0
-        assert session.scalar(select(func.count()).select_from(models.CcAddress).where(
-            models.CcAddress.email.contains("drop"))) == 0
+        assert (
+            session.scalar(
+                select(func.count()).select_from(models.CcAddress).where(models.CcAddress.email.contains("drop"))
+            )
+            == 0
+        )
         assert tickets.unfinished_ticket_of(session, "rest:sql-handoff") is None  # the customer said いいえ

@@ -26,7 +26,12 @@ def test_thanks_bring_the_question_once_and_the_rating_is_kept(bot, responses):
     replies = say(bot, sender, "ありがとうございました")
     assert named(replies, responses) == ["utter_thank", "utter_ask_csat"]
     assert [button["title"] for button in replies[-1]["buttons"]] == [
-        "5 とても役に立った", "4", "3", "2", "1 役に立たなかった"]
+        "5 とても役に立った",
+        "4",
+        "3",
+        "2",
+        "1 役に立たなかった",
+    ]
 
     assert named(say(bot, sender, replies[-1]["buttons"][1]["payload"]), responses) == ["utter_csat_thanks"]
     assert scores(bot, sender) == (4,)

@@ -37,17 +37,22 @@ def test_asking_for_a_person_files_a_ticket_and_the_bot_goes_quiet(bot, response
     say(bot, sender, "振込用紙はいつ届きますか")
     asked, replies = agree(bot, sender, responses, say(bot, sender, "担当者と話したいです"))
     # A renewal question: the agent will want the serial, which the customer may not know.
-    assert asked == [responses["utter_ask_handoff_form_contact_email"],
-                     responses["utter_ask_handoff_form_handoff_identifier"],
-                     responses["utter_ask_handoff_form_handoff_consent"]]
+    assert asked == [
+        responses["utter_ask_handoff_form_contact_email"],
+        responses["utter_ask_handoff_form_handoff_identifier"],
+        responses["utter_ask_handoff_form_handoff_consent"],
+    ]
     ticket = ticket_of(bot, sender)
     assert ticket.fields["handoff_identifier"] == "不明"
     assert ticket.category == "契約更新・支払い" and ticket.priority == "normal"
     assert ticket.contact_email == "customer@example.jp" and ticket.channel == "rest"
     assert ticket.last_question == "振込用紙はいつ届きますか"
     # 2026-11-22 is a Sunday: the next people are in on Tuesday (Monday is a holiday).
-    assert replies == [responses["utter_handoff_created_after_hours"].format(
-        number=ticket.number, hours="9:00〜17:30", opening="11月24日(火)09:00")]
+    assert replies == [
+        responses["utter_handoff_created_after_hours"].format(
+            number=ticket.number, hours="9:00〜17:30", opening="11月24日(火)09:00"
+        )
+    ]
     assert say(bot, sender, "まだですか？") == []
 
 
@@ -69,7 +74,10 @@ def test_an_overdue_payment_is_handed_over_with_high_priority(bot, responses):
     ticket = ticket_of(bot, sender)
     assert ticket.fields["handoff_identifier"] == "VBCL-****-****-****-2204"
     assert (ticket.category, ticket.priority, ticket.fields["reason"]) == (
-        "契約更新・支払い", "high", "payment_overdue")
+        "契約更新・支払い",
+        "high",
+        "payment_overdue",
+    )
 
 
 def test_a_verified_premium_customer_is_not_asked_for_an_address(bot, responses):
@@ -97,10 +105,18 @@ def test_three_failed_verifications_are_handed_over(bot, responses):
     assert ticket_of(bot, sender).fields["reason"] == "verification_failed"
 
 
-@pytest.mark.parametrize("sender, text, intro, category", [
-    ("e2e-threat", "不審なファイルの解析依頼をしたいです", "utter_handoff_intro_threat", "脅威解析"),
-    ("e2e-trouble", "ウイルスバスターでエラーが出て起動しません", "utter_handoff_intro_product", "製品の問い合わせ"),
-])
+@pytest.mark.parametrize(
+    "sender, text, intro, category",
+    [
+        ("e2e-threat", "不審なファイルの解析依頼をしたいです", "utter_handoff_intro_threat", "脅威解析"),
+        (
+            "e2e-trouble",
+            "ウイルスバスターでエラーが出て起動しません",
+            "utter_handoff_intro_product",
+            "製品の問い合わせ",
+        ),
+    ],
+)
 def test_requests_beyond_the_guides_are_handed_over(bot, responses, sender, text, intro, category):
     replies = say(bot, sender, text)
     assert replies == [responses[intro], responses["utter_ask_handoff_form_contact_email"]]

@@ -57,14 +57,18 @@ def test_make_run_restarts_a_dead_server_and_ctrl_c_stops_them_all(model, tmp_pa
         wait_for(f"http://127.0.0.1:{actions}/health")
         assert pids_of("bot.runtime.actions_server", actions) != [killed]
         assert [r.get("text") for r in post(rasa, "supervised-2", "アカウントの状態を確認したい")] == [
-            responses["utter_ask_verify_form_email"]]
+            responses["utter_ask_verify_form_email"]
+        ]
 
-        for module, port, path in (("bot.handoff.inbox", inbox, "/health"),
-                                   ("bot.channels.webchat", page, "/config.json")):
+        for module, port, path in (
+            ("bot.handoff.inbox", inbox, "/health"),
+            ("bot.channels.webchat", page, "/config.json"),
+        ):
             kill(module, port)
             # The rest of the bot answers while that server is down.
             assert [r.get("text") for r in post(rasa, f"supervised-{port}", "振込用紙はいつ届きますか")] == [
-                responses["utter_faq/renewal_slip_arrival"]]
+                responses["utter_faq/renewal_slip_arrival"]
+            ]
             wait_for(f"http://127.0.0.1:{port}{path}")
 
         log = "".join(running["log"])

@@ -27,8 +27,10 @@ NOT_IN_THE_GUIDES = [
     "トータルセキュリティって1年だといくらするの？",
     "1つのライセンスで、パソコン何台までいけますか",
     "家族のスマホとタブレットにも同じライセンスで入れたいんやけど、何台までいけるん？",
-    ("先月更新を申し込んで振込用紙が届いたのですが、引っ越しの片付けの最中にどこかへいってしまいました。"
-     "お手数ですが、振込用紙を再発行していただくことはできますか。"),
+    (
+        "先月更新を申し込んで振込用紙が届いたのですが、引っ越しの片付けの最中にどこかへいってしまいました。"
+        "お手数ですが、振込用紙を再発行していただくことはできますか。"
+    ),
     "トータルセキュリティにVPNの機能ってついてますか？",
     "ポータルに登録してあるメールアドレスって、あとから変えられますか？",
     "ビジネスサポートポータルを退会して、アカウントを消してもらうことはできますか",
@@ -46,14 +48,20 @@ NOT_IN_THE_GUIDES = [
 
 GUIDE_QUESTIONS = [
     ("ぱすわーどわすれちゃった、どうしたらいい？", "portal_forgot_password"),
-    pytest.param("サポートポータルのaccountってどないして作るん？", "portal_how_to_create",
-                 marks=pytest.mark.xfail(
-                     strict=True,
-                     reason="issue 15, open: answered with portal_who_can_create (1.00) "
-                            f"{SINCE_SESSION_9}; it passed with the data of session 8 "
-                            "and failed before")),
-    ("製品の管理コンソールのログインIDは持ってるんですが、サポートポータル用にまた別のアカウントが要るんですか？",
-     "portal_separate_account"),
+    pytest.param(
+        "サポートポータルのaccountってどないして作るん？",
+        "portal_how_to_create",
+        marks=pytest.mark.xfail(
+            strict=True,
+            reason="issue 15, open: answered with portal_who_can_create (1.00) "
+            f"{SINCE_SESSION_9}; it passed with the data of session 8 "
+            "and failed before",
+        ),
+    ),
+    (
+        "製品の管理コンソールのログインIDは持ってるんですが、サポートポータル用にまた別のアカウントが要るんですか？",
+        "portal_separate_account",
+    ),
     ("1つのメールアドレスで、ポータルのアカウントはいくつまで作れますか", "portal_accounts_per_address"),
     ("チームの3人で1つのアカウントを使い回してもいいですか", "portal_shared_account"),
     ("製品の契約が切れたら、ポータルのアカウントも使えなくなっちゃうの？", "portal_account_validity"),
@@ -97,27 +105,35 @@ OWN_ACCOUNT_QUESTIONS = [
 # VBCL-9034-1178-5520-6631 ended on 2025-08-31: "last year" on the bot's day, 2026-11-22.
 LAPSED_LAST_YEAR = [
     "去年の夏に期限切れになったままなんですけど、VBCL-9034-1178-5520-6631 はまだ更新できますか",
-    pytest.param("去年の8月でライセンス切れてもうてん。シリアルは VBCL-9034-1178-5520-6631 やけど、どないなってる？",
-                 marks=pytest.mark.xfail(strict=True, reason="issue 15, open: read as a payment question (asks the "
-                                                             f"payment channel), {NEAR}")),
+    pytest.param(
+        "去年の8月でライセンス切れてもうてん。シリアルは VBCL-9034-1178-5520-6631 やけど、どないなってる？",
+        marks=pytest.mark.xfail(
+            strict=True, reason=f"issue 15, open: read as a payment question (asks the payment channel), {NEAR}"
+        ),
+    ),
     "My license expired last year… シリアル VBCL-9034-1178-5520-6631 です、今からでもrenewできる？",
 ]
 
 # Questions about how a feature works, not requests to use it. Known failures are marked
 # strict xfail: they run in CI, and a fix makes them fail until the mark goes.
 ABOUT_A_FEATURE = [
-    pytest.param("CCに入れるアドレスって、ポータルのどこで設定するんですか？",
-                 marks=pytest.mark.xfail(
-                     strict=True,
-                     reason=f"issue 15, open: unsure, offers guide answers to choose, {NEAR}")),
+    pytest.param(
+        "CCに入れるアドレスって、ポータルのどこで設定するんですか？",
+        marks=pytest.mark.xfail(strict=True, reason=f"issue 15, open: unsure, offers guide answers to choose, {NEAR}"),
+    ),
     "回答メールを上司にもCCで届くようにしたいんやけど、その設定ってポータルのどこにあるん？",
-    pytest.param("振込用紙での更新の申し込みって、どういう流れになってるんでしょうか",
-                 marks=pytest.mark.xfail(
-                     strict=True,
-                     reason="issue 15, open: starts the renewal application instead of "
-                            "explaining it; it flips with every retraining")),
-    pytest.param("renewalの申し込み手順ってどうなってるの？",
-                 marks=pytest.mark.xfail(strict=True, reason="issue 15, open: not understood")),
+    pytest.param(
+        "振込用紙での更新の申し込みって、どういう流れになってるんでしょうか",
+        marks=pytest.mark.xfail(
+            strict=True,
+            reason="issue 15, open: starts the renewal application instead of "
+            "explaining it; it flips with every retraining",
+        ),
+    ),
+    pytest.param(
+        "renewalの申し込み手順ってどうなってるの？",
+        marks=pytest.mark.xfail(strict=True, reason="issue 15, open: not understood"),
+    ),
     "ポータルのアカウント作成って、どんな手順を踏むんですか",
 ]
 
@@ -125,10 +141,11 @@ FOLLOW_UPS = [
     ("振込用紙ってどこで払えるんですか", "それって郵便局やったら、入金の確認まで何日くらい？"),
     # Read alone, the follow-up leaves the selector unsure (0.42): it offers the answers to choose
     # from, this one first.
-    pytest.param("ウイルスバスター クラウドはいつまでなら更新できますか", "トータルセキュリティのほうはどうなん？",
-                 marks=pytest.mark.xfail(
-                     strict=True,
-                     reason=f"issue 15, open: offers guide answers to choose, {UNSURE}")),
+    pytest.param(
+        "ウイルスバスター クラウドはいつまでなら更新できますか",
+        "トータルセキュリティのほうはどうなん？",
+        marks=pytest.mark.xfail(strict=True, reason=f"issue 15, open: offers guide answers to choose, {UNSURE}"),
+    ),
     ("パスワードを忘れたときはどうしたらいいですか", "それでもログインできへんかったら？"),
     ("振込用紙ってどれくらいで届きますか", "それより早く済ませる方法ってある？"),
 ]
@@ -150,8 +167,9 @@ def test_a_question_the_guides_do_not_answer_is_refused_with_the_offer_of_a_pers
     assert "/request_human" in payloads, f"{message!r}: the refusal offers no person (buttons {payloads})"
 
 
-@pytest.mark.parametrize("message,key", GUIDE_QUESTIONS,
-                         ids=[getattr(case, "values", case)[1] for case in GUIDE_QUESTIONS])
+@pytest.mark.parametrize(
+    "message,key", GUIDE_QUESTIONS, ids=[getattr(case, "values", case)[1] for case in GUIDE_QUESTIONS]
+)
 def test_a_guide_question_in_new_words_gets_its_answer(bot, responses, message, key):
     replies = post(bot["rasa_port"], fresh_sender("understanding-faq"), message)
     assert texts(replies) == [responses[f"utter_faq/{key}"]], (
@@ -194,6 +212,4 @@ def test_a_short_follow_up_is_answered_from_the_guides(bot, responses, first, fo
         f"{follow_up!r} after {first!r} got {got}, not a guide answer"
     )
     # Each follow-up asks something the first answer does not say.
-    assert texts(after)[0] != texts(before)[0], (
-        f"{follow_up!r} after {first!r} got the first answer again: {got}"
-    )
+    assert texts(after)[0] != texts(before)[0], f"{follow_up!r} after {first!r} got the first answer again: {got}"

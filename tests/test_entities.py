@@ -31,8 +31,10 @@ def test_activation_code_and_email_are_canonical():
         ("ウイルスバスタークラウドを使っています", "ウイルスバスター クラウド"),
         ("ｳｲﾙｽﾊﾞｽﾀｰ ｸﾗｳﾄﾞ", "ウイルスバスター クラウド"),
         ("トータルセキュリティ プレミアムです", "ウイルスバスター トータルセキュリティ プレミアム"),
-        ("ウイルスバスター クラウド + デジタルライフサポート プレミアム を更新",
-         "ウイルスバスター クラウド + デジタルライフサポート プレミアム"),
+        (
+            "ウイルスバスター クラウド + デジタルライフサポート プレミアム を更新",
+            "ウイルスバスター クラウド + デジタルライフサポート プレミアム",
+        ),
         ("トータルセキュリティの期限", "ウイルスバスター トータルセキュリティ"),
     ],
 )
@@ -40,8 +42,9 @@ def test_product_names_map_to_one_canonical_name(text, product):
     assert [(label, value) for label, value, _ in entities(text)] == [("product", product)]
 
 
-@pytest.mark.parametrize("text, channel", [("コンビニで払った", "コンビニエンスストア"),
-                                           ("ゆうちょで支払い", "郵便局")])
+@pytest.mark.parametrize(
+    "text, channel", [("コンビニで払った", "コンビニエンスストア"), ("ゆうちょで支払い", "郵便局")]
+)
 def test_payment_channels(text, channel):
     assert [(label, value) for label, value, _ in entities(text)] == [("payment_channel", channel)]
 

@@ -9,8 +9,13 @@ from bot.nlp.rasa_components import GuideCoverageCheck
 
 GUIDE = ["振込用紙で契約を更新できます。振込用紙は 1 ~ 2 週間ほどで届きます。"]
 ANSWERED = ["振込用紙はいつ届きますか", "パスワードを忘れました", "どの製品に対応していますか"]
-NOT_IN_GUIDES = ["対応OSを教えてください", "OSは何に対応していますか", "領収書はもらえますか",
-                 "振込用紙の領収書がほしい", "猫を飼っています"]
+NOT_IN_GUIDES = [
+    "対応OSを教えてください",
+    "OSは何に対応していますか",
+    "領収書はもらえますか",
+    "振込用紙の領収書がほしい",
+    "猫を飼っています",
+]
 
 
 @pytest.fixture(scope="module")
@@ -62,8 +67,9 @@ def test_the_check_turns_a_guide_answer_to_an_uncovered_question_into_the_honest
     ]
 
 
-@pytest.mark.parametrize("message", [parsed("振込用紙はいつ届きますか", "faq"),
-                                     parsed("領収書の宛名を変えたい", "request_human")])
+@pytest.mark.parametrize(
+    "message", [parsed("振込用紙はいつ届きますか", "faq"), parsed("領収書の宛名を変えたい", "request_human")]
+)
 def test_the_check_leaves_covered_questions_and_other_intents_alone(coverage, message):
     before = dict(message.get(INTENT))
     GuideCoverageCheck(None, None, coverage).process([message])

@@ -58,7 +58,8 @@ def test_it_reads_the_same_after_saving_and_loading(tmp_path):
     loaded = NearestQuestions.load(tmp_path)
     vector = unit(0.8, 0.62, 0)
     assert loaded.doubt("faq/renewal_slip_arrival", 0.9, 0.99, vector) == QUESTIONS.doubt(
-        "faq/renewal_slip_arrival", 0.9, 0.99, vector)
+        "faq/renewal_slip_arrival", 0.9, 0.99, vector
+    )
 
 
 def parsed(intent, answer=None, answer_confidence=0.9):
@@ -66,8 +67,10 @@ def parsed(intent, answer=None, answer_confidence=0.9):
     message.set(INTENT, {"name": intent, "confidence": 0.99})
     message.set(INTENT_RANKING_KEY, [{"name": intent, "confidence": 0.99}, {"name": "greet", "confidence": 0.01}])
     if answer:
-        message.set("response_selector",
-                    {"default": {"response": {"intent_response_key": answer, "confidence": answer_confidence}}})
+        message.set(
+            "response_selector",
+            {"default": {"response": {"intent_response_key": answer, "confidence": answer_confidence}}},
+        )
     return message
 
 
@@ -81,8 +84,10 @@ def test_the_check_turns_a_confident_answer_to_a_near_miss_into_the_refusal(enco
     message = parsed("faq", "faq/renewal_slip_arrival")
     NearestQuestionCheck(None, None, QUESTIONS).process([message])
     assert message.get(INTENT) == {"name": "out_of_scope", "confidence": 0.99}
-    assert message.get(INTENT_RANKING_KEY)[:2] == [{"name": "out_of_scope", "confidence": 0.99},
-                                                   {"name": "greet", "confidence": 0.01}]
+    assert message.get(INTENT_RANKING_KEY)[:2] == [
+        {"name": "out_of_scope", "confidence": 0.99},
+        {"name": "greet", "confidence": 0.01},
+    ]
 
 
 def test_the_check_leaves_other_intents_alone(encoded):

@@ -20,8 +20,9 @@ UNUSED_UTTERANCE = re.compile(r"The utterance '(utter_\w+)' is not used in any s
 # Sent by buttons only (the satisfaction rating): examples would teach the classifier to read a
 # customer's "2" (years, in the renewal form) as a rating.
 PAYLOAD_ONLY = "rate_answer"
-PAYLOAD_ONLY_INTENT = (f"The intent '{PAYLOAD_ONLY}' is listed in the domain file, "
-                       "but is not found in the NLU training data")
+PAYLOAD_ONLY_INTENT = (
+    f"The intent '{PAYLOAD_ONLY}' is listed in the domain file, but is not found in the NLU training data"
+)
 
 
 def responses_sent_by_code() -> set:
@@ -44,8 +45,9 @@ def test_training_data_is_valid_without_warnings():
         unused = UNUSED_UTTERANCE.search(line)
         # Forms ask by naming convention; the suggestion titles (bot/actions/handoff.py) and the LINE
         # rich menu's tiles (bot/channels/line_rich_menu.py) are read by name.
-        if unused and (unused.group(1) in sent_by_code
-                       or unused.group(1).startswith(("utter_ask_", "utter_title_", "utter_menu_"))):
+        if unused and (
+            unused.group(1) in sent_by_code or unused.group(1).startswith(("utter_ask_", "utter_title_", "utter_menu_"))
+        ):
             continue
         warnings.append(line)
     assert warnings == []
@@ -53,9 +55,12 @@ def test_training_data_is_valid_without_warnings():
 
 def test_every_guide_answer_has_a_suggestion_title_that_fits_a_line_button():
     responses = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))["responses"]
-    answers = {name[len("utter_faq/"):] for name in responses if name.startswith("utter_faq/")}
-    titles = {name[len("utter_title_"):]: variants[0]["text"] for name, variants in responses.items()
-              if name.startswith("utter_title_")}
+    answers = {name[len("utter_faq/") :] for name in responses if name.startswith("utter_faq/")}
+    titles = {
+        name[len("utter_title_") :]: variants[0]["text"]
+        for name, variants in responses.items()
+        if name.startswith("utter_title_")
+    }
     assert set(titles) == answers
     assert {key: title for key, title in titles.items() if len(title) > MAX_LABEL_LENGTH} == {}
 
@@ -63,9 +68,7 @@ def test_every_guide_answer_has_a_suggestion_title_that_fits_a_line_button():
 @pytest.fixture(scope="module")
 def nlu_report(model, tmp_path_factory):
     out = tmp_path_factory.mktemp("nlu")
-    result = run_rasa(
-        "test", "nlu", "--nlu", "tests/nlu", "--model", str(model), "--out", str(out)
-    )
+    result = run_rasa("test", "nlu", "--nlu", "tests/nlu", "--model", str(model), "--out", str(out))
     assert result.returncode == 0, result.stderr[-3000:]
     return out
 
@@ -73,12 +76,11 @@ def nlu_report(model, tmp_path_factory):
 def test_heldout_set_covers_every_intent_and_answer_with_five_examples():
     domain = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
     counts = {
-        entry["intent"]: len([line for line in entry["examples"].splitlines()
-                              if line.strip().startswith("- ")])
+        entry["intent"]: len([line for line in entry["examples"].splitlines() if line.strip().startswith("- ")])
         for path in (ROOT / "tests" / "nlu").glob("*.yml")
         for entry in yaml.safe_load(path.read_text(encoding="utf-8"))["nlu"]
     }
-    answers = {name[len("utter_"):] for name in domain["responses"] if name.startswith("utter_faq/")}
+    answers = {name[len("utter_") :] for name in domain["responses"] if name.startswith("utter_faq/")}
     plain = {i for i in domain["intents"] if i not in ("faq", PAYLOAD_ONLY)}
     assert set(counts) == answers | plain
     assert min(counts.values()) >= 5
@@ -104,8 +106,16 @@ def test_conversation_stories_pass(model, tmp_path):
     # --e2e makes Rasa check each user turn's intent, FAQ answer key and entities too,
     # not only the bot's actions.
     result = run_rasa(
-        "test", "core", "--e2e", "--stories", "tests/stories", "--model", str(model),
-        "--out", str(tmp_path), "--fail-on-prediction-errors",
+        "test",
+        "core",
+        "--e2e",
+        "--stories",
+        "tests/stories",
+        "--model",
+        str(model),
+        "--out",
+        str(tmp_path),
+        "--fail-on-prediction-errors",
     )
     output = result.stdout + result.stderr
     assert result.returncode == 0, output[-3000:]

@@ -15,13 +15,15 @@ def similarity(a: str, b: str) -> float:
     return float(first @ second)
 
 
-@pytest.mark.parametrize("question, same_meaning, other_matter", [
-    ("パスワードを忘れてしまいました", "ログインの暗証がわからなくなった", "振込用紙はいつ届きますか"),
-    ("払込票がまだ届かないんですが", "支払い用の紙っていつ来ますか", "ポータルのアカウントを作りたい"),
-    ("人間の担当者と話したい", "オペレーターにつないでください", "ライセンスの有効期限を知りたい"),
-])
-def test_messages_in_other_words_lie_closer_than_messages_about_another_matter(question, same_meaning,
-                                                                               other_matter):
+@pytest.mark.parametrize(
+    "question, same_meaning, other_matter",
+    [
+        ("パスワードを忘れてしまいました", "ログインの暗証がわからなくなった", "振込用紙はいつ届きますか"),
+        ("払込票がまだ届かないんですが", "支払い用の紙っていつ来ますか", "ポータルのアカウントを作りたい"),
+        ("人間の担当者と話したい", "オペレーターにつないでください", "ライセンスの有効期限を知りたい"),
+    ],
+)
+def test_messages_in_other_words_lie_closer_than_messages_about_another_matter(question, same_meaning, other_matter):
     assert similarity(question, same_meaning) > similarity(question, other_matter)
 
 

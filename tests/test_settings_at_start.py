@@ -101,8 +101,7 @@ def test_make_run_checks_every_servers_settings_before_starting_any(monkeypatch,
     assert "BOT_SUPPORT_HOURS: expected HH:MM-HH:MM, got '9-17'" in err
 
 
-def test_make_run_scaled_checks_every_servers_settings_before_starting_any(monkeypatch, capsys,
-                                                                          tmp_path):
+def test_make_run_scaled_checks_every_servers_settings_before_starting_any(monkeypatch, capsys, tmp_path):
     # Set here, so that the defaults serve_scaled fills in go with the test.
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'bot.db'}")
     monkeypatch.setenv("TRACKER_STORE_URL", f"sqlite:///{tmp_path / 'tracker.db'}")
@@ -120,23 +119,30 @@ def test_make_run_scaled_checks_every_servers_settings_before_starting_any(monke
 
 def test_the_action_server_process_exits_before_listening(tmp_path):
     port = free_port()
-    env = {**os.environ, "BOT_ACTIONS_SECRET": ACTIONS_SECRET,
-           "BOT_IDENTITY_SECRET": IDENTITY_SECRET, "BOT_SUPPORT_HOURS": "9-17",
-           "DATABASE_URL": f"sqlite:///{tmp_path / 'bot.db'}"}
-    command = [sys.executable, "-m", "bot.runtime.actions_server", "--actions", "bot.actions",
-               "--port", str(port)]
+    env = {
+        **os.environ,
+        "BOT_ACTIONS_SECRET": ACTIONS_SECRET,
+        "BOT_IDENTITY_SECRET": IDENTITY_SECRET,
+        "BOT_SUPPORT_HOURS": "9-17",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'bot.db'}",
+    }
+    command = [sys.executable, "-m", "bot.runtime.actions_server", "--actions", "bot.actions", "--port", str(port)]
     done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 2
     assert "BOT_SUPPORT_HOURS: expected HH:MM-HH:MM, got '9-17'" in done.stderr
     assert not (tmp_path / "bot.db").exists()
 
 
-@pytest.mark.parametrize("main", [
-    lambda: purge.main(["--days", "30"]),
-    lambda: demo_data.main([]),
-    migrate.main,
-    lambda: review_export.main([]),
-], ids=["purge", "demo data", "migration", "review export"])
+@pytest.mark.parametrize(
+    "main",
+    [
+        lambda: purge.main(["--days", "30"]),
+        lambda: demo_data.main([]),
+        migrate.main,
+        lambda: review_export.main([]),
+    ],
+    ids=["purge", "demo data", "migration", "review export"],
+)
 def test_the_shell_commands_on_the_database(monkeypatch, capsys, main):
     monkeypatch.setenv("DATABASE_URL", "var/bot.db")
     for module in (db, demo_data, migrate):

@@ -72,13 +72,21 @@ def japanese_strings(source: str) -> List[Tuple[int, str]]:
     """The Japanese string literals of a module, f-strings' parts included; docstrings are not text it says."""
     tree = ast.parse(source)
     docstrings = {
-        id(node.body[0].value) for node in ast.walk(tree)
+        id(node.body[0].value)
+        for node in ast.walk(tree)
         if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
-        and node.body and isinstance(node.body[0], ast.Expr) and isinstance(node.body[0].value, ast.Constant)
+        and node.body
+        and isinstance(node.body[0], ast.Expr)
+        and isinstance(node.body[0].value, ast.Constant)
     }
-    return sorted((node.lineno, node.value) for node in ast.walk(tree)
-                  if isinstance(node, ast.Constant) and isinstance(node.value, str)
-                  and id(node) not in docstrings and is_japanese(node.value))
+    return sorted(
+        (node.lineno, node.value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and id(node) not in docstrings
+        and is_japanese(node.value)
+    )
 
 
 def modules_with_japanese() -> dict:
@@ -101,12 +109,15 @@ def test_every_allowed_module_still_needs_it():
     assert [module for module in ALLOWED if module not in found] == []
 
 
-@pytest.mark.parametrize("source, found", [
-    ('SORRY = "申し訳ありません。もう一度お送りください。"\n', [(1, "申し訳ありません。もう一度お送りください。")]),
-    ('def f(n):\n    return f"{n}件をお送りしました"\n', [(2, "件をお送りしました")]),
-    ('def f():\n    """お客さまに送らない説明"""\n    return "ok"  # 日本語のコメント\n', []),
-    ('LABEL = "ＯＫ"\n', [(1, "ＯＫ")]),
-])
+@pytest.mark.parametrize(
+    "source, found",
+    [
+        ('SORRY = "申し訳ありません。もう一度お送りください。"\n', [(1, "申し訳ありません。もう一度お送りください。")]),
+        ('def f(n):\n    return f"{n}件をお送りしました"\n', [(2, "件をお送りしました")]),
+        ('def f():\n    """お客さまに送らない説明"""\n    return "ok"  # 日本語のコメント\n', []),
+        ('LABEL = "ＯＫ"\n', [(1, "ＯＫ")]),
+    ],
+)
 def test_a_reply_constant_is_found_and_a_docstring_or_comment_is_not(source, found):
     assert japanese_strings(source) == found
 

@@ -75,19 +75,31 @@ def parse_args(argv: List[str]) -> Plan:
     )
     parser.add_argument("--quick", action="store_true", help="tiny counts, for a smoke test")
     parser.add_argument("--levels", default=f"1,8,{TARGET_LEVEL}", help="concurrent conversations, comma-separated")
-    parser.add_argument("--conversations", type=int,
-                        help="conversations per level (default: max(30, 4 × level); with --quick: the level)")
-    parser.add_argument("--level-seconds", type=float,
-                        help="time cap per level and system, and for each system's growth test (default 180; quick 60)")
+    parser.add_argument(
+        "--conversations",
+        type=int,
+        help="conversations per level (default: max(30, 4 × level); with --quick: the level)",
+    )
+    parser.add_argument(
+        "--level-seconds",
+        type=float,
+        help="time cap per level and system, and for each system's growth test (default 180; quick 60)",
+    )
     parser.add_argument("--skip-stock", action="store_true", help="no stock server (no training, no ratio)")
-    parser.add_argument("--skip-scaled", action="store_true",
-                        help="no scaled bot (make run-scaled: needs PostgreSQL, Redis and HAProxy)")
+    parser.add_argument(
+        "--skip-scaled",
+        action="store_true",
+        help="no scaled bot (make run-scaled: needs PostgreSQL, Redis and HAProxy)",
+    )
     parser.add_argument("--train-bot", action="store_true", help="also time a training of the bot (into a temp dir)")
     parser.add_argument("--model", type=Path, default=ROOT / "models" / "current.tar.gz", help="the bot's model")
-    parser.add_argument("--growth-only", action="store_true",
-                        help="only how a turn grows with the conversation, in-process, with the tracker cache and "
-                             "the shared state history off and on (bench/speed/growth.py); writes "
-                             "bench/results/growth.md")
+    parser.add_argument(
+        "--growth-only",
+        action="store_true",
+        help="only how a turn grows with the conversation, in-process, with the tracker cache and "
+        "the shared state history off and on (bench/speed/growth.py); writes "
+        "bench/results/growth.md",
+    )
     args = parser.parse_args(argv)
     levels = [int(level) for level in args.levels.split(",")]
     if not args.model.exists():
@@ -99,11 +111,17 @@ def parse_args(argv: List[str]) -> Plan:
         return max(2, level) if args.quick else max(30, 4 * level)
 
     return Plan(
-        quick=args.quick, levels=levels, conversations={level: conversations(level) for level in levels},
+        quick=args.quick,
+        levels=levels,
+        conversations={level: conversations(level) for level in levels},
         level_seconds=args.level_seconds or (60 if args.quick else 180),
-        growth_senders=3 if args.quick else 5, profile_turns=10 if args.quick else 30,
-        skip_stock=args.skip_stock, skip_scaled=args.skip_scaled, train_bot=args.train_bot,
-        model=args.model.resolve(), growth_only=args.growth_only,
+        growth_senders=3 if args.quick else 5,
+        profile_turns=10 if args.quick else 30,
+        skip_stock=args.skip_stock,
+        skip_scaled=args.skip_scaled,
+        train_bot=args.train_bot,
+        model=args.model.resolve(),
+        growth_only=args.growth_only,
     )
 
 
@@ -115,14 +133,21 @@ def meta(plan: Plan) -> Dict:
     import rasa
 
     return {
-        "started": time.strftime("%Y-%m-%d %H:%M:%S"), "cpus": os.cpu_count(),
-        "load_average_start": round(os.getloadavg()[0], 2), "rasa": rasa.__version__,
+        "started": time.strftime("%Y-%m-%d %H:%M:%S"),
+        "cpus": os.cpu_count(),
+        "load_average_start": round(os.getloadavg()[0], 2),
+        "rasa": rasa.__version__,
         "bot_model": str(plan.model.relative_to(ROOT) if plan.model.is_relative_to(ROOT) else plan.model),
         "bot_model_mtime": time.strftime("%Y-%m-%d %H:%M", time.localtime(plan.model.stat().st_mtime)),
-        "bot_today": BOT_TODAY, "command": "python -m bench.speed " + shlex.join(sys.argv[1:]),
-        "quick": plan.quick, "levels": plan.levels, "conversations_per_level": plan.conversations,
-        "level_seconds_cap": plan.level_seconds, "growth_senders": plan.growth_senders,
-        "growth_turns": LATE_TURN, "profile_turns": plan.profile_turns,
+        "bot_today": BOT_TODAY,
+        "command": "python -m bench.speed " + shlex.join(sys.argv[1:]),
+        "quick": plan.quick,
+        "levels": plan.levels,
+        "conversations_per_level": plan.conversations,
+        "level_seconds_cap": plan.level_seconds,
+        "growth_senders": plan.growth_senders,
+        "growth_turns": LATE_TURN,
+        "profile_turns": plan.profile_turns,
         "peak_level": TARGET_LEVEL if TARGET_LEVEL in plan.levels else max(plan.levels),
     }
 
@@ -136,8 +161,10 @@ def start(name: str, starter, processes: Processes, workdir: Path, model: Path, 
     if failed:
         say(f"{name}: warm-up had {len(failed)} bad answers, e.g. {failed[0]['error']}: {failed[0]['detail']}")
     info = {
-        "cold_start_s": round(cold_start, 1), "rss_rest_mib": rss_now(server.pids),
-        "model_archive_mib": round(model.stat().st_size / 2**20, 1), "warm_up_errors": len(failed),
+        "cold_start_s": round(cold_start, 1),
+        "rss_rest_mib": rss_now(server.pids),
+        "model_archive_mib": round(model.stat().st_size / 2**20, 1),
+        "warm_up_errors": len(failed),
     }
     return server, info
 
@@ -167,15 +194,17 @@ def measure(plan: Plan, processes: Processes, workdir: Path) -> Dict:
     servers = [bot]
     if stock_info:
         stock, results["systems"]["stock"] = start(
-            "stock", start_stock, processes, workdir, Path(stock_info["archive"]), tag)
+            "stock", start_stock, processes, workdir, Path(stock_info["archive"]), tag
+        )
         results["systems"]["stock"]["training"] = stock_info
         servers.append(stock)
 
     growing = list(servers)
     if not plan.skip_scaled:
         # The framework's own way to serve more: more Rasa servers on a shared tracker store and Redis locks.
-        scaled, results["systems"]["bot-scaled"] = start("bot-scaled", start_bot_scaled, processes, workdir,
-                                                           plan.model, tag)
+        scaled, results["systems"]["bot-scaled"] = start(
+            "bot-scaled", start_bot_scaled, processes, workdir, plan.model, tag
+        )
         results["systems"]["bot-scaled"]["training"] = "the bot's model"
         servers.append(scaled)
 
@@ -189,9 +218,11 @@ def measure(plan: Plan, processes: Processes, workdir: Path) -> Dict:
             result = asyncio.run(run_level(server, level, plan.conversations[level], plan.level_seconds, tag))
             summary = level_summary(result)
             results["load"].setdefault(server.name, []).append(summary)
-            say(f"{server.name} at {level}: {summary['messages']} messages in {summary['seconds']:.1f} s, "
+            say(
+                f"{server.name} at {level}: {summary['messages']} messages in {summary['seconds']:.1f} s, "
                 f"{summary['msgs_per_s']} msgs/s, p50 {summary['p50_ms']} ms, p95 {summary['p95_ms']} ms, "
-                f"errors {summary['errors']['by_kind'] or 0}")
+                f"errors {summary['errors']['by_kind'] or 0}"
+            )
 
     if stock_info:
         # Out of the way of the profile; the bot stays up, its action server is the profile's.
@@ -213,16 +244,21 @@ def finish(results: Dict, servers: List[Server]) -> Dict:
         info["rss_peak_under_load_mib"] = at_peak["rss_peak_mib"] if at_peak else {}
         info["rss_max_mib"] = {
             label: max(v for v in [rest, *(p.get(label) for p in peaks)] if v is not None)
-            for label, rest in info["rss_rest_mib"].items() if rest is not None
+            for label, rest in info["rss_rest_mib"].items()
+            if rest is not None
         }
     stock_busy = at_level(results["load"].get("stock", []), TARGET_LEVEL)
     for system, key in (("bot", "msgs_per_s_ratio_at_32"), ("bot-scaled", "msgs_per_s_ratio_at_32_scaled")):
         busy = at_level(results["load"].get(system, []), TARGET_LEVEL)
-        results[key] = (round(busy["msgs_per_s"] / stock_busy["msgs_per_s"], 2)
-                        if busy and stock_busy and stock_busy["msgs_per_s"] else None)
+        results[key] = (
+            round(busy["msgs_per_s"] / stock_busy["msgs_per_s"], 2)
+            if busy and stock_busy and stock_busy["msgs_per_s"]
+            else None
+        )
     results["meta"]["load_average_end"] = round(os.getloadavg()[0], 2)
-    results["bot_bad_answers"] = sum(bad_answers(results, system) for system in ("bot", "bot-scaled")
-                                     if system in results["load"])
+    results["bot_bad_answers"] = sum(
+        bad_answers(results, system) for system in ("bot", "bot-scaled") if system in results["load"]
+    )
     results["targets"] = targets(results)
     results["notes"] = notes(results)
     return results
@@ -246,13 +282,17 @@ def notes(results: Dict) -> List[str]:
     ]
     stock = results["systems"].get("stock")
     if stock and "action_session_start" in (ROOT / "domain.yml").read_text():
-        found.append("The domain's session start is a custom action (`action_session_start`): without an action "
-                     "server, the stock server answers nothing to the first message of each conversation "
-                     "(its 'empty' errors on FAQ turns).")
+        found.append(
+            "The domain's session start is a custom action (`action_session_start`): without an action "
+            "server, the stock server answers nothing to the first message of each conversation "
+            "(its 'empty' errors on FAQ turns)."
+        )
     if stock and stock["training"].get("from_cache"):
         training = stock["training"]
-        found.append(f"Stock model from bench/.cache/ (trained {training['trained_at']} in "
-                     f"{training['training_seconds']} s, load average {training['load_average_at_end']} at its end).")
+        found.append(
+            f"Stock model from bench/.cache/ (trained {training['trained_at']} in "
+            f"{training['training_seconds']} s, load average {training['load_average_at_end']} at its end)."
+        )
     for name, info in results["systems"].items():
         if info["warm_up_errors"]:
             found.append(f"{name}: {info['warm_up_errors']} bad answers during the warm-up (see the log).")

@@ -57,9 +57,12 @@ class _Switch:
         from bot.runtime.shared_state import SharedState
 
         self._patches, self._shared = patches, SharedState(None)
-        self._stock = {(owner, attribute): vars(owner)[attribute]
-                       for wrap in patches.table(self._shared) if wrap.name in WRAPS
-                       for owner, attribute in wrap.targets}
+        self._stock = {
+            (owner, attribute): vars(owner)[attribute]
+            for wrap in patches.table(self._shared)
+            if wrap.name in WRAPS
+            for owner, attribute in wrap.targets
+        }
 
     def on(self) -> None:
         self._patches.install(self._shared, set(WRAPS))
@@ -86,8 +89,11 @@ def growth(model: Path, actions_webhook: str, workdir: Path, senders: int) -> Di
     log_privacy.install()
     switch = _Switch()
     patches.install(SharedState(None), {wrap.name for wrap in patches.table(SharedState(None))} - set(WRAPS))
-    agent = Agent.load(str(model), action_endpoint=actions_endpoint(actions_webhook),
-                       tracker_store=SQLTrackerStore(host=f"sqlite:///{workdir / 'growth-tracker.db'}"))
+    agent = Agent.load(
+        str(model),
+        action_endpoint=actions_endpoint(actions_webhook),
+        tracker_store=SQLTrackerStore(host=f"sqlite:///{workdir / 'growth-tracker.db'}"),
+    )
     gc.collect()
     gc.freeze()
     return asyncio.run(_rounds(agent, switch, senders))
@@ -97,7 +103,9 @@ async def _rounds(agent, switch: _Switch, senders: int) -> Dict:
     switch.off()
     await _conversation(agent, "growth-warmup", 20)
     runs: Dict[str, Dict[str, List[Dict[str, List[float]]]]] = {
-        "off": {"short": [], "long": []}, "on": {"short": [], "long": []}}
+        "off": {"short": [], "long": []},
+        "on": {"short": [], "long": []},
+    }
     for number in range(ROUNDS):
         for state in ("off", "on"):
             switch.on() if state == "on" else switch.off()
@@ -115,9 +123,13 @@ def _summary(run: Dict[str, List[Dict[str, List[float]]]], clock: str) -> Dict:
     first = median(t for times in run["long"] for t in times[clock][:WINDOW])
     last = median(t for times in run["long"] for t in times[clock][-WINDOW:])
     return {
-        "conversations_of_50": len(run["short"]), "conversations_of_200": len(run["long"]),
-        f"turn_{EARLY}_ms": round(early, 1), f"turn_{LATE}_ms": round(late, 1), "ratio_50_5": round(late / early, 2),
-        "first_10_of_200_ms": round(first, 1), "last_10_of_200_ms": round(last, 1),
+        "conversations_of_50": len(run["short"]),
+        "conversations_of_200": len(run["long"]),
+        f"turn_{EARLY}_ms": round(early, 1),
+        f"turn_{LATE}_ms": round(late, 1),
+        "ratio_50_5": round(late / early, 2),
+        "first_10_of_200_ms": round(first, 1),
+        "last_10_of_200_ms": round(last, 1),
         "ratio_last_first": round(last / first, 2),
     }
 
@@ -131,10 +143,14 @@ def markdown(result: Dict, command: str, load: List[float]) -> str:
     for clock in ("wall", "cpu"):
         for state, label in (("off", "off (Rasa as before)"), ("on", "on")):
             s = result[f"{state} {clock}"]
-            rows.append(f"| {label} | {clock} | {s['conversations_of_50']} / {s['conversations_of_200']} "
-                        f"| {s['turn_5_ms']} "
-                        f"| {s['turn_50_ms']} | {s['ratio_50_5']} | {s['first_10_of_200_ms']} "
-                        f"| {s['last_10_of_200_ms']} | {s['ratio_last_first']} |")
-    return (f"Command: `{command}`; load average {load[0]:.2f} at the start, {load[1]:.2f} at the end. "
-            "Medians over the conversations' turn 5 and turn 50, and over all turns 1–10 and 191–200 of the "
-            "200-turn conversations.\n\n" + "\n".join(rows) + "\n")
+            rows.append(
+                f"| {label} | {clock} | {s['conversations_of_50']} / {s['conversations_of_200']} "
+                f"| {s['turn_5_ms']} "
+                f"| {s['turn_50_ms']} | {s['ratio_50_5']} | {s['first_10_of_200_ms']} "
+                f"| {s['last_10_of_200_ms']} | {s['ratio_last_first']} |"
+            )
+    return (
+        f"Command: `{command}`; load average {load[0]:.2f} at the start, {load[1]:.2f} at the end. "
+        "Medians over the conversations' turn 5 and turn 50, and over all turns 1–10 and 191–200 of the "
+        "200-turn conversations.\n\n" + "\n".join(rows) + "\n"
+    )

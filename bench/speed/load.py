@@ -107,9 +107,12 @@ async def run_level(server: Server, level: int, conversations: int, seconds: flo
         await asyncio.gather(*(customer(http) for _ in range(level)))
         elapsed = time.perf_counter() - start
     return {
-        "level": level, "seconds": round(elapsed, 2), "capped": time.monotonic() >= deadline,
+        "level": level,
+        "seconds": round(elapsed, 2),
+        "capped": time.monotonic() >= deadline,
         "conversations_started": len({r["conversation"] for r in records}),
-        "rss_peak_mib": rss.peak, "records": records,
+        "rss_peak_mib": rss.peak,
+        "records": records,
     }
 
 
@@ -128,8 +131,7 @@ async def warm_up(server: Server, tag: str, seconds: float) -> List[Dict]:
     deadline = time.monotonic() + seconds
     async with session() as http:
         runs = [
-            await conversation(http, server, f"{tag}-{server.name}-warmup-{n}", script(n), deadline)
-            for n in range(2)
+            await conversation(http, server, f"{tag}-{server.name}-warmup-{n}", script(n), deadline) for n in range(2)
         ]
     return [record for run in runs for record in run]
 

@@ -74,8 +74,13 @@ class Processes:
     def start(self, command: List[str], *, cwd: Path, env: Dict[str, str], log: Path) -> subprocess.Popen:
         with open(log, "ab") as out:
             process = subprocess.Popen(
-                command, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=out,
-                stderr=subprocess.STDOUT, start_new_session=True,
+                command,
+                cwd=cwd,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
             )
         self._running.append(process)
         return process

@@ -45,8 +45,11 @@ BUCKETS = {
     "tokenizer": [("rasa.nlu.tokenizers.tokenizer", "Tokenizer", ["process"])],
     "featurizers": [
         ("rasa.nlu.featurizers.sparse_featurizer.count_vectors_featurizer", "CountVectorsFeaturizer", ["process"]),
-        ("rasa.nlu.featurizers.sparse_featurizer.lexical_syntactic_featurizer", "LexicalSyntacticFeaturizer",
-         ["process"]),
+        (
+            "rasa.nlu.featurizers.sparse_featurizer.lexical_syntactic_featurizer",
+            "LexicalSyntacticFeaturizer",
+            ["process"],
+        ),
     ],
     "entity extractor": [("bot.nlp.rasa_components", "JapaneseEntityExtractor", ["process"])],
     "DIET": [("rasa.nlu.classifiers.diet_classifier", "DIETClassifier", ["process"])],
@@ -64,11 +67,15 @@ BUCKETS = {
 }
 TOP_FUNCTIONS = 15
 WATCHED = {
-    "tracker serialized for the action server (DialogueStateTracker.current_state)":
-        ("rasa/shared/core/trackers.py", "current_state"),
+    "tracker serialized for the action server (DialogueStateTracker.current_state)": (
+        "rasa/shared/core/trackers.py",
+        "current_state",
+    ),
     "domain serialized for the action server (Domain.as_dict)": ("rasa/shared/core/domain.py", "as_dict"),
-    "action server's answer checked against its JSON schema (RemoteAction._validate_action_result)":
-        ("rasa/core/actions/action.py", "_validate_action_result"),
+    "action server's answer checked against its JSON schema (RemoteAction._validate_action_result)": (
+        "rasa/core/actions/action.py",
+        "_validate_action_result",
+    ),
 }
 # One long FAQ conversation too: its first and last WINDOW turns show what grows with its length.
 LONG_CONVERSATION, WINDOW = 50, 10
@@ -110,6 +117,7 @@ class BucketClock:
 
 def _timed(function: Callable, bucket: str, clock: BucketClock) -> Callable:
     if inspect.iscoroutinefunction(function):
+
         @functools.wraps(function)
         async def timed_coroutine(*args, **kwargs):
             clock.enter(bucket)
@@ -117,6 +125,7 @@ def _timed(function: Callable, bucket: str, clock: BucketClock) -> Callable:
                 return await function(*args, **kwargs)
             finally:
                 clock.leave()
+
         return timed_coroutine
 
     @functools.wraps(function)
@@ -126,11 +135,13 @@ def _timed(function: Callable, bucket: str, clock: BucketClock) -> Callable:
             return function(*args, **kwargs)
         finally:
             clock.leave()
+
     return timed
 
 
 def _by_action(request: Callable, durations: Dict[str, List[float]]) -> Callable:
     """The action server's round trip per custom action: one slow action hides in a mean."""
+
     @functools.wraps(request)
     async def timed_request(*args, **kwargs):
         start = time.perf_counter()
@@ -139,6 +150,7 @@ def _by_action(request: Callable, durations: Dict[str, List[float]]) -> Callable
         finally:
             name = (kwargs.get("json") or {}).get("next_action", "?")
             durations.setdefault(name, []).append((time.perf_counter() - start) * 1000)
+
     return timed_request
 
 
@@ -158,7 +170,8 @@ class GcPauses:
     def summary(self, turns: int) -> Dict[str, Dict]:
         return {
             f"generation {generation}": {
-                "collections_per_turn": round(len(values) / turns, 2), "longest_ms": round(max(values), 1),
+                "collections_per_turn": round(len(values) / turns, 2),
+                "longest_ms": round(max(values), 1),
                 "ms_per_turn": round(sum(values) / turns, 2),
             }
             for generation, values in sorted(self.pauses.items())
@@ -216,7 +229,8 @@ def _top_functions(profiler: cProfile.Profile, turns: int) -> List[Dict]:
     rows = sorted(stats.stats.items(), key=lambda item: item[1][2], reverse=True)[:TOP_FUNCTIONS]
     return [
         {
-            "function": f"{_short(path)}:{line}({name})", "calls_per_turn": round(calls / turns, 1),
+            "function": f"{_short(path)}:{line}({name})",
+            "calls_per_turn": round(calls / turns, 1),
             "tottime_ms_per_turn": round(tottime * 1000 / turns, 2),
             "cumtime_ms_per_turn": round(cumtime * 1000 / turns, 2),
         }
@@ -264,7 +278,8 @@ def profile_turns(model: Path, actions_webhook: str, workdir: Path, turns: int) 
     clock, action_durations = BucketClock(), {}
     install_timers(clock, action_durations)
     agent = Agent.load(
-        str(model), action_endpoint=actions_endpoint(actions_webhook),
+        str(model),
+        action_endpoint=actions_endpoint(actions_webhook),
         tracker_store=SQLTrackerStore(host=f"sqlite:///{workdir / 'profile-tracker.db'}"),
     )
     return asyncio.run(_profile_passes(agent, clock, action_durations, turns))

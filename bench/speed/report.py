@@ -23,15 +23,19 @@ def latency_stats(latencies: List[float]) -> Dict[str, Optional[float]]:
         return {"p50_ms": None, "p95_ms": None, "p99_ms": None, "mean_ms": None, "max_ms": None}
     p50, p95, p99 = np.percentile(latencies, [50, 95, 99])
     return {
-        "p50_ms": round(float(p50), 1), "p95_ms": round(float(p95), 1), "p99_ms": round(float(p99), 1),
-        "mean_ms": round(float(np.mean(latencies)), 1), "max_ms": round(float(max(latencies)), 1),
+        "p50_ms": round(float(p50), 1),
+        "p95_ms": round(float(p95), 1),
+        "p99_ms": round(float(p99), 1),
+        "mean_ms": round(float(np.mean(latencies)), 1),
+        "max_ms": round(float(max(latencies)), 1),
     }
 
 
 def error_summary(records: List[Dict]) -> Dict:
     failed = [r for r in records if r["error"]]
     return {
-        "total": len(failed), "by_kind": dict(Counter(r["error"] for r in failed)),
+        "total": len(failed),
+        "by_kind": dict(Counter(r["error"] for r in failed)),
         "samples": [f"{r['error']}: {r['detail']}" for r in failed[:ERROR_SAMPLES]],
     }
 
@@ -42,11 +46,17 @@ def level_summary(result: Dict) -> Dict:
     # Every answer counts, good or not; a message that got no HTTP answer has no latency.
     latencies = [r["ms"] for r in records if r["status"] is not None]
     return {
-        "level": result["level"], "conversations_started": result["conversations_started"],
-        "messages": len(records), "seconds": result["seconds"], "capped_by_time": result["capped"],
+        "level": result["level"],
+        "conversations_started": result["conversations_started"],
+        "messages": len(records),
+        "seconds": result["seconds"],
+        "capped_by_time": result["capped"],
         "msgs_per_s": round(len(answered) / result["seconds"], 2) if result["seconds"] else None,
-        **latency_stats(latencies), "errors": error_summary(records),
-        "rss_peak_mib": result["rss_peak_mib"], "latencies_ms": latencies, "records": records,
+        **latency_stats(latencies),
+        "errors": error_summary(records),
+        "rss_peak_mib": result["rss_peak_mib"],
+        "latencies_ms": latencies,
+        "records": records,
     }
 
 
@@ -56,10 +66,12 @@ def growth_summary(runs: List[List[Dict]]) -> Dict:
     early = median(per_turn[EARLY_TURN - 1]) if longest >= EARLY_TURN else None
     late = median(per_turn[LATE_TURN - 1]) if longest >= LATE_TURN else None
     # Steadier than one turn each: all turns of the first and the last ten.
-    first, last = per_turn[:GROWTH_WINDOW], per_turn[LATE_TURN - GROWTH_WINDOW:LATE_TURN]
+    first, last = per_turn[:GROWTH_WINDOW], per_turn[LATE_TURN - GROWTH_WINDOW : LATE_TURN]
     return {
-        "senders": len(runs), "turns": longest,
-        f"turn{EARLY_TURN}_median_ms": _round(early), f"turn{LATE_TURN}_median_ms": _round(late),
+        "senders": len(runs),
+        "turns": longest,
+        f"turn{EARLY_TURN}_median_ms": _round(early),
+        f"turn{LATE_TURN}_median_ms": _round(late),
         "first_turns_median_ms": _round(median(sum(first, []))) if first else None,
         "last_turns_median_ms": _round(median(sum(last, []))) if len(last) == GROWTH_WINDOW else None,
         "ratio": round(late / early, 2) if early and late else None,
@@ -77,8 +89,9 @@ def at_level(load: List[Dict], level: int) -> Optional[Dict]:
     return next((summary for summary in load if summary["level"] == level), None)
 
 
-def target(name: str, value: Optional[float], limit: float, unit: str, at_least: bool = False,
-           missing: str = "") -> Dict:
+def target(
+    name: str, value: Optional[float], limit: float, unit: str, at_least: bool = False, missing: str = ""
+) -> Dict:
     """`value` against `limit` (an upper limit unless `at_least`), with how far from it."""
     if value is None:
         return {"target": name, "limit": limit, "unit": unit, "value": None, "result": "not measured", "by": missing}
@@ -86,8 +99,14 @@ def target(name: str, value: Optional[float], limit: float, unit: str, at_least:
     gap = round(abs(value - limit), 2)
     share = f" ({gap / limit * 100:.0f}%)" if limit else ""
     by = f"{gap:g} {unit} {'above' if value > limit else 'below'} the limit{share}" if gap else "at the limit"
-    return {"target": name, "limit": limit, "unit": unit, "value": value, "result": "met" if met else "missed",
-            "by": by}
+    return {
+        "target": name,
+        "limit": limit,
+        "unit": unit,
+        "value": value,
+        "result": "met" if met else "missed",
+        "by": by,
+    }
 
 
 def targets(results: Dict) -> List[Dict]:
@@ -96,8 +115,14 @@ def targets(results: Dict) -> List[Dict]:
     no_ratio = "stock server not run" if "stock" not in results["load"] else f"level {TARGET_LEVEL} not run"
     rows = [
         target("one conversation at a time: p95 of a full turn ≤ 50 ms", single and single["p95_ms"], 50, "ms"),
-        target(f"{TARGET_LEVEL} concurrent conversations: msgs/s ≥ 1.5 × stock", results["msgs_per_s_ratio_at_32"],
-               1.5, "×", at_least=True, missing=no_ratio),
+        target(
+            f"{TARGET_LEVEL} concurrent conversations: msgs/s ≥ 1.5 × stock",
+            results["msgs_per_s_ratio_at_32"],
+            1.5,
+            "×",
+            at_least=True,
+            missing=no_ratio,
+        ),
         target(f"{TARGET_LEVEL} concurrent conversations: p95 ≤ 500 ms", busy and busy["p95_ms"], 500, "ms"),
         target(f"turn {LATE_TURN} ≤ 1.5 × turn {EARLY_TURN} (medians)", results["growth"]["bot"]["ratio"], 1.5, "×"),
     ]
@@ -105,19 +130,31 @@ def targets(results: Dict) -> List[Dict]:
     if scaled:
         scaled_busy = at_level(scaled, TARGET_LEVEL)
         rows += [
-            target(f"{TARGET_LEVEL} concurrent, make run-scaled (2 Rasa servers): msgs/s ≥ 1.5 × stock",
-                   results["msgs_per_s_ratio_at_32_scaled"], 1.5, "×", at_least=True, missing=no_ratio),
-            target(f"{TARGET_LEVEL} concurrent, make run-scaled: p95 ≤ 500 ms",
-                   scaled_busy and scaled_busy["p95_ms"], 500, "ms"),
+            target(
+                f"{TARGET_LEVEL} concurrent, make run-scaled (2 Rasa servers): msgs/s ≥ 1.5 × stock",
+                results["msgs_per_s_ratio_at_32_scaled"],
+                1.5,
+                "×",
+                at_least=True,
+                missing=no_ratio,
+            ),
+            target(
+                f"{TARGET_LEVEL} concurrent, make run-scaled: p95 ≤ 500 ms",
+                scaled_busy and scaled_busy["p95_ms"],
+                500,
+                "ms",
+            ),
         ]
     memory = results["systems"]["bot"]["rss_max_mib"]
     rows += [
         target(f"{label} RSS ≤ 1 GB (1024 MiB), highest seen", memory[label], MIB_PER_GB, "MiB")
-        for label in memory if label != "serve"
+        for label in memory
+        if label != "serve"
     ]
     # Not one of the issue's targets: a guard that a fast bot is also a working one.
-    rows.append(target("guard: every answer of the bot under load and in growth right",
-                       results["bot_bad_answers"], 0, "errors"))
+    rows.append(
+        target("guard: every answer of the bot under load and in growth right", results["bot_bad_answers"], 0, "errors")
+    )
     return rows
 
 
@@ -144,8 +181,12 @@ def plot_levels(load: Dict[str, List[Dict]], path: Path) -> None:
             summary = at_level(summaries, level)
             if summary and summary["latencies_ms"]:
                 values = np.sort(summary["latencies_ms"])
-                ax.step(values, np.arange(1, len(values) + 1) / len(values), where="post",
-                        label=f"{system} (p95 {summary['p95_ms']:.0f} ms)")
+                ax.step(
+                    values,
+                    np.arange(1, len(values) + 1) / len(values),
+                    where="post",
+                    label=f"{system} (p95 {summary['p95_ms']:.0f} ms)",
+                )
         ax.set_xscale("log")
         ax.set_title(f"{level} concurrent conversation{'s' if level > 1 else ''}")
         ax.set_xlabel("latency per message (ms, log)")
@@ -167,7 +208,7 @@ def plot_growth(growth: Dict[str, Dict], path: Path) -> None:
 
     fig, ax = plt.subplots(figsize=(8, 4))
     for system, summary in growth.items():
-        line, = ax.plot(range(1, summary["turns"] + 1), summary["median_ms_per_turn"], label=f"{system} (median)")
+        (line,) = ax.plot(range(1, summary["turns"] + 1), summary["median_ms_per_turn"], label=f"{system} (median)")
         for run in summary["per_sender_ms"]:
             ax.plot(range(1, len(run) + 1), run, color=line.get_color(), alpha=0.2, linewidth=0.8)
     for turn in (EARLY_TURN, LATE_TURN):
@@ -207,9 +248,10 @@ def markdown(results: Dict) -> str:
         "",
         "### Targets",
         "",
-        *_table(["target", "measured", "limit", "result", "by how much"],
-                [[t["target"], _fmt(t["value"], 2), t["limit"], f"**{t['result']}**", t["by"]]
-                 for t in results["targets"]]),
+        *_table(
+            ["target", "measured", "limit", "result", "by how much"],
+            [[t["target"], _fmt(t["value"], 2), t["limit"], f"**{t['result']}**", t["by"]] for t in results["targets"]],
+        ),
     ]
     out += _load_section(results)
     out += _growth_section(results)
@@ -224,37 +266,89 @@ def _load_section(results: Dict) -> List[str]:
     for system, summaries in results["load"].items():
         for s in summaries:
             errors = ", ".join(f"{k} {v}" for k, v in s["errors"]["by_kind"].items()) or "0"
-            rows.append([system, s["level"], s["conversations_started"], s["messages"],
-                         f"{s['seconds']:.1f}{' (time cap)' if s['capped_by_time'] else ''}",
-                         s["msgs_per_s"], s["p50_ms"], s["p95_ms"], s["p99_ms"], errors])
+            rows.append(
+                [
+                    system,
+                    s["level"],
+                    s["conversations_started"],
+                    s["messages"],
+                    f"{s['seconds']:.1f}{' (time cap)' if s['capped_by_time'] else ''}",
+                    s["msgs_per_s"],
+                    s["p50_ms"],
+                    s["p95_ms"],
+                    s["p99_ms"],
+                    errors,
+                ]
+            )
     ratio = results["msgs_per_s_ratio_at_32"]
     lines = [
-        "### Under load (REST webhook, 10-turn conversations)", "",
-        *_table(["system", "concurrent", "conversations", "messages", "seconds", "msgs/s", "p50 ms", "p95 ms",
-                 "p99 ms", "errors"], rows),
+        "### Under load (REST webhook, 10-turn conversations)",
+        "",
+        *_table(
+            [
+                "system",
+                "concurrent",
+                "conversations",
+                "messages",
+                "seconds",
+                "msgs/s",
+                "p50 ms",
+                "p95 ms",
+                "p99 ms",
+                "errors",
+            ],
+            rows,
+        ),
         f"Ratio of messages per second at {TARGET_LEVEL} concurrent conversations, this bot ÷ stock: "
         f"**{_fmt(ratio, 2)}**; `make run-scaled` (two Rasa and two action servers behind HAProxy, "
-        f"PostgreSQL, Redis) ÷ stock: **{_fmt(results.get('msgs_per_s_ratio_at_32_scaled'), 2)}**.", "",
+        f"PostgreSQL, Redis) ÷ stock: **{_fmt(results.get('msgs_per_s_ratio_at_32_scaled'), 2)}**.",
+        "",
     ]
-    samples = [f"{system} level {s['level']}: {sample}" for system, summaries in results["load"].items()
-               for s in summaries for sample in s["errors"]["samples"]]
+    samples = [
+        f"{system} level {s['level']}: {sample}"
+        for system, summaries in results["load"].items()
+        for s in summaries
+        for sample in s["errors"]["samples"]
+    ]
     if samples:
         lines += ["Error samples (up to five per level):", "", *[f"- `{sample}`" for sample in samples], ""]
     return lines + ["![latency per load level](../figures/latency_levels.png)", ""]
 
 
 def _growth_section(results: Dict) -> List[str]:
-    rows = [[system, g["senders"], g[f"turn{EARLY_TURN}_median_ms"], g[f"turn{LATE_TURN}_median_ms"], g["ratio"],
-             g["first_turns_median_ms"], g["last_turns_median_ms"], g["errors"]["total"]]
-            for system, g in results["growth"].items()]
+    rows = [
+        [
+            system,
+            g["senders"],
+            g[f"turn{EARLY_TURN}_median_ms"],
+            g[f"turn{LATE_TURN}_median_ms"],
+            g["ratio"],
+            g["first_turns_median_ms"],
+            g["last_turns_median_ms"],
+            g["errors"]["total"],
+        ]
+        for system, g in results["growth"].items()
+    ]
     return [
-        "### Growth with the length of a conversation", "",
+        "### Growth with the length of a conversation",
+        "",
         f"One conversation of {LATE_TURN} FAQ questions at a time, repeated with fresh senders; medians over senders.",
         "",
-        *_table(["system", "senders", f"turn {EARLY_TURN} ms", f"turn {LATE_TURN} ms", "ratio",
-                 f"turns 1–{GROWTH_WINDOW} ms", f"turns {LATE_TURN - GROWTH_WINDOW + 1}–{LATE_TURN} ms", "errors"],
-               rows),
-        "![latency by turn](../figures/latency_growth.png)", "",
+        *_table(
+            [
+                "system",
+                "senders",
+                f"turn {EARLY_TURN} ms",
+                f"turn {LATE_TURN} ms",
+                "ratio",
+                f"turns 1–{GROWTH_WINDOW} ms",
+                f"turns {LATE_TURN - GROWTH_WINDOW + 1}–{LATE_TURN} ms",
+                "errors",
+            ],
+            rows,
+        ),
+        "![latency by turn](../figures/latency_growth.png)",
+        "",
     ]
 
 
@@ -264,16 +358,19 @@ def _resources_section(results: Dict) -> List[str]:
         for label in info["rss_rest_mib"]:
             memory_rows.append([system, label, info["rss_rest_mib"][label], info["rss_peak_under_load_mib"].get(label)])
         training = info["training"]
-        start_rows.append([
-            system, info["cold_start_s"],
-            training.get("training_seconds") if isinstance(training, dict) else training,
-            info["model_archive_mib"],
-        ])
+        start_rows.append(
+            [
+                system,
+                info["cold_start_s"],
+                training.get("training_seconds") if isinstance(training, dict) else training,
+                info["model_archive_mib"],
+            ]
+        )
     peak_level = results["meta"]["peak_level"]
     return [
-        "### Memory, cold start, training", "",
-        *_table(["system", "process", "RSS at rest (MiB)", f"RSS peak at {peak_level} concurrent (MiB)"],
-                memory_rows),
+        "### Memory, cold start, training",
+        "",
+        *_table(["system", "process", "RSS at rest (MiB)", f"RSS peak at {peak_level} concurrent (MiB)"], memory_rows),
         *_table(["system", "cold start to first answer (s)", "training (s)", "model archive (MiB)"], start_rows),
     ]
 
@@ -281,26 +378,52 @@ def _resources_section(results: Dict) -> List[str]:
 def _profile_section(profile: Dict) -> List[str]:
     ms, total = profile["ms_per_turn"], sum(profile["ms_per_turn"].values())
     length, window = profile["long_faq_window"]
-    columns = [ms, profile["calls_per_turn"], profile["ms_per_turn_under_cprofile"],
-               profile["long_faq_first_turns_ms"], profile["long_faq_last_turns_ms"]]
+    columns = [
+        ms,
+        profile["calls_per_turn"],
+        profile["ms_per_turn_under_cprofile"],
+        profile["long_faq_first_turns_ms"],
+        profile["long_faq_last_turns_ms"],
+    ]
     order = sorted(ms, key=lambda bucket: (bucket == OTHER, -ms[bucket]))
-    rows = [[bucket, ms[bucket], f"{ms[bucket] / total * 100:.0f}%" if total else "–",
-             *(column[bucket] for column in columns[1:])] for bucket in order]
-    rows.append(["**total**", round(total, 2), "100%", "",
-                 *(round(sum(column.values()), 2) for column in columns[2:])])
-    top = [[f"`{f['function']}`", f["calls_per_turn"], f["tottime_ms_per_turn"], f["cumtime_ms_per_turn"]]
-           for f in profile["top_functions_by_tottime"][:10]]
+    rows = [
+        [
+            bucket,
+            ms[bucket],
+            f"{ms[bucket] / total * 100:.0f}%" if total else "–",
+            *(column[bucket] for column in columns[1:]),
+        ]
+        for bucket in order
+    ]
+    rows.append(["**total**", round(total, 2), "100%", "", *(round(sum(column.values()), 2) for column in columns[2:])])
+    top = [
+        [f"`{f['function']}`", f["calls_per_turn"], f["tottime_ms_per_turn"], f["cumtime_ms_per_turn"]]
+        for f in profile["top_functions_by_tottime"][:10]
+    ]
     return [
-        "### Where the time of one turn goes (bot, in-process profile)", "",
+        "### Where the time of one turn goes (bot, in-process profile)",
+        "",
         f"{profile['turns']} turns of the scripted conversations, the bot's model loaded in-process "
         "(`Agent.load`) against the benchmark's running action server, SQLite tracker store. "
-        f"Replies not as expected: {len(profile['reply_mismatches'])}.", "",
-        *_table(["bucket", "ms per turn", "share", "entries per turn", "ms per turn under cProfile",
-                 f"ms per turn, turns 1–{window} of a {length}-turn FAQ conversation",
-                 f"ms per turn, turns {length - window + 1}–{length}"], rows),
+        f"Replies not as expected: {len(profile['reply_mismatches'])}.",
+        "",
+        *_table(
+            [
+                "bucket",
+                "ms per turn",
+                "share",
+                "entries per turn",
+                "ms per turn under cProfile",
+                f"ms per turn, turns 1–{window} of a {length}-turn FAQ conversation",
+                f"ms per turn, turns {length - window + 1}–{length}",
+            ],
+            rows,
+        ),
         *_profile_details(profile, length),
-        f"Method: {profile['method']}", "",
-        "Functions with the most own time under cProfile (per turn of the scripted conversations):", "",
+        f"Method: {profile['method']}",
+        "",
+        "Functions with the most own time under cProfile (per turn of the scripted conversations):",
+        "",
         *_table(["function", "calls", "own ms", "cumulative ms"], top),
     ]
 
@@ -309,18 +432,21 @@ def _profile_details(profile: Dict, length: int) -> List[str]:
     actions = ", ".join(f"`{name}` {ms} ms" for name, ms in profile["action_call_median_ms_by_action"].items())
     pauses = "; ".join(
         f"{generation}: {g['collections_per_turn']} per turn, {g['ms_per_turn']} ms per turn, "
-        f"longest {g['longest_ms']} ms" for generation, g in profile["gc_pauses"].items()
+        f"longest {g['longest_ms']} ms"
+        for generation, g in profile["gc_pauses"].items()
     )
     parts = "; ".join(f"{label}: {ms}" for label, ms in profile["action_handling_parts_ms_under_cprofile"].items())
     full_gc = profile["full_gc"]
     return [
         "Round trip to the action server per custom action (median over the scripted turns, idle server): "
-        f"{actions or 'none'}.", "",
+        f"{actions or 'none'}.",
+        "",
         f"Garbage-collector pauses in these turns and the {length}-turn conversation (charged to whichever bucket "
         f"allocated): {pauses or 'none'}. A full collection of this process's heap ({full_gc['tracked_objects']} "
         f"objects) takes {full_gc['ms']} ms; Python runs one when enough objects have survived, and the turn that "
         "triggers it waits. The served Rasa process freezes the loaded model out of the collector "
-        "(bot.runtime.rasa_speedups); this in-process profile loads it with `Agent.load` and does not.", "",
+        "(bot.runtime.rasa_speedups); this in-process profile loads it with `Agent.load` and does not.",
+        "",
         f"Parts of a custom action's handling in Rasa (cumulative ms per turn under cProfile): {parts or 'none seen'}.",
         "",
     ]

@@ -77,9 +77,21 @@ def start_bot(processes: Processes, workdir: Path, model: Path, timeout: float) 
         "BOT_RATE_LIMIT_PER_MINUTE": BOT_RATE_LIMIT_PER_MINUTE,
     }
     command = [
-        sys.executable, "-m", "bot.runtime.serve", "--model", str(model), "--port", str(ports["rasa"]),
-        "--actions-port", str(ports["actions"]), "--web-port", str(ports["web"]), "--inbox-port", str(ports["inbox"]),
-        "--startup-timeout", str(timeout),
+        sys.executable,
+        "-m",
+        "bot.runtime.serve",
+        "--model",
+        str(model),
+        "--port",
+        str(ports["rasa"]),
+        "--actions-port",
+        str(ports["actions"]),
+        "--web-port",
+        str(ports["web"]),
+        "--inbox-port",
+        str(ports["inbox"]),
+        "--startup-timeout",
+        str(timeout),
     ]
     log = workdir / "bot.log"
     webhook = f"http://127.0.0.1:{ports['rasa']}/webhooks/rest/webhook"
@@ -90,8 +102,13 @@ def start_bot(processes: Processes, workdir: Path, model: Path, timeout: float) 
     # FAQ answers need only Rasa; the load also needs the action server (and serve waits for the inbox).
     for url in (f"http://127.0.0.1:{ports['actions']}/health", f"http://127.0.0.1:{ports['inbox']}/health"):
         # wait_for polls it before the loop moves on, so `url` is this round's.
-        wait_for(lambda: http_ok(url),  # noqa: B023
-                 timeout=timeout, process=process, log=log, what=url)
+        wait_for(
+            lambda: http_ok(url),  # noqa: B023
+            timeout=timeout,
+            process=process,
+            log=log,
+            what=url,
+        )
     pids = {"serve": process.pid, **_labelled_descendants(process.pid, BOT_PROCESS_LABELS)}
     actions_webhook = f"http://127.0.0.1:{ports['actions']}/webhook"
     return Server("bot", webhook, True, process, pids, actions_webhook), cold_start
@@ -99,8 +116,12 @@ def start_bot(processes: Processes, workdir: Path, model: Path, timeout: float) 
 
 SCALED_DATABASE = "bench_speed_scaled"
 SCALED_REDIS_URL = "redis://127.0.0.1:6379/14"
-SCALED_PROCESS_LABELS = (("bot.runtime.rasa_server", "rasa server"), ("bot.runtime.actions_server", "action server"),
-                         ("haproxy", "haproxy"), ("inbox", "inbox"))
+SCALED_PROCESS_LABELS = (
+    ("bot.runtime.rasa_server", "rasa server"),
+    ("bot.runtime.actions_server", "action server"),
+    ("haproxy", "haproxy"),
+    ("inbox", "inbox"),
+)
 
 
 def start_bot_scaled(processes: Processes, workdir: Path, model: Path, timeout: float) -> tuple[Server, float]:
@@ -111,14 +132,34 @@ def start_bot_scaled(processes: Processes, workdir: Path, model: Path, timeout: 
     port_names = ("front", "actions", "rasa1", "rasa2", "actions1", "actions2", "web", "inbox")
     ports = {name: free_port() for name in port_names}
     env = {
-        **rasa_env(), "DATABASE_URL": database_url, "TRACKER_STORE_URL": database_url, "REDIS_URL": SCALED_REDIS_URL,
-        "BOT_TODAY": BOT_TODAY, "BOT_WEB_DEMO_LOGIN": "1", "BOT_RATE_LIMIT_PER_MINUTE": BOT_RATE_LIMIT_PER_MINUTE,
+        **rasa_env(),
+        "DATABASE_URL": database_url,
+        "TRACKER_STORE_URL": database_url,
+        "REDIS_URL": SCALED_REDIS_URL,
+        "BOT_TODAY": BOT_TODAY,
+        "BOT_WEB_DEMO_LOGIN": "1",
+        "BOT_RATE_LIMIT_PER_MINUTE": BOT_RATE_LIMIT_PER_MINUTE,
     }
     command = [
-        sys.executable, "-m", "bot.runtime.serve_scaled", "--model", str(model), "--port", str(ports["front"]),
-        "--actions-port", str(ports["actions"]), "--rasa-ports", f"{ports['rasa1']},{ports['rasa2']}",
-        "--actions-ports", f"{ports['actions1']},{ports['actions2']}", "--web-port", str(ports["web"]),
-        "--inbox-port", str(ports["inbox"]), "--startup-timeout", str(timeout),
+        sys.executable,
+        "-m",
+        "bot.runtime.serve_scaled",
+        "--model",
+        str(model),
+        "--port",
+        str(ports["front"]),
+        "--actions-port",
+        str(ports["actions"]),
+        "--rasa-ports",
+        f"{ports['rasa1']},{ports['rasa2']}",
+        "--actions-ports",
+        f"{ports['actions1']},{ports['actions2']}",
+        "--web-port",
+        str(ports["web"]),
+        "--inbox-port",
+        str(ports["inbox"]),
+        "--startup-timeout",
+        str(timeout),
     ]
     log = workdir / "bot-scaled.log"
     webhook = f"http://127.0.0.1:{ports['front']}/webhooks/rest/webhook"
@@ -128,11 +169,20 @@ def start_bot_scaled(processes: Processes, workdir: Path, model: Path, timeout: 
     cold_start = time.monotonic() - start
     for port in (ports["rasa1"], ports["rasa2"]):
         # wait_for polls it before the loop moves on, so `port` is this round's.
-        wait_for(lambda: http_ok(f"http://127.0.0.1:{port}/"),  # noqa: B023
-                 timeout=timeout, process=process, log=log,
-                 what=f"bot-scaled: Rasa server on {port}")
-    wait_for(lambda: http_ok(f"http://127.0.0.1:{ports['actions']}/health"), timeout=timeout, process=process,
-             log=log, what="bot-scaled: action servers")
+        wait_for(
+            lambda: http_ok(f"http://127.0.0.1:{port}/"),  # noqa: B023
+            timeout=timeout,
+            process=process,
+            log=log,
+            what=f"bot-scaled: Rasa server on {port}",
+        )
+    wait_for(
+        lambda: http_ok(f"http://127.0.0.1:{ports['actions']}/health"),
+        timeout=timeout,
+        process=process,
+        log=log,
+        what="bot-scaled: action servers",
+    )
     pids = {"serve": process.pid, **_labelled_descendants(process.pid, SCALED_PROCESS_LABELS)}
     return Server("bot-scaled", webhook, True, process, pids), cold_start
 
@@ -157,8 +207,18 @@ def start_stock(processes: Processes, workdir: Path, model: Path, timeout: float
     credentials = workdir / "stock-credentials.yml"
     credentials.write_text("rest:\n")
     command = [
-        RASA, "run", "--model", str(model), "--port", str(port), "--interface", "127.0.0.1",
-        "--endpoints", str(endpoints), "--credentials", str(credentials),
+        RASA,
+        "run",
+        "--model",
+        str(model),
+        "--port",
+        str(port),
+        "--interface",
+        "127.0.0.1",
+        "--endpoints",
+        str(endpoints),
+        "--credentials",
+        str(credentials),
     ]
     log = workdir / "stock.log"
     webhook = f"http://127.0.0.1:{port}/webhooks/rest/webhook"

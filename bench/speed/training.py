@@ -51,19 +51,35 @@ def train(config: Path, out_dir: Path, processes: Processes, timeout: float) -> 
     CACHE.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="rasa-cache-", dir=CACHE) as rasa_cache:
         command = [
-            RASA, "train", "--config", str(config), "--domain", str(ROOT / "domain.yml"),
-            "--data", str(ROOT / "data"), "--out", str(out_dir), "--fixed-model-name", MODEL_NAME,
+            RASA,
+            "train",
+            "--config",
+            str(config),
+            "--domain",
+            str(ROOT / "domain.yml"),
+            "--data",
+            str(ROOT / "data"),
+            "--out",
+            str(out_dir),
+            "--fixed-model-name",
+            MODEL_NAME,
         ]
         start = time.monotonic()
         processes.run(
-            command, cwd=ROOT, env={**rasa_env(), "RASA_CACHE_DIRECTORY": rasa_cache},
-            log=out_dir / "train.log", timeout=timeout,
+            command,
+            cwd=ROOT,
+            env={**rasa_env(), "RASA_CACHE_DIRECTORY": rasa_cache},
+            log=out_dir / "train.log",
+            timeout=timeout,
         )
         seconds = time.monotonic() - start
     archive = out_dir / f"{MODEL_NAME}.tar.gz"
     return {
-        "config": str(config.relative_to(ROOT)), "archive": str(archive), "training_seconds": round(seconds, 1),
-        "archive_mib": round(archive.stat().st_size / 2**20, 1), "trained_at": time.strftime("%Y-%m-%d %H:%M:%S"),
+        "config": str(config.relative_to(ROOT)),
+        "archive": str(archive),
+        "training_seconds": round(seconds, 1),
+        "archive_mib": round(archive.stat().st_size / 2**20, 1),
+        "trained_at": time.strftime("%Y-%m-%d %H:%M:%S"),
         "load_average_at_end": round(os.getloadavg()[0], 2),
     }
 

@@ -25,8 +25,9 @@ class ActionAskCsat(Action):
     def name(self) -> Text:
         return "action_ask_csat"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: DomainDict) -> List[Dict[Text, Any]]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[Dict[Text, Any]]:
         if should_ask(tracker.events, (tracker.active_loop or {}).get("name")):
             dispatcher.utter_message(response=ASK_RESPONSE)
         return []
@@ -36,16 +37,18 @@ class ActionRecordCsat(Action):
     def name(self) -> Text:
         return "action_record_csat"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: DomainDict) -> List[Dict[Text, Any]]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[Dict[Text, Any]]:
         score = score_of(next(tracker.get_latest_entity_values("csat_score"), None))
         started = session_started_at(tracker.events)
         if score is None or started is None:
             dispatcher.utter_message(response="utter_csat_invalid")
             return []
         channel = tracker.get_latest_input_channel() or "unknown"
-        kept = await services.ratings.record_rating(tracker.sender_id, channel, score,
-                                                    datetime.fromtimestamp(started, JST))
+        kept = await services.ratings.record_rating(
+            tracker.sender_id, channel, score, datetime.fromtimestamp(started, JST)
+        )
         dispatcher.utter_message(response="utter_csat_thanks" if kept else "utter_csat_already")
         return []
 
@@ -58,16 +61,18 @@ class ActionRecordCsatComment(Action):
     def name(self) -> Text:
         return "action_record_csat_comment"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: DomainDict) -> List[Dict[Text, Any]]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[Dict[Text, Any]]:
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         text = tracker.latest_message.get("text") or ""
         # A question, or words that call for a person (frustration, product trouble), are not a comment.
         comment = None if asks(text) or reason_in_words(text, lemmas(text)) else comment_of(text)
         started = session_started_at(tracker.events)
         if comment and started is not None:
-            kept = await services.ratings.record_comment(tracker.sender_id, datetime.fromtimestamp(started, JST),
-                                                         comment)
+            kept = await services.ratings.record_comment(
+                tracker.sender_id, datetime.fromtimestamp(started, JST), comment
+            )
             if kept:
                 dispatcher.utter_message(response="utter_csat_comment_thanks")
                 return []

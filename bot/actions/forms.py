@@ -14,9 +14,18 @@ from bot.actions import settings
 
 # Messages that are not an answer to the form's question, whatever they contain: the
 # rules answer them (a question from the guides, a request for a person, cancelling).
-NOT_AN_ANSWER = frozenset({
-    "faq", "request_human", "deny", "goodbye", "thank", "bot_challenge", "greet", "out_of_scope",
-})
+NOT_AN_ANSWER = frozenset(
+    {
+        "faq",
+        "request_human",
+        "deny",
+        "goodbye",
+        "thank",
+        "bot_challenge",
+        "greet",
+        "out_of_scope",
+    }
+)
 
 
 def entity_value(tracker: Tracker, entity: str) -> Optional[str]:
@@ -38,8 +47,7 @@ class CountingFormValidation(FormValidationAction, ABC):
 
     # Abstract, so that the action server does not try to register this base itself.
     @abstractmethod
-    def name(self) -> Text:
-        ...
+    def name(self) -> Text: ...
 
     async def run(self, dispatcher, tracker, domain):
         before = tracker.get_slot("format_failures")

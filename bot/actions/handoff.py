@@ -76,8 +76,9 @@ class ActionStartHandoff(Action):
     def name(self) -> Text:
         return "action_start_handoff"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: DomainDict) -> List[Dict[Text, Any]]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[Dict[Text, Any]]:
         reason = Reason(tracker.get_slot("handoff_reason") or self._reason(tracker).value)
         if reason in _INTRO_OF_REASON:
             dispatcher.utter_message(response=_INTRO_OF_REASON[reason])
@@ -104,8 +105,9 @@ class ActionTriageUnanswered(Action):
     def name(self) -> Text:
         return "action_triage_unanswered"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: DomainDict) -> List[Dict[Text, Any]]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[Dict[Text, Any]]:
         # Not get_intent_of_latest_message(): it would skip nlu_fallback, the case in point.
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         text = tracker.latest_message.get("text") or ""
@@ -229,8 +231,9 @@ class ActionCreateTicket(Action):
     def name(self) -> Text:
         return "action_create_ticket"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: DomainDict) -> List[Dict[Text, Any]]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[Dict[Text, Any]]:
         reason = Reason(tracker.get_slot("handoff_reason") or Reason.CUSTOMER_ASKED.value)
         number = await services.tickets.file_ticket(handoff_request(tracker, reason))
         HANDOFFS.labels(reason.value).inc()
@@ -240,11 +243,16 @@ class ActionCreateTicket(Action):
         else:
             opening = next_opening(now, hours)
             dispatcher.utter_message(
-                response="utter_handoff_created_after_hours", number=number, hours=hours_in_words(hours),
+                response="utter_handoff_created_after_hours",
+                number=number,
+                hours=hours_in_words(hours),
                 opening=japanese_moment(opening),
             )
-        return [*(SlotSet(slot, None) for slot in HANDOFF_SLOTS), SlotSet("payment_overdue", None),
-                ConversationPaused()]
+        return [
+            *(SlotSet(slot, None) for slot in HANDOFF_SLOTS),
+            SlotSet("payment_overdue", None),
+            ConversationPaused(),
+        ]
 
 
 class ActionSessionStart(Action):
@@ -257,12 +265,14 @@ class ActionSessionStart(Action):
     def name(self) -> Text:
         return "action_session_start"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: DomainDict) -> List[Dict[Text, Any]]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[Dict[Text, Any]]:
         events: List[Dict[Text, Any]] = [SessionStarted()]
         if domain.get("session_config", {}).get("carry_over_slots_to_new_session", True):
-            events += [SlotSet(name, value) for name, value in tracker.slots.items()
-                       if name != "session_started_metadata"]
+            events += [
+                SlotSet(name, value) for name, value in tracker.slots.items() if name != "session_started_metadata"
+            ]
         metadata = tracker.get_slot("session_started_metadata")
         if metadata:
             events.append(SlotSet("session_started_metadata", metadata))

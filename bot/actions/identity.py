@@ -49,8 +49,13 @@ def token_in(metadata: Optional[Dict[str, Any]]) -> Any:
 def identity_proof(email: str, sender_id: str, secret: str, now: Optional[float] = None) -> str:
     """A short-lived proof that `email` was verified in the conversation `sender_id`."""
     issued = int(time.time() if now is None else now)
-    claims = {"email": email, "sub": sender_id, "aud": PROOF_AUDIENCE,
-              "iat": issued, "exp": issued + settings.IDENTITY_PROOF_SECONDS}
+    claims = {
+        "email": email,
+        "sub": sender_id,
+        "aud": PROOF_AUDIENCE,
+        "iat": issued,
+        "exp": issued + settings.IDENTITY_PROOF_SECONDS,
+    }
     return jwt.encode(claims, secret, algorithm="HS256")
 
 
@@ -59,8 +64,13 @@ def proof_holds(proof: Any, email: Any, sender_id: str, secret: str) -> bool:
     if not isinstance(proof, str) or not proof or not isinstance(email, str):
         return False
     try:
-        claims = jwt.decode(proof, secret, algorithms=["HS256"], audience=PROOF_AUDIENCE,
-                            options={"require": ["exp", "email", "sub", "aud"]})
+        claims = jwt.decode(
+            proof,
+            secret,
+            algorithms=["HS256"],
+            audience=PROOF_AUDIENCE,
+            options={"require": ["exp", "email", "sub", "aud"]},
+        )
     except jwt.PyJWTError:
         return False
     return claims["email"] == email and claims["sub"] == sender_id
@@ -68,8 +78,10 @@ def proof_holds(proof: Any, email: Any, sender_id: str, secret: str) -> bool:
 
 def verified_slots(email: str, tracker: Tracker) -> Dict[Text, str]:
     """The slots that make `email` the conversation's verified customer."""
-    return {"verified_email": email, "identity_proof": identity_proof(email, tracker.sender_id,
-                                                                      settings.identity_proof_secret())}
+    return {
+        "verified_email": email,
+        "identity_proof": identity_proof(email, tracker.sender_id, settings.identity_proof_secret()),
+    }
 
 
 def verified_email(tracker: Tracker) -> Optional[str]:
@@ -82,8 +94,11 @@ def verified_email(tracker: Tracker) -> Optional[str]:
         return None
     if proof_holds(tracker.get_slot("identity_proof"), claimed, tracker.sender_id, settings.identity_proof_secret()):
         return claimed
-    logger.warning("Verified customer %s claimed without a valid identity proof in conversation %s: "
-                   "treated as unverified", claimed, tracker.sender_id)
+    logger.warning(
+        "Verified customer %s claimed without a valid identity proof in conversation %s: treated as unverified",
+        claimed,
+        tracker.sender_id,
+    )
     return None
 
 

@@ -39,8 +39,9 @@ class ActionPaymentStatus(Action):
     def name(self) -> Text:
         return "action_payment_status"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: DomainDict) -> List[Dict[Text, Any]]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[Dict[Text, Any]]:
         channel = tracker.get_slot("payment_channel")
         paid_on = date.fromisoformat(tracker.get_slot("paid_on"))
         status = payment_status(channel, paid_on, clock.today())

@@ -16,8 +16,12 @@ from bot.support.renewal import RenewalReason
 def tell_one(dispatcher: CollectingDispatcher, licence: LicenceRenewal) -> None:
     assessment = licence.assessment
     # LINE's cards show the serial masked: a phone's notification shows them on the lock screen.
-    values = dict(serial=licence.serial, serial_masked=mask_identifiers(licence.serial), product=licence.product,
-                  expiry=japanese_date(licence.expiry))
+    values = dict(
+        serial=licence.serial,
+        serial_masked=mask_identifiers(licence.serial),
+        product=licence.product,
+        expiry=japanese_date(licence.expiry),
+    )
     if assessment.reason is RenewalReason.TOO_EARLY:
         # Too early only where the window has a first day.
         assert assessment.window_start is not None

@@ -19,8 +19,9 @@ from bot.support.renewal import SlipApplicationBlock, parse_renewal_years, parse
 RENEWAL_SLOTS = ("serial_number", "renewal_years", "renewal_confirm", "renewal_product", "form_stopped")
 
 
-async def check_serial(dispatcher: CollectingDispatcher, email: Optional[str], serial_text: str,
-                       wanted_product: Optional[str]) -> Dict[str, Any]:
+async def check_serial(
+    dispatcher: CollectingDispatcher, email: Optional[str], serial_text: str, wanted_product: Optional[str]
+) -> Dict[str, Any]:
     """Slots after checking the serial: kept when it can be applied for, else the reason is said."""
     serial = canonical_serial(serial_text)
     # The lookup reads the serial in any spacing or case; an unreadable one is nobody's.
@@ -96,9 +97,14 @@ async def apply_renewal(dispatcher: CollectingDispatcher, tracker: Tracker, emai
             dispatcher.utter_message(response="utter_serial_not_yours", serial=typed)
             return reset
         dispatcher.utter_message(
-            response="utter_renewal_applied", order_id=order.order_id, serial=order.serial,
-            serial_masked=mask_identifiers(order.serial), years=order.years, first=japanese_date(order.slip_first),
-            last=japanese_date(order.slip_last), email=email,
+            response="utter_renewal_applied",
+            order_id=order.order_id,
+            serial=order.serial,
+            serial_masked=mask_identifiers(order.serial),
+            years=order.years,
+            first=japanese_date(order.slip_first),
+            last=japanese_date(order.slip_last),
+            email=email,
         )
         dispatcher.utter_message(response="utter_faq/renewal_faster_payment")
         return reset
@@ -110,4 +116,3 @@ async def apply_renewal(dispatcher: CollectingDispatcher, tracker: Tracker, emai
         if not slots.get("serial_number"):
             return [SlotSet("serial_number", None), FollowupAction("renewal_form")]
     return [FollowupAction("renewal_form")]
-

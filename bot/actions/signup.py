@@ -83,8 +83,9 @@ class ActionSignUp(Action):
     def name(self) -> Text:
         return "action_sign_up"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: DomainDict) -> List[Dict[Text, Any]]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[Dict[Text, Any]]:
         entries = _entries(*(tracker.get_slot(slot) for slot in SIGNUP_SLOTS))
         if entries is None or not await services.accounts.sign_up(*entries):
             dispatcher.utter_message(response="utter_signup_not_done")

@@ -31,8 +31,9 @@ class ActionDoTask(Action):
     def name(self) -> Text:
         return "action_do_task"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: DomainDict) -> List[Dict[Text, Any]]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[Dict[Text, Any]]:
         email = verified_email(tracker)
         task = tracker.get_slot("task")
         if task == reminders.UNSUBSCRIBE:
@@ -53,8 +54,9 @@ class ActionDoTask(Action):
         elif task == "check_renewal":
             await tell_renewal_options(dispatcher, email, tracker.get_slot("serial_number"))
         elif task == "manage_cc":
-            events = await manage_cc(dispatcher, email, tracker.get_slot("cc_operation"),
-                                     tracker.get_slot("cc_address"))
+            events = await manage_cc(
+                dispatcher, email, tracker.get_slot("cc_operation"), tracker.get_slot("cc_address")
+            )
             if not _continues_in_a_form(events):
                 events += [SlotSet(slot, None) for slot in CC_SLOTS]
         elif task == "apply_renewal":
@@ -70,8 +72,9 @@ class ActionCancelTask(Action):
     def name(self) -> Text:
         return "action_cancel_task"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: DomainDict) -> List[Dict[Text, Any]]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[Dict[Text, Any]]:
         dispatcher.utter_message(response="utter_task_cancelled")
         half_given = (*TASK_SLOTS, "email", "proof", "payment_channel", "paid_on")
         return [ActiveLoop(None), SlotSet("requested_slot", None), *(SlotSet(slot, None) for slot in half_given)]

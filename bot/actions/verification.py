@@ -63,8 +63,9 @@ class ActionRememberTask(Action):
     def name(self) -> Text:
         return "action_remember_task"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: DomainDict) -> List[Dict[Text, Any]]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[Dict[Text, Any]]:
         intent = tracker.latest_message["intent"]["name"]
         events = [SlotSet("task", TASK_OF_INTENT.get(intent)), *task_details(intent, tracker)]
         email = email_from_token(token_in(tracker.latest_message.get("metadata")), settings.identity_token_secret())

@@ -101,8 +101,9 @@ class LineInput(InputChannel):
         return "line"
 
     @classmethod
-    def from_credentials(cls, credentials: Optional[Dict[str, Any]],
-                         seen_events: Optional[SeenEvents] = None) -> "LineInput":
+    def from_credentials(
+        cls, credentials: Optional[Dict[str, Any]], seen_events: Optional[SeenEvents] = None
+    ) -> "LineInput":
         """The channel of credentials.yml; `seen_events` is the runtime's when several Rasa processes
         serve (bot.runtime.shared_state): a redelivery may reach another one."""
         # Read here, not as ${VARS} in credentials.yml: Rasa refuses to start on an unset
@@ -115,8 +116,7 @@ class LineInput(InputChannel):
             access_token=credentials.get("channel_access_token") or line.access_token,
             api_base=credentials.get("api_base") or line.api_base,
             seen_events=seen_events,
-            loading_after=(loading_after_seconds(loading_after) if loading_after
-                           else line.loading_after),
+            loading_after=(loading_after_seconds(loading_after) if loading_after else line.loading_after),
         )
 
     def get_output_channel(self) -> LinePushOutput:
@@ -186,14 +186,16 @@ class LineInput(InputChannel):
         if text is not None:
             loading = self._show_loading_later(event)
             try:
-                await on_new_message(UserMessage(
-                    text,
-                    output,
-                    recipient,
-                    input_channel=self.name(),
-                    message_id=event.get("webhookEventId"),
-                    metadata={"line_event": event},
-                ))
+                await on_new_message(
+                    UserMessage(
+                        text,
+                        output,
+                        recipient,
+                        input_channel=self.name(),
+                        message_id=event.get("webhookEventId"),
+                        metadata={"line_event": event},
+                    )
+                )
             finally:
                 if loading is not None:
                     loading.cancel()

@@ -47,8 +47,8 @@ def _transient(error: BaseException) -> bool:
 def _log_retry(state: RetryCallState) -> None:
     # tenacity sets the outcome before it calls before_sleep; its type is Optional for the hooks
     # that run before an attempt.
-    logger.warning("LINE API call failed (%s), attempt %d, trying again",
-                   state.outcome.exception(), state.attempt_number)  # type: ignore[union-attr]
+    error = state.outcome.exception()  # type: ignore[union-attr]
+    logger.warning("LINE API call failed (%s), attempt %d, trying again", error, state.attempt_number)
 
 
 async def error_from(response: aiohttp.ClientResponse) -> LineApiError:
@@ -154,8 +154,16 @@ class LineApi:
             reraise=True,
         )
 
-    async def call(self, method: str, path: str, *, json: Any = None, data: Optional[bytes] = None,
-                   headers: Optional[Dict[str, str]] = None, blob: bool = False) -> Any:
+    async def call(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Any = None,
+        data: Optional[bytes] = None,
+        headers: Optional[Dict[str, str]] = None,
+        blob: bool = False,
+    ) -> Any:
         """One Messaging API call, not retried: LINE's JSON answer (None when empty); LineApiError when refused.
         `blob` sends it to the data host, where images go."""
         if self._session is None or self._session.closed:

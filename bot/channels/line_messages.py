@@ -49,7 +49,7 @@ def split_text(text: str, limit: int = MAX_TEXT_LENGTH) -> List[str]:
         cut = _fitting(rest, limit)
         newline = rest.rfind("\n", 0, cut + 1)
         if newline > 0:
-            piece, rest = rest[:newline], rest[newline + 1:]
+            piece, rest = rest[:newline], rest[newline + 1 :]
         else:
             piece, rest = rest[:cut], rest[cut:]
         if piece.strip():
@@ -86,15 +86,17 @@ def quick_reply(buttons: List[Dict[str, Any]]) -> Optional[Dict[str, Any]]:
         if not payload or line_length(payload) > MAX_POSTBACK_DATA_LENGTH:
             logger.warning("LINE: button %r skipped, its payload is empty or too long for a postback", title)
             continue
-        items.append({
-            "type": "action",
-            "action": {
-                "type": "postback",
-                "label": shorten(title, MAX_LABEL_LENGTH),
-                "data": payload,
-                "displayText": shorten(title, MAX_DISPLAY_TEXT_LENGTH),
-            },
-        })
+        items.append(
+            {
+                "type": "action",
+                "action": {
+                    "type": "postback",
+                    "label": shorten(title, MAX_LABEL_LENGTH),
+                    "data": payload,
+                    "displayText": shorten(title, MAX_DISPLAY_TEXT_LENGTH),
+                },
+            }
+        )
     if len(items) > MAX_QUICK_REPLY_ITEMS:
         logger.warning("LINE: %d buttons, only the first %d fit a quick reply", len(items), MAX_QUICK_REPLY_ITEMS)
     return {"items": items[:MAX_QUICK_REPLY_ITEMS]} if items else None
@@ -126,8 +128,15 @@ def flex_card(card: Mapping[str, Any], alt_text: str) -> LineMessage:
     rows = card.get("rows") or []
     if rows:
         contents.append({"type": "separator", "margin": "lg"})
-        contents.append({"type": "box", "layout": "vertical", "margin": "lg", "spacing": "sm",
-                         "contents": [_row(row) for row in rows]})
+        contents.append(
+            {
+                "type": "box",
+                "layout": "vertical",
+                "margin": "lg",
+                "spacing": "sm",
+                "contents": [_row(row) for row in rows],
+            }
+        )
     if card.get("note"):
         contents.append(_text(card["note"], size="sm", margin="lg"))
     return {
@@ -138,7 +147,7 @@ def flex_card(card: Mapping[str, Any], alt_text: str) -> LineMessage:
 
 
 def batches(messages: List[LineMessage], size: int = MAX_MESSAGES_PER_CALL) -> List[List[LineMessage]]:
-    return [messages[start:start + size] for start in range(0, len(messages), size)]
+    return [messages[start : start + size] for start in range(0, len(messages), size)]
 
 
 class LineOutput(OutputChannel):

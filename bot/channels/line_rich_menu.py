@@ -57,8 +57,11 @@ class Tile:
 
 def _menu_words(domain_path: Path) -> Dict[str, str]:
     responses = yaml.safe_load(domain_path.read_text(encoding="utf-8"))["responses"]
-    return {name[len("utter_menu_"):]: variants[0]["text"] for name, variants in responses.items()
-            if name.startswith("utter_menu_")}
+    return {
+        name[len("utter_menu_") :]: variants[0]["text"]
+        for name, variants in responses.items()
+        if name.startswith("utter_menu_")
+    }
 
 
 def tiles(domain_path: Path = DOMAIN) -> List[Tile]:
@@ -77,16 +80,23 @@ def menu_request(menu_tiles: Sequence[Tile]) -> Dict[str, Any]:
     for index, tile in enumerate(menu_tiles):
         # The last tile takes the pixels the division leaves over.
         right = WIDTH if index == len(menu_tiles) - 1 else (index + 1) * width
-        areas.append({
-            "bounds": {"x": index * width, "y": 0, "width": right - index * width, "height": HEIGHT},
-            "action": {"type": "postback", "label": tile.label, "data": tile.payload, "displayText": tile.label},
-        })
-    return {"size": {"width": WIDTH, "height": HEIGHT}, "selected": True, "name": MENU_NAME,
-            "chatBarText": chat_bar_text(), "areas": areas}
+        areas.append(
+            {
+                "bounds": {"x": index * width, "y": 0, "width": right - index * width, "height": HEIGHT},
+                "action": {"type": "postback", "label": tile.label, "data": tile.payload, "displayText": tile.label},
+            }
+        )
+    return {
+        "size": {"width": WIDTH, "height": HEIGHT},
+        "selected": True,
+        "name": MENU_NAME,
+        "chatBarText": chat_bar_text(),
+        "areas": areas,
+    }
 
 
 def font_path(named: Optional[Path] = None) -> Path:
-    for candidate in ([named] if named else DEFAULT_FONTS):
+    for candidate in [named] if named else DEFAULT_FONTS:
         if Path(candidate).is_file():
             return Path(candidate)
     raise FileNotFoundError(
@@ -122,8 +132,9 @@ async def install(api: LineApi, request: Dict[str, Any], image: bytes) -> str:
     await api.call("POST", "/v2/bot/richmenu/validate", json=request)
     menu_id = (await api.call("POST", "/v2/bot/richmenu", json=request))["richMenuId"]
     try:
-        await api.call("POST", f"/v2/bot/richmenu/{menu_id}/content", data=image,
-                       headers={"Content-Type": "image/png"}, blob=True)
+        await api.call(
+            "POST", f"/v2/bot/richmenu/{menu_id}/content", data=image, headers={"Content-Type": "image/png"}, blob=True
+        )
         await api.call("POST", f"/v2/bot/user/all/richmenu/{menu_id}")
     except (LineApiError, aiohttp.ClientError, asyncio.TimeoutError):
         # A menu without an image or unused is clutter that counts against LINE's limit of 1,000.
@@ -162,8 +173,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             print(f"rich menu image written to {args.image_only}")
             return 0
         if not line.access_token:
-            print("LINE_CHANNEL_ACCESS_TOKEN is not set: the rich menu needs the channel's "
-                  "access token.", file=sys.stderr)
+            print(
+                "LINE_CHANNEL_ACCESS_TOKEN is not set: the rich menu needs the channel's access token.", file=sys.stderr
+            )
             return 2
         menu_id = asyncio.run(setup(line.access_token, line.api_base, line.data_api_base, font))
     except (FileNotFoundError, ValueError, LineApiError, aiohttp.ClientError, asyncio.TimeoutError) as error:

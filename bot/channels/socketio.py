@@ -59,8 +59,9 @@ class SocketIOInput(RasaSocketIOInput):
         self.client_manager = client_manager
 
     @classmethod
-    def from_credentials(cls, credentials: Optional[Dict[str, Any]],
-                         client_manager: Optional[AsyncManager] = None) -> "SocketIOInput":
+    def from_credentials(
+        cls, credentials: Optional[Dict[str, Any]], client_manager: Optional[AsyncManager] = None
+    ) -> "SocketIOInput":
         given = {key: value for key, value in (credentials or {}).items() if key in _CREDENTIAL_KEYS}
         return cls(**given, client_manager=client_manager)
 
@@ -75,6 +76,7 @@ class SocketIOInput(RasaSocketIOInput):
                 logger.warning("Refused a web chat socket from origin %s", environ.get("HTTP_ORIGIN"))
                 return False
             return await rasa_connect(sid, environ, auth)
+
         if self.client_manager is not None:
             # Swapped before the server has seen a client: it initializes its manager on the first connection.
             self.client_manager.set_server(self.sio)

@@ -87,7 +87,7 @@ def socket_origin(host_header: Optional[str], port: int) -> str:
 
 def content_security_policy(socket_url: str) -> str:
     # Inline scripts and javascript: links never run, even if markup slipped into a message.
-    websocket = "ws" + socket_url[len("http"):]
+    websocket = "ws" + socket_url[len("http") :]
     return (
         "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
         "img-src 'self' data:; font-src 'self' data:; "
@@ -111,12 +111,15 @@ def make_server(host: str, port: int, settings: PageSettings) -> ThreadingHTTPSe
             elif path == "/vendor/rasa-webchat.js":
                 self._send(HTTPStatus.OK, bundle, "text/javascript; charset=utf-8")
             elif path == "/config.json":
-                self._send_json(HTTPStatus.OK, {
-                    "socketUrl": self._socket_url(),
-                    "demoCustomers": [
-                        {"email": email, "label": label} for email, label in DEMO_CUSTOMERS
-                    ] if settings.demo_login else [],
-                })
+                self._send_json(
+                    HTTPStatus.OK,
+                    {
+                        "socketUrl": self._socket_url(),
+                        "demoCustomers": [{"email": email, "label": label} for email, label in DEMO_CUSTOMERS]
+                        if settings.demo_login
+                        else [],
+                    },
+                )
             else:
                 self._send_json(HTTPStatus.NOT_FOUND, {"error": "not found"})
 
@@ -185,9 +188,11 @@ def main(argv: Optional[List[str]] = None) -> int:
     start("web chat page", WebPageSettings)
     page = current(WebPageSettings)
     try:
-        server = make_server(args.host, args.port, PageSettings(socket_port=args.socket_port,
-                                                                demo_login=page.demo_login,
-                                                                jwt_secret=page.jwt_secret))
+        server = make_server(
+            args.host,
+            args.port,
+            PageSettings(socket_port=args.socket_port, demo_login=page.demo_login, jwt_secret=page.jwt_secret),
+        )
     except OSError as error:
         print(f"Webチャットのページを開始できませんでした: {error}", file=sys.stderr)
         return 1

@@ -65,6 +65,7 @@ def mask_identifiers(text: str) -> str:
     VBCL-4821-7730-1956-2204 → VBCL-****-****-****-2204; an activation code keeps its
     last group. The agent can ask for the whole value when it is really needed.
     """
+
     def serial(match: re.Match) -> str:
         canonical = canonical_serial(match.group(0)) or match.group(0)
         return f"{canonical[:4]}-****-****-****-{canonical[-4:]}"

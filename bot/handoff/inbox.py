@@ -115,16 +115,27 @@ async def _store(work: Callable[[Any], Any]) -> Any:
 
 def ticket_json(ticket: tickets.TicketRecord, full: bool = False) -> Dict[str, Any]:
     body = {
-        "id": ticket.id, "number": ticket.number, "status": ticket.status, "priority": ticket.priority,
-        "category": ticket.category, "channel": ticket.channel, "agent": ticket.agent,
-        "summary": ticket.summary, "last_question": ticket.last_question, "created_at": ticket.created_at.isoformat(),
+        "id": ticket.id,
+        "number": ticket.number,
+        "status": ticket.status,
+        "priority": ticket.priority,
+        "category": ticket.category,
+        "channel": ticket.channel,
+        "agent": ticket.agent,
+        "summary": ticket.summary,
+        "last_question": ticket.last_question,
+        "created_at": ticket.created_at.isoformat(),
         "updated_at": ticket.updated_at.isoformat(),
         "closed_at": ticket.closed_at.isoformat() if ticket.closed_at else None,
         "can_message": ticket.channel in DELIVERABLE_CHANNELS,
     }
     if full:
-        body.update(verified_email=ticket.verified_email, contact_email=ticket.contact_email,
-                    fields=ticket.fields, transcript=list(ticket.transcript))
+        body.update(
+            verified_email=ticket.verified_email,
+            contact_email=ticket.contact_email,
+            fields=ticket.fields,
+            transcript=list(ticket.transcript),
+        )
     return body
 
 
@@ -194,7 +205,8 @@ def _count_tickets() -> None:
 
 async def metrics_page(request: web.Request) -> web.Response:
     status, body, content_type = await asyncio.to_thread(
-        metrics.page, request.headers.get("Authorization"), _count_tickets)
+        metrics.page, request.headers.get("Authorization"), _count_tickets
+    )
     return web.Response(body=body, status=status, headers={"Content-Type": content_type})
 
 
@@ -241,9 +253,11 @@ async def review_label(request: web.Request) -> web.Response:
     body = await _json_body(request, '{"messages": [番号, ...], "label": "..."}')
     ids, label = body.get("messages"), body.get("label")
     if not isinstance(ids, list) or not 0 < len(ids) <= MAX_LABELLED_AT_ONCE or not all(map(_valid_id, ids)):
-        raise ApiError(400, "messages_required",
-                       f"ラベルを付けるメッセージ (messages) を、1〜{MAX_LABELLED_AT_ONCE}件の"
-                       "番号の配列で指定してください。")
+        raise ApiError(
+            400,
+            "messages_required",
+            f"ラベルを付けるメッセージ (messages) を、1〜{MAX_LABELLED_AT_ONCE}件の番号の配列で指定してください。",
+        )
     if not review_labels.is_label(label):
         raise ApiError(400, "unknown_label", "このラベル (label) は使えません。一覧にあるものを選んでください。")
     tracker, supervisor = get_engine(request.app[TRACKER_STORE]), request["agent"]
@@ -255,8 +269,12 @@ async def review_export_file(request: web.Request) -> web.Response:
     _supervisors_only(request, _REVIEW_REFUSAL)
     known = await asyncio.to_thread(review_export.known_texts)
     text, _, _ = await in_session(lambda session: review_export.export(session, known))
-    return web.Response(text=text, content_type="application/yaml", charset="utf-8", headers={
-        "Content-Disposition": f'attachment; filename="{review_export.DEFAULT_OUT.name}"'})
+    return web.Response(
+        text=text,
+        content_type="application/yaml",
+        charset="utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{review_export.DEFAULT_OUT.name}"'},
+    )
 
 
 async def claim(request: web.Request) -> web.Response:
@@ -270,9 +288,12 @@ async def send_message(request: web.Request) -> web.Response:
     text = await _message_text(request)
     ticket = await _store(lambda session: tickets.ticket_for(session, ticket_id, agent))
     if ticket.channel not in DELIVERABLE_CHANNELS:
-        raise ApiError(409, "channel_cannot_receive",
-                    f"このお客さまのチャネル ({ticket.channel}) には送れません。"
-                    f"メール ({ticket.contact_email}) でご連絡ください。")
+        raise ApiError(
+            409,
+            "channel_cannot_receive",
+            f"このお客さまのチャネル ({ticket.channel}) には送れません。"
+            f"メール ({ticket.contact_email}) でご連絡ください。",
+        )
     message = of_the_domain().message(AGENT_MESSAGE, ticket.channel, text=text)
     await _via_rasa(request.app[RASA].say_as_agent(ticket.sender_id, ticket.channel, agent, text, message))
     metrics.AGENT_MESSAGES.inc()
@@ -295,8 +316,9 @@ async def _via_rasa(call: Awaitable[None]) -> None:
         await call
     except RasaApiError as failure:
         logger.error("inbox: %s", failure)
-        raise ApiError(502, "rasa_unavailable",
-                       "ボットのサーバーに届きませんでした。しばらくしてからもう一度お試しください。") from None
+        raise ApiError(
+            502, "rasa_unavailable", "ボットのサーバーに届きませんでした。しばらくしてからもう一度お試しください。"
+        ) from None
 
 
 async def openapi(request: web.Request) -> web.Response:
@@ -340,8 +362,12 @@ async def json_errors(request: web.Request, handler):
     return response
 
 
-def make_app(agents: Mapping[str, str], rasa: RasaApi, supervisors: AbstractSet[str] = frozenset(),
-             tracker_store: Optional[str] = None) -> web.Application:
+def make_app(
+    agents: Mapping[str, str],
+    rasa: RasaApi,
+    supervisors: AbstractSet[str] = frozenset(),
+    tracker_store: Optional[str] = None,
+) -> web.Application:
     app = web.Application(middlewares=[json_errors, agents_only], client_max_size=64 * 1024)
     app[AGENTS] = dict(agents)
     app[SUPERVISORS] = frozenset(supervisors)
@@ -387,8 +413,9 @@ def main(argv: Optional[List[str]] = None) -> int:
     if not CHART_JS.exists():
         logger.warning("%s is missing (make setup runs npm ci): the analytics page cannot draw its charts.", CHART_JS)
     rasa = RasaApi(args.rasa_url, inbox.rasa_api_token or "")
-    web.run_app(make_app(inbox.agents, rasa, inbox.supervisors), host=args.host, port=args.port,
-                print=None, access_log=None)
+    web.run_app(
+        make_app(inbox.agents, rasa, inbox.supervisors), host=args.host, port=args.port, print=None, access_log=None
+    )
     return 0
 
 

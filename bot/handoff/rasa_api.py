@@ -50,10 +50,14 @@ class RasaApi:
         """Send the agent's `text` to the customer, as `message` (a rendered response) says it. The
         pause goes with it: should the conversation's session have expired since the handoff, the
         new session is paused too."""
-        await self._append(sender_id, channel, [
-            {"event": "pause"},
-            _bot_event(message, agent=agent, agent_text=text),
-        ])
+        await self._append(
+            sender_id,
+            channel,
+            [
+                {"event": "pause"},
+                _bot_event(message, agent=agent, agent_text=text),
+            ],
+        )
 
     async def resume(self, sender_id: str, channel: str, message: Message, response: str) -> None:
         """Give the conversation back to the bot, telling the customer so with `message`, the

@@ -29,8 +29,9 @@ def groups_of(vectors: np.ndarray, similar: float = SIMILAR) -> List[List[int]]:
     if len(vectors) < 2:
         return [[index] for index in range(len(vectors))]
     # Complete linkage merges two groups while their farthest pair is closer than the threshold.
-    clusters = AgglomerativeClustering(n_clusters=None, affinity="cosine", linkage="complete",
-                                       distance_threshold=1 - similar).fit_predict(vectors)
+    clusters = AgglomerativeClustering(
+        n_clusters=None, affinity="cosine", linkage="complete", distance_threshold=1 - similar
+    ).fit_predict(vectors)
     groups: dict = {}
     for index, cluster in enumerate(clusters):
         groups.setdefault(cluster, []).append(index)

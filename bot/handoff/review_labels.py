@@ -38,8 +38,13 @@ INTENT_NAMES = {
 NOT_TAUGHT = frozenset({GUIDE_QUESTION, "rate_answer"})
 OTHER_NAMES = {NOT_IN_GUIDES: "ガイドにない", IGNORE: "無視"}
 # What the bot read, where it is not a label.
-READING_NAMES = {**INTENT_NAMES, NOT_IN_GUIDES: "ガイドにない", NOT_UNDERSTOOD: "理解できず",
-                 GUIDE_QUESTION: "ガイドの質問", "rate_answer": "満足度の評価"}
+READING_NAMES = {
+    **INTENT_NAMES,
+    NOT_IN_GUIDES: "ガイドにない",
+    NOT_UNDERSTOOD: "理解できず",
+    GUIDE_QUESTION: "ガイドの質問",
+    "rate_answer": "満足度の評価",
+}
 
 
 @lru_cache(maxsize=4)
@@ -50,7 +55,7 @@ def _domain(path: Path) -> dict:
 def guide_answers(domain: Path = DOMAIN) -> Dict[str, str]:
     """faq/<key> → its title, in domain.yml's order."""
     responses = _domain(domain)["responses"]
-    keys = [name[len("utter_faq/"):] for name in responses if name.startswith("utter_faq/")]
+    keys = [name[len("utter_faq/") :] for name in responses if name.startswith("utter_faq/")]
     return {f"{GUIDE_QUESTION}/{key}": responses.get(f"utter_title_{key}", [{"text": key}])[0]["text"] for key in keys}
 
 
@@ -61,10 +66,11 @@ def intents(domain: Path = DOMAIN) -> List[str]:
 
 def choices(domain: Path = DOMAIN) -> List[Dict[str, str]]:
     """Every label, as the page offers it: value, Japanese name and kind (guide_answer, intent, other)."""
-    return ([{"value": key, "name": title, "kind": "guide_answer"} for key, title in guide_answers(domain).items()]
-            + [{"value": intent, "name": INTENT_NAMES.get(intent, intent), "kind": "intent"}
-               for intent in intents(domain)]
-            + [{"value": value, "name": name, "kind": "other"} for value, name in OTHER_NAMES.items()])
+    return (
+        [{"value": key, "name": title, "kind": "guide_answer"} for key, title in guide_answers(domain).items()]
+        + [{"value": intent, "name": INTENT_NAMES.get(intent, intent), "kind": "intent"} for intent in intents(domain)]
+        + [{"value": value, "name": name, "kind": "other"} for value, name in OTHER_NAMES.items()]
+    )
 
 
 def is_label(value: object, domain: Path = DOMAIN) -> TypeGuard[str]:

@@ -40,9 +40,9 @@ def body(first_day: date, last_day: date, groups: Sequence[Sequence[QueuedMessag
         "choices": review_labels.choices(),
         "names": {
             "reasons": {reason.value: label for reason, label in REASON_LABELS.items()},
-            "channels": {channel: CHANNEL_LABELS.get(channel, channel)
-                         for channel in sorted({m.channel for m in shown})},
+            "channels": {
+                channel: CHANNEL_LABELS.get(channel, channel) for channel in sorted({m.channel for m in shown})
+            },
             "readings": {**review_labels.READING_NAMES, **review_labels.guide_answers()},
         },
     }
-

@@ -54,8 +54,9 @@ class GuideCoverage:
         self.words = frozenset(words)
 
     @classmethod
-    def learn(cls, guide_texts: Iterable[str], answered: Iterable[str],
-              not_in_guides: Iterable[str]) -> "GuideCoverage":
+    def learn(
+        cls, guide_texts: Iterable[str], answered: Iterable[str], not_in_guides: Iterable[str]
+    ) -> "GuideCoverage":
         """The nouns of at least LEAST_QUESTIONS questions outside the guides that neither the
         guides nor the bot's answers and the examples of what it does (`answered`) ever use."""
         covered = _lemmas(guide_texts) | _lemmas(answered)

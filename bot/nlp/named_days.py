@@ -84,8 +84,11 @@ def named_days(prepared: str, today: date) -> Iterator[NamedDay]:
             i += 1
             continue
         # 先週の金曜日 is two timexes; in 11/5(木) the weekday restates the date, it is no second day.
-        last = following if following is not None and (
-            relative or _restates_weekday(timex, following, prepared)) else timex
+        last = (
+            following
+            if following is not None and (relative or _restates_weekday(timex, following, prepared))
+            else timex
+        )
         i += 2 if last is following else 1
         yield NamedDay(day, timex.raw_span[0], last.raw_span[1])
 
@@ -99,9 +102,7 @@ def _restates_weekday(timex: TIMEX, following: Optional[TIMEX], prepared: str) -
     )
 
 
-def _weekday_of_relative_week(
-    timex: TIMEX, following: Optional[TIMEX], prepared: str, today: date
-) -> Optional[date]:
+def _weekday_of_relative_week(timex: TIMEX, following: Optional[TIMEX], prepared: str, today: date) -> Optional[date]:
     """先週の金曜日, 来週月曜: ja_timex gives a duration in weeks and, separately, the weekday."""
     if following is None or "weekday" not in following.parsed:
         return None

@@ -51,8 +51,7 @@ class NearestQuestions:
     @classmethod
     def keep(cls, vectors: np.ndarray, labels: Sequence[str]) -> "NearestQuestions":
         """The guide questions and the questions outside the guides among the training examples."""
-        wanted = [i for i, label in enumerate(labels)
-                  if label == OUT_OF_SCOPE or label.startswith(GUIDE_ANSWER_PREFIX)]
+        wanted = [i for i, label in enumerate(labels) if label == OUT_OF_SCOPE or label.startswith(GUIDE_ANSWER_PREFIX)]
         return cls(np.asarray(vectors, dtype=np.float32)[wanted], [labels[i] for i in wanted])
 
     def nearest(self, label: str, vector: np.ndarray) -> float:
@@ -60,8 +59,9 @@ class NearestQuestions:
         rows = self.vectors[self.labels == label]
         return float((rows @ vector).max()) if len(rows) else -1.0
 
-    def doubt(self, answer: str, answer_confidence: float, intent_confidence: float,
-              vector: np.ndarray) -> Optional[Doubt]:
+    def doubt(
+        self, answer: str, answer_confidence: float, intent_confidence: float, vector: np.ndarray
+    ) -> Optional[Doubt]:
         """None when the guide answer `answer` (faq/<key>, chosen with `answer_confidence` by the
         selector) may go out."""
         if self.nearest(OUT_OF_SCOPE, vector) - self.nearest(answer, vector) > MARGIN:

@@ -29,15 +29,10 @@ _CANONICAL: Dict[str, Callable[[str], Optional[str]]] = {
 
 def entity_patterns() -> List[dict]:
     """EntityRuler patterns over the tokenizer's whole-kept pieces."""
-    patterns = [
-        {"label": label, "pattern": [{"LEMMA": label, "TAG": PROPER_NOUN_TAG}]}
-        for label in _CANONICAL
-    ]
+    patterns = [{"label": label, "pattern": [{"LEMMA": label, "TAG": PROPER_NOUN_TAG}]} for label in _CANONICAL]
     for canonical, (label, _) in lexicon.entries().items():
         if label:
-            patterns.append(
-                {"label": label, "pattern": [{"LEMMA": canonical, "TAG": PROPER_NOUN_TAG}]}
-            )
+            patterns.append({"label": label, "pattern": [{"LEMMA": canonical, "TAG": PROPER_NOUN_TAG}]})
     return patterns
 
 
@@ -85,9 +80,7 @@ def analyse(text: str) -> Analysis:
     """Normalized text, tokens and entities of one message, offsets as typed."""
     doc = get_nlp()(text)
     source = doc.user_data["source_spans"]
-    tokens = tuple(
-        JaToken(t.text, source[t.i][0], source[t.i][1], t.lemma_, t.tag_) for t in doc
-    )
+    tokens = tuple(JaToken(t.text, source[t.i][0], source[t.i][1], t.lemma_, t.tag_) for t in doc)
     entities = []
     for ent in doc.ents:
         canonical = _CANONICAL.get(ent.label_)
@@ -97,9 +90,7 @@ def analyse(text: str) -> Analysis:
             # A date's lemmas would turn おととい into 一昨日: keep what the customer wrote.
             value = ent.text if ent.label_ == DATE else ent.lemma_
         if value:
-            entities.append(
-                JaEntity(ent.label_, value, source[ent.start][0], source[ent.end - 1][1])
-            )
+            entities.append(JaEntity(ent.label_, value, source[ent.start][0], source[ent.end - 1][1]))
     return Analysis(doc.text, tokens, tuple(entities))
 
 

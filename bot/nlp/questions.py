@@ -19,8 +19,10 @@ _LEADING_CONJUNCTION = re.compile(r"^(?:あと|それと|それから|また|つ
 # How a Japanese question ends, once 。！!… are stripped: a question mark, か (ますか, でしょうか,
 # かな, かしら), の as a question (届くの), or a request to be told (教えて(ください)). Not ん:
 # "いけるん" asks, but "使ってるねん", "届かへん" and "まだ届いていません" tell.
-_ASKS = re.compile(r"(?:[？?]|か(?:な|ね|しら)?|の|(?:教えて|おしえて)(?:ください|下さい|ほしい|欲しい)?"
-                   r"|知りたい(?:です)?)$")
+_ASKS = re.compile(
+    r"(?:[？?]|か(?:な|ね|しら)?|の|(?:教えて|おしえて)(?:ください|下さい|ほしい|欲しい)?"
+    r"|知りたい(?:です)?)$"
+)
 _TRAILING = re.compile(r"[。！!…\s〜～ー]+$")
 # A question shorter than this is a follow-up that leans on the one before ("郵便局は？"):
 # it is read with its context, not on its own.

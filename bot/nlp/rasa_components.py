@@ -37,9 +37,7 @@ logger = logging.getLogger(__name__)
 FAQ = "faq"
 
 
-@DefaultV1Recipe.register(
-    DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=False
-)
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=False)
 class JapaneseTokenizer(Tokenizer):
     """Tokens from fugashi/UniDic: normalized text, lemma, UniDic tag as `pos`."""
 
@@ -58,15 +56,10 @@ class JapaneseTokenizer(Tokenizer):
 
     def tokenize(self, message: Message, attribute: Text) -> List[Token]:
         text = message.get(attribute) or ""
-        return [
-            Token(t.text, t.start, t.end, data={POS_TAG_KEY: t.tag}, lemma=t.lemma)
-            for t in analyse(text).tokens
-        ]
+        return [Token(t.text, t.start, t.end, data={POS_TAG_KEY: t.tag}, lemma=t.lemma) for t in analyse(text).tokens]
 
 
-@DefaultV1Recipe.register(
-    DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False
-)
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False)
 class JapaneseEntityExtractor(GraphComponent, EntityExtractorMixin):
     """Serial numbers, activation codes, e-mail addresses, products, payment channels, dates.
 
@@ -107,9 +100,7 @@ class JapaneseEntityExtractor(GraphComponent, EntityExtractorMixin):
         return messages
 
 
-@DefaultV1Recipe.register(
-    DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False
-)
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False)
 class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
     """The sentence encoder's vector of the whole message, as a dense sentence feature.
 
@@ -206,8 +197,9 @@ class _GuideAnswerCheck(GraphComponent):
                 continue
             found = self.verdict(message, answer)
             if found is not None:
-                logger.debug("%s: %s held back, acting on %s (%.2f)", type(self).__name__, answer,
-                             found.intent, found.confidence)
+                logger.debug(
+                    "%s: %s held back, acting on %s (%.2f)", type(self).__name__, answer, found.intent, found.confidence
+                )
                 _act_on(message, found.intent, found.confidence, found.answer_confidence)
         return messages
 
@@ -226,15 +218,14 @@ def _act_on(message: Message, intent: str, confidence: float, guide_answer_confi
     refuses when the first two are close, and the answers offered follow it."""
     ranking = {r["name"]: r["confidence"] for r in message.get(INTENT_RANKING_KEY) or []}
     ranking.update({FAQ: guide_answer_confidence, intent: confidence})
-    ordered = sorted(({"name": name, "confidence": value} for name, value in ranking.items()),
-                     key=lambda r: -r["confidence"])
+    ordered = sorted(
+        ({"name": name, "confidence": value} for name, value in ranking.items()), key=lambda r: -r["confidence"]
+    )
     message.set(INTENT, {"name": intent, "confidence": confidence}, add_to_output=True)
     message.set(INTENT_RANKING_KEY, ordered, add_to_output=True)
 
 
-@DefaultV1Recipe.register(
-    DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True
-)
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
 class SecondOpinionCheck(_GuideAnswerCheck):
     """Holds back a guide answer the sentence encoder's own reading does not agree with
     (bot/nlp/second_opinion.py)."""
@@ -247,17 +238,16 @@ class SecondOpinionCheck(_GuideAnswerCheck):
 
     def learn(self, training_data: TrainingData) -> SecondOpinion:
         examples = _examples(training_data)
-        return SecondOpinion.fit(encoder.encode([m.get(TEXT) for m in examples]),
-                                 [m.get_full_intent() for m in examples])
+        return SecondOpinion.fit(
+            encoder.encode([m.get(TEXT) for m in examples]), [m.get_full_intent() for m in examples]
+        )
 
     # `process` hands None only to the checks with needs_answer = False.
     def verdict(self, message: Message, answer: str) -> Optional[Verdict]:  # type: ignore[override]
         return self._learnt.check_guide_answer(answer, encoder.encode([message.get(TEXT)])[0])
 
 
-@DefaultV1Recipe.register(
-    DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True
-)
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
 class GuideCoverageCheck(_GuideAnswerCheck):
     """Refuses a guide answer to a question that names what the guides never speak of
     (bot/nlp/guide_coverage.py): the question goes to the reply for questions outside the
@@ -283,9 +273,7 @@ class GuideCoverageCheck(_GuideAnswerCheck):
         return Verdict(OUT_OF_SCOPE, (message.get(INTENT) or {}).get("confidence") or 0.0, 0.0)
 
 
-@DefaultV1Recipe.register(
-    DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True
-)
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
 class NearestQuestionCheck(_GuideAnswerCheck):
     """Refuses a guide answer to a message nearer to a question outside the guides than to the
     answer's own questions, and turns a guess between answers into answers to choose from
@@ -299,11 +287,15 @@ class NearestQuestionCheck(_GuideAnswerCheck):
 
     def learn(self, training_data: TrainingData) -> NearestQuestions:
         examples = _examples(training_data)
-        return NearestQuestions.keep(encoder.encode([m.get(TEXT) for m in examples]),
-                                     [m.get_full_intent() for m in examples])
+        return NearestQuestions.keep(
+            encoder.encode([m.get(TEXT) for m in examples]), [m.get_full_intent() for m in examples]
+        )
 
     # `process` hands None only to the checks with needs_answer = False.
     def verdict(self, message: Message, answer: str) -> Optional[Doubt]:  # type: ignore[override]
-        return self._learnt.doubt(answer, _chosen_answer(message).get("confidence") or 0.0,
-                                  (message.get(INTENT) or {}).get("confidence") or 0.0,
-                                  encoder.encode([message.get(TEXT)])[0])
+        return self._learnt.doubt(
+            answer,
+            _chosen_answer(message).get("confidence") or 0.0,
+            (message.get(INTENT) or {}).get("confidence") or 0.0,
+            encoder.encode([message.get(TEXT)])[0],
+        )

@@ -76,8 +76,7 @@ class SecondOpinion:
         return Verdict(answer.split("/", 1)[0], answer_confidence, answer_confidence)
 
     def save(self, folder: Path) -> None:
-        np.savez(folder / "second_opinion.npz", weights=self.weights, bias=self.bias,
-                 labels=np.array(self.labels))
+        np.savez(folder / "second_opinion.npz", weights=self.weights, bias=self.bias, labels=np.array(self.labels))
 
     @classmethod
     def load(cls, folder: Path) -> "SecondOpinion":

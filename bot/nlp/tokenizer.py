@@ -54,8 +54,7 @@ def _lexicon_regex() -> Tuple[re.Pattern, Tuple[Tuple[str, Optional[str]], ...]]
     return re.compile(groups, re.IGNORECASE), tuple((c, label) for _, c, label in spellings)
 
 
-_IDENTIFIERS = (("serial_number", SERIAL_RE), ("activation_code", ACTIVATION_CODE_RE),
-                ("email", EMAIL_RE))
+_IDENTIFIERS = (("serial_number", SERIAL_RE), ("activation_code", ACTIVATION_CODE_RE), ("email", EMAIL_RE))
 
 
 def whole_pieces(text: str) -> List[Piece]:

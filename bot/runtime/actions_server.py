@@ -77,7 +77,8 @@ class ActionServerGuards:
         @app.get("/metrics", name="bot_metrics")
         async def metrics_page(request: Request):
             status, body, content_type = await asyncio.to_thread(
-                metrics.page, request.headers.get("Authorization"), count_outbox)
+                metrics.page, request.headers.get("Authorization"), count_outbox
+            )
             return response.raw(body, status=status, content_type=content_type)
 
         @app.middleware("request")
@@ -95,11 +96,13 @@ class ActionServerGuards:
 
 def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(add_help=False)
-    parser.add_argument("--host", default="127.0.0.1",
-                        help="address to listen on (0.0.0.0 only where a network policy keeps others out)")
+    parser.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on (0.0.0.0 only where a network policy keeps others out)",
+    )
     args, rasa_sdk_args = parser.parse_known_args(sys.argv[1:] if argv is None else argv)
-    settings.start("action server", settings.CoreSettings, settings.ActionServerSettings,
-                   settings.ActionsSettings)
+    settings.start("action server", settings.CoreSettings, settings.ActionServerSettings, settings.ActionsSettings)
     log_privacy.install()
     secret = settings.current(settings.ActionServerSettings).secret
     plugin_manager().register(ActionServerGuards(secret))

@@ -38,8 +38,10 @@ def reading_of(text: str, answer: str) -> Dict[str, Any]:
         "intent_ranking": [{"name": GUIDE_QUESTION, "confidence": 1.0}],
         "entities": [],
         # One ResponseSelector for every guide answer: Rasa files its choice under "default".
-        "response_selector": {"all_retrieval_intents": [GUIDE_QUESTION],
-                              "default": {"response": selected, "ranking": [selected]}},
+        "response_selector": {
+            "all_retrieval_intents": [GUIDE_QUESTION],
+            "default": {"response": selected, "ranking": [selected]},
+        },
     }
 
 

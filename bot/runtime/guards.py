@@ -71,13 +71,15 @@ class GuardWords:
         self._values = values
         self._fallback = {name: responses.message(name, "", **values) for name in names}
 
-    async def message(self, nlg: NaturalLanguageGenerator, name: str,
-                      tracker: DialogueStateTracker, channel: str) -> Dict[str, Any]:
+    async def message(
+        self, nlg: NaturalLanguageGenerator, name: str, tracker: DialogueStateTracker, channel: str
+    ) -> Dict[str, Any]:
         try:
             message = await nlg.generate(name, tracker, channel, **self._values)
         except Exception as error:
-            logger.error("%s not rendered by the agent (%s: %s); domain.yml's words said", name,
-                         type(error).__name__, error)
+            logger.error(
+                "%s not rendered by the agent (%s: %s); domain.yml's words said", name, type(error).__name__, error
+            )
             message = None
         return dict(message or self._fallback[name])
 
@@ -219,4 +221,3 @@ def fail_loudly_on_store_errors() -> None:
     FailSafeTrackerStore.retrieve = retrieve
     FailSafeTrackerStore.retrieve_full_tracker = retrieve_full_tracker
     FailSafeTrackerStore.save = save
-

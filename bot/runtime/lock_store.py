@@ -30,8 +30,14 @@ class AtomicRedisLockStore(RedisLockStore):
         # The same settings as Rasa's `type: redis`: the host as `url`, the rest as they are.
         super().__init__(host=endpoint_config.url, **endpoint_config.kwargs)
 
-    def _change(self, conversation_id: Text, change: Callable[[TicketLock], Result], *,
-                create: bool = False, delete_when_idle: bool = False) -> Optional[Result]:
+    def _change(
+        self,
+        conversation_id: Text,
+        change: Callable[[TicketLock], Result],
+        *,
+        create: bool = False,
+        delete_when_idle: bool = False,
+    ) -> Optional[Result]:
         """`change` applied to the stored lock atomically; None, and nothing written, when there is
         no lock and `create` is False."""
         key = self.key_prefix + conversation_id

@@ -69,9 +69,14 @@ class MailSender:
     async def deliver(self, mail: MailRecord) -> None:
         s = self.settings
         send = aiosmtplib.send(
-            message_of(mail, s.sender), hostname=s.host, port=s.port, timeout=s.timeout,
-            use_tls=s.security == "tls", start_tls=s.security == "starttls",
-            username=s.user, password=s.password,
+            message_of(mail, s.sender),
+            hostname=s.host,
+            port=s.port,
+            timeout=s.timeout,
+            use_tls=s.security == "tls",
+            start_tls=s.security == "starttls",
+            username=s.user,
+            password=s.password,
         )
         # One bound for the whole conversation with the server, not per reply: the claim outlives it.
         await asyncio.wait_for(send, 2 * s.timeout)
@@ -96,8 +101,14 @@ class MailSender:
             if wait is None:
                 logger.error("mail %d (%s) given up after %d tries: %s", mail.id, mail.template, mail.attempts, reason)
                 return "given_up"
-            logger.warning("mail %d (%s) not delivered (try %d), tried again in %d s: %s",
-                           mail.id, mail.template, mail.attempts, wait.total_seconds(), reason)
+            logger.warning(
+                "mail %d (%s) not delivered (try %d), tried again in %d s: %s",
+                mail.id,
+                mail.template,
+                mail.attempts,
+                wait.total_seconds(),
+                reason,
+            )
             return "retry"
         await asyncio.to_thread(self._in_session, repository.mark_mail_sent, mail.id)
         logger.info("mail %d (%s) delivered", mail.id, mail.template)
@@ -105,8 +116,12 @@ class MailSender:
 
     # Two senders on one SQLite file: the one whose read cannot become a write is told "locked" at
     # once (SQLite's way out of a deadlock). Each call is one transaction, safe to run again.
-    @retry(retry=retry_if_exception_type(OperationalError), stop=stop_after_attempt(6),
-           wait=wait_random(0.05, 0.5), reraise=True)
+    @retry(
+        retry=retry_if_exception_type(OperationalError),
+        stop=stop_after_attempt(6),
+        wait=wait_random(0.05, 0.5),
+        reraise=True,
+    )
     def _in_session(self, work, *args):
         with db.session_scope(self.url) as session:
             return work(session, *args)

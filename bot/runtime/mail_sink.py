@@ -21,8 +21,17 @@ DEMO_PORT = 8025
 
 
 def sink_command(port: int, mail_dir: Path) -> List[str]:
-    return [sys.executable, "-m", "aiosmtpd", "--nosetuid", "--listen", f"127.0.0.1:{port}",
-            "--class", "aiosmtpd.handlers.Mailbox", str(mail_dir)]
+    return [
+        sys.executable,
+        "-m",
+        "aiosmtpd",
+        "--nosetuid",
+        "--listen",
+        f"127.0.0.1:{port}",
+        "--class",
+        "aiosmtpd.handlers.Mailbox",
+        str(mail_dir),
+    ]
 
 
 def received(mail_dir: Path) -> List[EmailMessage]:
@@ -39,8 +48,7 @@ def printed(mail: EmailMessage) -> str:
     body = mail.get_body(("plain",))
     # The outbox sends every mail with a text/plain part.
     assert body is not None, "a mail without a text/plain part"
-    return (f"日時: {mail['Date']}\n宛先: {mail['To']}\n件名: {mail['Subject']}\n\n"
-            f"{body.get_content().rstrip()}\n")
+    return f"日時: {mail['Date']}\n宛先: {mail['To']}\n件名: {mail['Subject']}\n\n{body.get_content().rstrip()}\n"
 
 
 def main(argv: Optional[List[str]] = None) -> int:

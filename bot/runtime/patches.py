@@ -68,8 +68,11 @@ class Wrap:
 
 def _dotted(target: Target) -> str:
     owner, attribute = target
-    return f"{owner.__module__}.{owner.__qualname__}.{attribute}" if isinstance(owner, type) \
+    return (
+        f"{owner.__module__}.{owner.__qualname__}.{attribute}"
+        if isinstance(owner, type)
         else f"{owner.__name__}.{attribute}"
+    )
 
 
 AGENT_HANDLES_MESSAGE: Target = (Agent, "handle_message")
@@ -79,37 +82,52 @@ def table(shared: SharedState) -> Tuple[Wrap, ...]:
     """Every wrap, in the order installed."""
     limits = settings.current(settings.GuardSettings)
     return (
-        Wrap("hand_shared_state_to_channels", ((rasa_run, "_create_single_channel"),),
-             partial(hand_to_channels, shared)),
+        Wrap(
+            "hand_shared_state_to_channels", ((rasa_run, "_create_single_channel"),), partial(hand_to_channels, shared)
+        ),
         # Before the guards, which then wrap them: a message is cleaned and counted once, however
         # many questions it asks.
         Wrap("several_questions", (AGENT_HANDLES_MESSAGE,), several_questions.install),
         Wrap("chosen_answers", (AGENT_HANDLES_MESSAGE,), chosen_answers.install),
         Wrap("typed_ratings", (AGENT_HANDLES_MESSAGE,), typed_ratings.install),
-        Wrap("guard_messages", (AGENT_HANDLES_MESSAGE,),
-             lambda: guards.guard_messages(shared.rate_limiter(limits.messages_per_minute),
-                                           limits.max_message_chars, limits.concurrent_messages)),
-        Wrap("budget_turns", ((MessageProcessor, "handle_message"),),
-             partial(guards.budget_turns, limits.action_timeout)),
+        Wrap(
+            "guard_messages",
+            (AGENT_HANDLES_MESSAGE,),
+            lambda: guards.guard_messages(
+                shared.rate_limiter(limits.messages_per_minute), limits.max_message_chars, limits.concurrent_messages
+            ),
+        ),
+        Wrap(
+            "budget_turns", ((MessageProcessor, "handle_message"),), partial(guards.budget_turns, limits.action_timeout)
+        ),
         Wrap("guard_actions", ((RemoteAction, "run"),), partial(guards.guard_actions, limits.action_timeout)),
-        Wrap("check_pooled_connections", ((tracker_store, "create_engine_kwargs"),),
-             guards.check_pooled_connections),
-        Wrap("fail_loudly_on_store_errors",
-             tuple((FailSafeTrackerStore, name) for name in ("retrieve", "retrieve_full_tracker", "save")),
-             guards.fail_loudly_on_store_errors),
+        Wrap("check_pooled_connections", ((tracker_store, "create_engine_kwargs"),), guards.check_pooled_connections),
+        Wrap(
+            "fail_loudly_on_store_errors",
+            tuple((FailSafeTrackerStore, name) for name in ("retrieve", "retrieve_full_tracker", "save")),
+            guards.fail_loudly_on_store_errors,
+        ),
         # After the guards, around them: refused messages count too.
         Wrap("count_understanding", ((MessageProcessor, "parse_message"),), rasa_metrics.count_understanding),
         Wrap("count_messages", (AGENT_HANDLES_MESSAGE,), rasa_metrics.count_messages),
         Wrap("serve_metrics_page", ((rasa_run, "configure_app"),), rasa_metrics.serve_metrics_page),
-        Wrap("validate_action_results_with_one_validator", ((RemoteAction, "_validate_action_result"),),
-             rasa_speedups.validate_action_results_with_one_validator),
+        Wrap(
+            "validate_action_results_with_one_validator",
+            ((RemoteAction, "_validate_action_result"),),
+            rasa_speedups.validate_action_results_with_one_validator,
+        ),
         Wrap("resolve_event_types_once", ((Event, "resolve_by_type"),), rasa_speedups.resolve_event_types_once),
         Wrap("freeze_the_loaded_model", ((rasa_run, "load_agent_on_start"),), rasa_speedups.freeze_the_loaded_model),
-        Wrap("read_only_what_is_new", ((SQLTrackerStore, "retrieve"), (SQLTrackerStore, "save")),
-             tracker_cache.read_only_what_is_new),
-        Wrap("one_state_history_per_prediction",
-             ((MessageProcessor, "_predict_next_with_tracker"), (Domain, "states_for_tracker_history")),
-             rasa_speedups.one_state_history_per_prediction),
+        Wrap(
+            "read_only_what_is_new",
+            ((SQLTrackerStore, "retrieve"), (SQLTrackerStore, "save")),
+            tracker_cache.read_only_what_is_new,
+        ),
+        Wrap(
+            "one_state_history_per_prediction",
+            ((MessageProcessor, "_predict_next_with_tracker"), (Domain, "states_for_tracker_history")),
+            rasa_speedups.one_state_history_per_prediction,
+        ),
     )
 
 
@@ -118,7 +136,8 @@ def check_rasa_version() -> None:
         raise UnsupportedRasa(
             f"the bot's wraps of Rasa's internals (bot/runtime/patches.py) were written for Rasa {RASA_VERSION}, "
             f"and this is Rasa {rasa.__version__}. Read each wrap against this version's code, then change "
-            "RASA_VERSION there.")
+            "RASA_VERSION there."
+        )
 
 
 def install(shared: SharedState, names: Optional[Collection[str]] = None) -> None:

@@ -64,4 +64,3 @@ def serve_metrics_page() -> None:
         return app
 
     rasa_run.configure_app = with_metrics
-

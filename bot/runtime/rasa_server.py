@@ -36,8 +36,9 @@ def install_hooks() -> None:
 
 
 def main() -> None:
-    settings.start("Rasa server", settings.CoreSettings, settings.RasaSettings,
-                   settings.GuardSettings, settings.LineSettings)
+    settings.start(
+        "Rasa server", settings.CoreSettings, settings.RasaSettings, settings.GuardSettings, settings.LineSettings
+    )
     # endpoints.yml names the tracker store as ${TRACKER_STORE_URL}: Rasa stops on it unset.
     os.environ["TRACKER_STORE_URL"] = settings.current(settings.CoreSettings).tracker_store_url
     try:

@@ -82,7 +82,6 @@ def freeze_the_loaded_model() -> None:
     rasa_run.load_agent_on_start = load_then_freeze
 
 
-
 @dataclass(frozen=True)
 class _History:
     domain: Domain
@@ -101,8 +100,9 @@ _histories: ContextVar[Optional[List[_History]]] = ContextVar("state_histories",
 
 def _own_states(states: List[State]) -> List[State]:
     # A state maps to sub-states of strings and tuples: two levels are what callers change.
-    return [{key: dict(value) if isinstance(value, dict) else value for key, value in state.items()}
-            for state in states]
+    return [
+        {key: dict(value) if isinstance(value, dict) else value for key, value in state.items()} for state in states
+    ]
 
 
 def one_state_history_per_prediction() -> None:
@@ -119,8 +119,11 @@ def one_state_history_per_prediction() -> None:
 
     @functools.wraps(states_for_tracker_history)
     def shared_states_for_tracker_history(
-        self: Domain, tracker: DialogueStateTracker, omit_unset_slots: bool = False,
-        ignore_rule_only_turns: bool = False, rule_only_data: Optional[Dict[str, Any]] = None,
+        self: Domain,
+        tracker: DialogueStateTracker,
+        omit_unset_slots: bool = False,
+        ignore_rule_only_turns: bool = False,
+        rule_only_data: Optional[Dict[str, Any]] = None,
     ) -> List[State]:
         histories = _histories.get()
         if histories is None:
@@ -128,12 +131,19 @@ def one_state_history_per_prediction() -> None:
         last = tracker.events[-1] if tracker.events else None
         arguments = (omit_unset_slots, ignore_rule_only_turns)
         for seen in histories:
-            if (seen.domain is self and seen.tracker is tracker and seen.length == len(tracker.events)
-                    and seen.last is last and seen.arguments == arguments and seen.rule_only_data == rule_only_data):
+            if (
+                seen.domain is self
+                and seen.tracker is tracker
+                and seen.length == len(tracker.events)
+                and seen.last is last
+                and seen.arguments == arguments
+                and seen.rule_only_data == rule_only_data
+            ):
                 return _own_states(seen.states)
         states = states_for_tracker_history(self, tracker, omit_unset_slots, ignore_rule_only_turns, rule_only_data)
-        histories.append(_History(self, tracker, len(tracker.events), last, arguments,
-                                  copy.deepcopy(rule_only_data), states))
+        histories.append(
+            _History(self, tracker, len(tracker.events), last, arguments, copy.deepcopy(rule_only_data), states)
+        )
         return _own_states(states)
 
     MessageProcessor._predict_next_with_tracker = predict_sharing_histories

@@ -78,12 +78,18 @@ class Wording:
     def message(self, due: Due, channel: str) -> Dict[str, Any]:
         licence = due.licence
         window = renewal_window(licence.product, licence.expiry)
-        deadline = self._text("utter_reminder_deadline", until=japanese_date(window[1])) if window \
+        deadline = (
+            self._text("utter_reminder_deadline", until=japanese_date(window[1]))
+            if window
             else self._text("utter_reminder_no_deadline")
+        )
         return self._responses.message(
-            RESPONSE_OF_STAGE[due.stage], channel,
-            serial_masked=mask_identifiers(licence.serial), product=licence.product,
-            expiry=japanese_date(licence.expiry), deadline=deadline,
+            RESPONSE_OF_STAGE[due.stage],
+            channel,
+            serial_masked=mask_identifiers(licence.serial),
+            product=licence.product,
+            expiry=japanese_date(licence.expiry),
+            deadline=deadline,
             renew_payload=RENEW_PAYLOAD.format(serial=licence.serial),
         )
 
@@ -100,9 +106,11 @@ class Outcome:
 
     def line(self) -> str:
         c = self.counts
-        return (f"更新のお知らせ: LINE {c['pushed']} 件、メール {c['mailed']} 件を送りました。"
-                f"送信済み {c['already']} 件、月の上限で見送り {c['quota']} 件、次回に再送 {c['retry']} 件、"
-                f"LINE が拒否 {c['refused']} 件。")
+        return (
+            f"更新のお知らせ: LINE {c['pushed']} 件、メール {c['mailed']} 件を送りました。"
+            f"送信済み {c['already']} 件、月の上限で見送り {c['quota']} 件、次回に再送 {c['retry']} 件、"
+            f"LINE が拒否 {c['refused']} 件。"
+        )
 
     @property
     def trouble(self) -> bool:
@@ -130,8 +138,7 @@ class ReminderJob:
                 continue
             if item.subscription.channel == m.REMINDER_BY_MAIL:
                 # Awaited here, before the loop moves on to the next item.
-                await db.in_session(
-                    lambda session: self._queue_mail(session, item, reminder))  # noqa: B023
+                await db.in_session(lambda session: self._queue_mail(session, item, reminder))  # noqa: B023
                 counts["mailed"] += 1
                 continue
             if quota is not None and quota <= 0:
@@ -146,9 +153,17 @@ class ReminderJob:
     async def _claim(self, item: Due) -> Optional[ReminderRecord]:
         subscription = item.subscription
         try:
-            return await db.in_session(lambda session: repository.claim_reminder(
-                session, subscription.channel, subscription.address, item.licence.serial,
-                item.licence.expiry, item.stage.value, str(uuid.uuid4())))
+            return await db.in_session(
+                lambda session: repository.claim_reminder(
+                    session,
+                    subscription.channel,
+                    subscription.address,
+                    item.licence.serial,
+                    item.licence.expiry,
+                    item.stage.value,
+                    str(uuid.uuid4()),
+                )
+            )
         except IntegrityError:
             # Another run claimed it at the same moment: it is that run's to send.
             return None
@@ -156,8 +171,13 @@ class ReminderJob:
     def _queue_mail(self, session, item: Due, reminder: ReminderRecord) -> None:
         # Queued and marked in one transaction: the mail exists exactly when the reminder counts as sent.
         text = self._wording.message(item, MAIL)["text"]
-        repository.queue_mail(session, to=item.subscription.address, template=MAIL_TEMPLATE,
-                              subject=self._wording.mail_subject(), body=text)
+        repository.queue_mail(
+            session,
+            to=item.subscription.address,
+            template=MAIL_TEMPLATE,
+            subject=self._wording.mail_subject(),
+            body=text,
+        )
         repository.finish_reminder(session, reminder.id, m.REMINDER_SENT)
 
     async def _line_quota(self) -> Optional[int]:
@@ -176,8 +196,9 @@ class ReminderJob:
 
     async def _push(self, item: Due, reminder: ReminderRecord) -> str:
         if self._line is None:
-            logger.error("reminder %d (%s) not pushed: LINE_CHANNEL_ACCESS_TOKEN is not set",
-                         reminder.id, item.stage.value)
+            logger.error(
+                "reminder %d (%s) not pushed: LINE_CHANNEL_ACCESS_TOKEN is not set", reminder.id, item.stage.value
+            )
             return "retry"
         output = LineOutput()
         await output.send_response(item.subscription.address, self._wording.message(item, "line"))
@@ -185,16 +206,18 @@ class ReminderJob:
             await self._line.push(item.subscription.address, output.line_messages(), retry_key=reminder.retry_key)
         except LineApiError as error:
             if error.status == 429 or error.status >= 500:
-                logger.warning("reminder %d (%s) not pushed, tried again next run: %s",
-                               reminder.id, item.stage.value, error)
+                logger.warning(
+                    "reminder %d (%s) not pushed, tried again next run: %s", reminder.id, item.stage.value, error
+                )
                 return "retry"
             # For good (the user blocked the account, for instance): a retry would be refused the same way.
             logger.error("reminder %d (%s) refused by LINE: %s", reminder.id, item.stage.value, error)
             await db.in_session(lambda session: repository.finish_reminder(session, reminder.id, m.REMINDER_FAILED))
             return "refused"
         except (aiohttp.ClientError, asyncio.TimeoutError) as error:
-            logger.warning("reminder %d (%s) not pushed, tried again next run: %s",
-                           reminder.id, item.stage.value, error)
+            logger.warning(
+                "reminder %d (%s) not pushed, tried again next run: %s", reminder.id, item.stage.value, error
+            )
             return "retry"
         await db.in_session(lambda session: repository.finish_reminder(session, reminder.id, m.REMINDER_SENT))
         logger.info("reminder %d (%s) pushed", reminder.id, item.stage.value)

@@ -66,9 +66,12 @@ def demo_mail(env: Dict[str, str]) -> bool:
 
 def mail_servers(env: Dict[str, str], mail_dir: Path, senders: int = 1) -> List[Supervised]:
     """The outbox's senders, and the demo's mail server when no other is configured."""
-    sending = [Supervised(f"メール送信{n if senders > 1 else ''}",
-                          [sys.executable, "-m", "bot.runtime.mail_sender"], env, cwd=ROOT)
-               for n in range(1, senders + 1)]
+    sending = [
+        Supervised(
+            f"メール送信{n if senders > 1 else ''}", [sys.executable, "-m", "bot.runtime.mail_sender"], env, cwd=ROOT
+        )
+        for n in range(1, senders + 1)
+    ]
     if not demo_mail(env):
         return sending
     smtp_port = int(env.get("BOT_SMTP_PORT", DEMO_PORT))
@@ -108,13 +111,31 @@ def page_origins(web_host: str, web_port: int) -> List[str]:
 
 
 def actions_command(port: int, host: str = "127.0.0.1") -> List[str]:
-    return [sys.executable, "-m", "bot.runtime.actions_server", "--actions", "bot.actions", "--host", host,
-            "--port", str(port)]
+    return [
+        sys.executable,
+        "-m",
+        "bot.runtime.actions_server",
+        "--actions",
+        "bot.actions",
+        "--host",
+        host,
+        "--port",
+        str(port),
+    ]
 
 
 def page_command(host: str, port: int, socket_port: int) -> List[str]:
-    return [sys.executable, "-m", "bot.channels.webchat", "--host", host, "--port", str(port),
-            "--socket-port", str(socket_port)]
+    return [
+        sys.executable,
+        "-m",
+        "bot.channels.webchat",
+        "--host",
+        host,
+        "--port",
+        str(port),
+        "--socket-port",
+        str(socket_port),
+    ]
 
 
 def inbox_command(host: str, port: int, rasa_url: str) -> List[str]:
@@ -123,13 +144,20 @@ def inbox_command(host: str, port: int, rasa_url: str) -> List[str]:
 
 def rasa_command(model: Path, port: int, origins: List[str], endpoints: Path = ROOT / "endpoints.yml") -> List[str]:
     return [
-        sys.executable, "-m", "bot.runtime.rasa_server",
-        "--model", str(model),
-        "--port", str(port),
-        "--endpoints", str(endpoints),
-        "--credentials", str(ROOT / "credentials.yml"),
+        sys.executable,
+        "-m",
+        "bot.runtime.rasa_server",
+        "--model",
+        str(model),
+        "--port",
+        str(port),
+        "--endpoints",
+        str(endpoints),
+        "--credentials",
+        str(ROOT / "credentials.yml"),
         # The page is served from another port: socket.io's first requests are cross-origin.
-        "--cors", *origins,
+        "--cors",
+        *origins,
     ]
 
 
@@ -137,7 +165,8 @@ def servers(args: argparse.Namespace, env: Dict[str, str]) -> List[Supervised]:
     """Every server of `make run`, each started again when it dies."""
     origins = page_origins(args.web_host, args.web_port)
     return [
-        Supervised(name, command, env, cwd=ROOT) for name, command in (
+        Supervised(name, command, env, cwd=ROOT)
+        for name, command in (
             ("アクションサーバー", actions_command(args.actions_port)),
             ("担当者受付箱", inbox_command(args.inbox_host, args.inbox_port, f"http://127.0.0.1:{args.port}")),
             ("Webチャットのページ", page_command(args.web_host, args.web_port, args.port)),
@@ -196,7 +225,7 @@ def ready_text(port: int, actions_port: int, web_port: int, inbox_port: int, env
         "\nボットの準備ができました。\n"
         f"  REST: curl -s http://localhost:{port}/webhooks/rest/webhook "
         "-H 'Content-Type: application/json' "
-        "-d '{\"sender\": \"demo\", \"message\": \"パスワードを忘れました\"}'\n"
+        '-d \'{"sender": "demo", "message": "パスワードを忘れました"}\'\n'
         f"  アクションサーバー: http://localhost:{actions_port}/health\n"
         f"  Webチャット: http://localhost:{web_port}/\n"
         f"  担当者受付箱: http://localhost:{inbox_port}/\n"
@@ -232,8 +261,9 @@ def main(argv: List[str] | None = None) -> int:
     parser.add_argument("--web-host", default="127.0.0.1", help="address the web chat page listens on")
     parser.add_argument("--inbox-port", type=int, default=8081, help="agent inbox port")
     parser.add_argument("--inbox-host", default="127.0.0.1", help="address the agent inbox listens on")
-    parser.add_argument("--smtp-port", type=int, default=DEMO_PORT,
-                        help="the demo mail server's port (no BOT_SMTP_HOST)")
+    parser.add_argument(
+        "--smtp-port", type=int, default=DEMO_PORT, help="the demo mail server's port (no BOT_SMTP_HOST)"
+    )
     parser.add_argument("--mail-dir", type=Path, default=DEMO_MAIL_DIR, help="where the demo mail server keeps mails")
     parser.add_argument("--startup-timeout", type=float, default=180)
     args = parser.parse_args(argv)
@@ -251,10 +281,12 @@ def main(argv: List[str] | None = None) -> int:
         server.start()
     stop_on_signals()
     try:
-        for url in (f"http://127.0.0.1:{args.actions_port}/health",
-                    local_url(args.inbox_host, args.inbox_port, "/health"),
-                    local_url(args.web_host, args.web_port, "/config.json"),
-                    f"http://127.0.0.1:{args.port}/"):
+        for url in (
+            f"http://127.0.0.1:{args.actions_port}/health",
+            local_url(args.inbox_host, args.inbox_port, "/health"),
+            local_url(args.web_host, args.web_port, "/config.json"),
+            f"http://127.0.0.1:{args.port}/",
+        ):
             wait_until_up(url, processes(supervised), args.startup_timeout)
         print(ready_text(args.port, args.actions_port, args.web_port, args.inbox_port, env), flush=True)
         supervise_forever(supervised)

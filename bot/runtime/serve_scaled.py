@@ -42,8 +42,9 @@ def ensure_database(url: str) -> None:
     admin = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT", future=True)
     try:
         with admin.connect() as connection:
-            exists = connection.execute(text("SELECT 1 FROM pg_database WHERE datname = :name"),
-                                        {"name": target.database}).scalar()
+            exists = connection.execute(
+                text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": target.database}
+            ).scalar()
             if not exists:
                 connection.exec_driver_sql(f'CREATE DATABASE "{target.database}"')
     finally:
@@ -57,25 +58,43 @@ def scaled_environment(args: argparse.Namespace) -> Dict[str, str]:
     env = serve.demo_environment(args.port, args.actions_port, args.smtp_port)
     redis = urlsplit(env["REDIS_URL"])
     # The lock store is configured in deploy/endpoints-scaled.yml from these.
-    env.update(REDIS_HOST=redis.hostname or "localhost", REDIS_PORT=str(redis.port or 6379),
-               REDIS_DB=(redis.path or "/0").lstrip("/") or "0", REDIS_PASSWORD=unquote(redis.password or ""))
+    env.update(
+        REDIS_HOST=redis.hostname or "localhost",
+        REDIS_PORT=str(redis.port or 6379),
+        REDIS_DB=(redis.path or "/0").lstrip("/") or "0",
+        REDIS_PASSWORD=unquote(redis.password or ""),
+    )
     return env
 
 
 def servers(args: argparse.Namespace, env: Dict[str, str]) -> List[Supervised]:
     origins = serve.page_origins(args.web_host, args.web_port)
     endpoints = DEPLOY / "endpoints-scaled.yml"
-    proxy_env = dict(env, BOT_PORT=str(args.port), ACTIONS_PORT=str(args.actions_port),
-                     RASA1_PORT=str(args.rasa_ports[0]), RASA2_PORT=str(args.rasa_ports[1]),
-                     ACTIONS1_PORT=str(args.actions_ports[0]), ACTIONS2_PORT=str(args.actions_ports[1]))
+    proxy_env = dict(
+        env,
+        BOT_PORT=str(args.port),
+        ACTIONS_PORT=str(args.actions_port),
+        RASA1_PORT=str(args.rasa_ports[0]),
+        RASA2_PORT=str(args.rasa_ports[1]),
+        ACTIONS1_PORT=str(args.actions_ports[0]),
+        ACTIONS2_PORT=str(args.actions_ports[1]),
+    )
     root = serve.ROOT
     return [
-        *(Supervised(f"アクションサーバー{n}", serve.actions_command(port), env, cwd=root)
-          for n, port in enumerate(args.actions_ports, 1)),
-        *(Supervised(f"Rasaサーバー{n}", serve.rasa_command(args.model, port, origins, endpoints), env, cwd=root)
-          for n, port in enumerate(args.rasa_ports, 1)),
-        Supervised("担当者受付箱", serve.inbox_command(args.inbox_host, args.inbox_port,
-                                                   f"http://127.0.0.1:{args.port}"), env, cwd=root),
+        *(
+            Supervised(f"アクションサーバー{n}", serve.actions_command(port), env, cwd=root)
+            for n, port in enumerate(args.actions_ports, 1)
+        ),
+        *(
+            Supervised(f"Rasaサーバー{n}", serve.rasa_command(args.model, port, origins, endpoints), env, cwd=root)
+            for n, port in enumerate(args.rasa_ports, 1)
+        ),
+        Supervised(
+            "担当者受付箱",
+            serve.inbox_command(args.inbox_host, args.inbox_port, f"http://127.0.0.1:{args.port}"),
+            env,
+            cwd=root,
+        ),
         Supervised("Webチャットのページ", serve.page_command(args.web_host, args.web_port, args.port), env, cwd=root),
         Supervised("HAProxy", [args.haproxy, "-db", "-f", str(DEPLOY / "haproxy.cfg")], proxy_env, cwd=root),
         # Two senders, as two action servers: each mail is claimed by one of them.
@@ -129,9 +148,12 @@ def main(argv: Optional[List[str]] = None) -> int:
     try:
         health = [f"http://127.0.0.1:{port}/health" for port in args.actions_ports]
         health += [f"http://127.0.0.1:{port}/" for port in args.rasa_ports]
-        health += [serve.local_url(args.inbox_host, args.inbox_port, "/health"), f"http://127.0.0.1:{args.port}/",
-                   serve.local_url(args.web_host, args.web_port, "/config.json"),
-                   f"http://127.0.0.1:{args.actions_port}/health"]
+        health += [
+            serve.local_url(args.inbox_host, args.inbox_port, "/health"),
+            f"http://127.0.0.1:{args.port}/",
+            serve.local_url(args.web_host, args.web_port, "/config.json"),
+            f"http://127.0.0.1:{args.actions_port}/health",
+        ]
         for url in health:
             serve.wait_until_up(url, processes(supervised), args.startup_timeout)
         print(serve.ready_text(args.port, args.actions_port, args.web_port, args.inbox_port, env), flush=True)

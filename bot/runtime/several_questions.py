@@ -26,8 +26,9 @@ from bot.support.guide_answers import chosen_guide_answer
 logger = logging.getLogger(__name__)
 
 
-async def _readings_if_each_a_guide_question(agent: Agent, sender_id: str,
-                                             questions: Sequence[str]) -> Optional[List[Dict[str, Any]]]:
+async def _readings_if_each_a_guide_question(
+    agent: Agent, sender_id: str, questions: Sequence[str]
+) -> Optional[List[Dict[str, Any]]]:
     """Rasa's reading of each question, when each is a guide question with an answer of its own
     and no form waits; None otherwise."""
     tracker = await agent.tracker_store.retrieve(sender_id)
@@ -44,16 +45,23 @@ def install() -> None:
     @functools.wraps(handle_message)
     async def each_question(self: Agent, message: UserMessage) -> Optional[List[Any]]:
         questions = questions_in(message.text or "")
-        readings = await _readings_if_each_a_guide_question(self, message.sender_id, questions) \
-            if len(questions) > 1 else None
+        readings = (
+            await _readings_if_each_a_guide_question(self, message.sender_id, questions) if len(questions) > 1 else None
+        )
         if readings is None:
             return await handle_message(self, message)
         logger.debug("one message, %d guide questions: answered one by one", len(questions))
         replies: List[Any] = []
         for question, reading in zip(questions, readings):
             # Read once: Rasa takes the reading given and does not parse the question again.
-            part = UserMessage(question, message.output_channel, message.sender_id, parse_data=reading,
-                               input_channel=message.input_channel, metadata=message.metadata)
+            part = UserMessage(
+                question,
+                message.output_channel,
+                message.sender_id,
+                parse_data=reading,
+                input_channel=message.input_channel,
+                metadata=message.metadata,
+            )
             replies += await handle_message(self, part) or []
         return replies
 

@@ -37,8 +37,13 @@ logger = logging.getLogger(__name__)
 class RedisRateLimiter:
     """At most `limit` messages per sender per clock minute (a fixed window), across processes."""
 
-    def __init__(self, client: "aioredis.Redis", limit: int = DEFAULT_PER_MINUTE, window: int = 60,
-                 clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self,
+        client: "aioredis.Redis",
+        limit: int = DEFAULT_PER_MINUTE,
+        window: int = 60,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
         self._client, self._limit, self._window, self._clock = client, limit, window, clock
 
     async def allow(self, sender: str) -> bool:

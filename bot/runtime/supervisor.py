@@ -48,8 +48,12 @@ class Supervised:
             ran_a_while = now - self.started_at >= STABLE_AFTER
             self.delay = FIRST_DELAY if ran_a_while or not self.delay else min(self.delay * 2, MAX_DELAY)
             self.restart_at = now + self.delay
-            print(f"{self.name} が停止しました (終了コード {self.process.returncode})。"
-                  f"{self.delay:.0f} 秒後に再起動します。", file=sys.stderr, flush=True)
+            print(
+                f"{self.name} が停止しました (終了コード {self.process.returncode})。"
+                f"{self.delay:.0f} 秒後に再起動します。",
+                file=sys.stderr,
+                flush=True,
+            )
         elif now >= self.restart_at:
             self.restart_at = None
             self.restarts += 1

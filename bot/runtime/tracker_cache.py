@@ -88,7 +88,7 @@ class TrackerCache:
         """What the store just wrote for this tracker: the events after those the cache holds."""
         entry = self._entries.get(tracker.sender_id)
         if entry is not None:
-            entry.saved = [_own(event) for event in list(tracker.events)[len(entry.tracker.events):]]
+            entry.saved = [_own(event) for event in list(tracker.events)[len(entry.tracker.events) :]]
 
     def forget(self, sender_id: str) -> None:
         self._forget(sender_id)
@@ -136,8 +136,14 @@ def _rows_after(store: SQLTrackerStore, sender_id: str, last_id: int) -> List[An
     last_stamp = select(_EVENTS.c.timestamp).where(mine, _EVENTS.c.id == last_id).scalar_subquery()
     one = select(literal(1).label("one")).subquery()
     query = (
-        select(kept.label("kept"), last_stamp.label("last_stamp"),
-               _EVENTS.c.id, _EVENTS.c.type_name, _EVENTS.c.timestamp, _EVENTS.c.data)
+        select(
+            kept.label("kept"),
+            last_stamp.label("last_stamp"),
+            _EVENTS.c.id,
+            _EVENTS.c.type_name,
+            _EVENTS.c.timestamp,
+            _EVENTS.c.data,
+        )
         .select_from(one.outerjoin(_EVENTS, and_(mine, _EVENTS.c.id > last_id)))
         .order_by(_EVENTS.c.id)
     )
@@ -171,8 +177,11 @@ def _built(store: SQLTrackerStore, sender_id: str, rows: Sequence[Any]) -> _Entr
     return _Entry(
         domain=store.domain,
         tracker=DialogueStateTracker.from_events(sender_id, [event for _, event in stamped], store.domain.slots),
-        stamps=[stamp for stamp, _ in stamped], session_start=start,
-        rows=len(rows), last_id=rows[-1].id, last_stamp=rows[-1].timestamp,
+        stamps=[stamp for stamp, _ in stamped],
+        session_start=start,
+        rows=len(rows),
+        last_id=rows[-1].id,
+        last_stamp=rows[-1].timestamp,
     )
 
 
@@ -180,8 +189,9 @@ def _advance(entry: _Entry, rows: Sequence[Any]) -> None:
     """Apply the rows after the known ones to the cached tracker, as Rasa's replay would."""
     saved, entry.saved = entry.saved, None
     start = _latest_session_start(entry.session_start, rows)
-    if saved is not None and [(row.type_name, row.timestamp) for row in rows] == \
-            [(event.type_name, event.timestamp) for event in saved]:
+    if saved is not None and [(row.type_name, row.timestamp) for row in rows] == [
+        (event.type_name, event.timestamp) for event in saved
+    ]:
         stamped = [(row.timestamp, event) for row, event in zip(rows, saved) if _in_session(row.timestamp, start)]
     else:
         stamped = _parsed([row for row in rows if _in_session(row.timestamp, start)])
@@ -190,7 +200,8 @@ def _advance(entry: _Entry, rows: Sequence[Any]) -> None:
         kept = [(stamp, event) for stamp, event in zip(entry.stamps, entry.tracker.events) if _in_session(stamp, start)]
         stamped = kept + stamped
         entry.tracker = DialogueStateTracker.from_events(
-            entry.tracker.sender_id, [event for _, event in stamped], entry.domain.slots)
+            entry.tracker.sender_id, [event for _, event in stamped], entry.domain.slots
+        )
         entry.stamps = [stamp for stamp, _ in stamped]
         entry.session_start = start
     else:

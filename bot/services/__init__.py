@@ -26,5 +26,12 @@ from bot.services import (
 )
 
 __all__ = [
-    "accounts", "cc_addresses", "licences", "ratings", "reminders", "renewal_orders", "tickets", "verification",
+    "accounts",
+    "cc_addresses",
+    "licences",
+    "ratings",
+    "reminders",
+    "renewal_orders",
+    "tickets",
+    "verification",
 ]

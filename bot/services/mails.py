@@ -49,8 +49,15 @@ def already_registered() -> Mail:
 
 
 def renewal_slip_order(serial: str, years: int, first: date, last: date) -> Mail:
-    return _mail(RENEWAL_SLIP_ORDER, "utter_mail_renewal_order_subject", "utter_mail_renewal_order",
-                 serial=serial, years=years, first=japanese_date(first), last=japanese_date(last))
+    return _mail(
+        RENEWAL_SLIP_ORDER,
+        "utter_mail_renewal_order_subject",
+        "utter_mail_renewal_order",
+        serial=serial,
+        years=years,
+        first=japanese_date(first),
+        last=japanese_date(last),
+    )
 
 
 def queue(session: Session, to: str, mail: Mail) -> None:

@@ -53,8 +53,9 @@ async def check_application(email: Optional[str], serial: str, wanted_product: O
     return await in_session(lambda session: _check(session, email, serial, wanted_product))
 
 
-def _place(session: Session, email: str, serial: str, years: int,
-           wanted_product: Optional[str]) -> Optional[PlacedOrder]:
+def _place(
+    session: Session, email: str, serial: str, years: int, wanted_product: Optional[str]
+) -> Optional[PlacedOrder]:
     check = _check(session, email, serial, wanted_product)
     if check.licence is None or check.block is not None:
         return None

@@ -26,8 +26,17 @@ from bot.settings.web_page import WebPageSettings
 
 T = TypeVar("T", bound=FromEnv)
 
-EVERY_KIND = (CoreSettings, RasaSettings, GuardSettings, ActionServerSettings, ActionsSettings,
-              InboxSettings, WebPageSettings, MailSettings, LineSettings)
+EVERY_KIND = (
+    CoreSettings,
+    RasaSettings,
+    GuardSettings,
+    ActionServerSettings,
+    ActionsSettings,
+    InboxSettings,
+    WebPageSettings,
+    MailSettings,
+    LineSettings,
+)
 
 _current: Dict[type, object] = {}
 
@@ -50,7 +59,8 @@ def variable_names() -> List[str]:
 
 def problems_message(process: str, error: SettingsError) -> str:
     return f"{process} not started, the environment has bad settings:\n" + "".join(
-        f"  {problem}\n" for problem in error.problems)
+        f"  {problem}\n" for problem in error.problems
+    )
 
 
 def start(process: str, *kinds: type) -> None:
@@ -75,7 +85,22 @@ def forget() -> None:
     _current.clear()
 
 
-__all__ = ["EVERY_KIND", "ActionServerSettings", "ActionsSettings", "CoreSettings", "GuardSettings",
-           "InboxSettings", "LineSettings", "MailSettings", "RasaSettings", "SettingsError",
-           "WebPageSettings", "current", "forget", "problems_message", "read_all", "start",
-           "variable_names"]
+__all__ = [
+    "EVERY_KIND",
+    "ActionServerSettings",
+    "ActionsSettings",
+    "CoreSettings",
+    "GuardSettings",
+    "InboxSettings",
+    "LineSettings",
+    "MailSettings",
+    "RasaSettings",
+    "SettingsError",
+    "WebPageSettings",
+    "current",
+    "forget",
+    "problems_message",
+    "read_all",
+    "start",
+    "variable_names",
+]

@@ -40,16 +40,13 @@ class ActionsSettings(FromEnv):
         return cls(
             identity_secret=_required_secret(reader, IDENTITY_SECRET),
             jwt_secret=reader.secret("BOT_JWT_SECRET"),
-            account_grace_days=reader.integer("BOT_ACCOUNT_GRACE_DAYS", cls.account_grace_days,
-                                              minimum=0),
-            support_hours=reader.parsed("BOT_SUPPORT_HOURS", parse_support_hours,
-                                        cls.support_hours),
+            account_grace_days=reader.integer("BOT_ACCOUNT_GRACE_DAYS", cls.account_grace_days, minimum=0),
+            support_hours=reader.parsed("BOT_SUPPORT_HOURS", parse_support_hours, cls.support_hours),
         )
 
 
 def _required_secret(reader: Reader, name: str) -> str:
     secret = reader.secret(name, MIN_SECRET_LENGTH)
     if secret is None and not reader.text(name):
-        reader.problem(name, f"expected a secret of at least {MIN_SECRET_LENGTH} characters, "
-                             "got nothing")
+        reader.problem(name, f"expected a secret of at least {MIN_SECRET_LENGTH} characters, got nothing")
     return secret or ""

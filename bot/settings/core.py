@@ -29,15 +29,19 @@ def _database_url(text: str) -> str:
     except ArgumentError:
         backend = None
     if backend not in _DATABASES:
-        raise ValueError("expected sqlite:///<file> or postgresql://user:password@host/database, "
-                         "got something else (the value is not shown: it may hold a password)")
+        raise ValueError(
+            "expected sqlite:///<file> or postgresql://user:password@host/database, "
+            "got something else (the value is not shown: it may hold a password)"
+        )
     return text
 
 
 def _redis_url(text: str) -> str:
     if not text.startswith(_REDIS_SCHEMES):
-        raise ValueError("expected redis://host:port/db (or rediss://, unix://), got something "
-                         "else (the value is not shown: it may hold a password)")
+        raise ValueError(
+            "expected redis://host:port/db (or rediss://, unix://), got something "
+            "else (the value is not shown: it may hold a password)"
+        )
     return text
 
 
@@ -58,8 +62,7 @@ class CoreSettings(FromEnv):
         reader.parsed("BOT_NOW", clock.parse_moment, None)
         return cls(
             database_url=reader.parsed("DATABASE_URL", _database_url, cls.database_url),
-            tracker_store_url=reader.parsed("TRACKER_STORE_URL", _database_url,
-                                            cls.tracker_store_url),
+            tracker_store_url=reader.parsed("TRACKER_STORE_URL", _database_url, cls.tracker_store_url),
             redis_url=reader.parsed("REDIS_URL", _redis_url, None),
             metrics_token=reader.secret("BOT_METRICS_TOKEN"),
             log_level=reader.choice("LOG_LEVEL", LOG_LEVELS, cls.log_level),

@@ -25,11 +25,14 @@ def parse_agent_tokens(text: Optional[str]) -> dict:
             continue
         name, separator, token = item.strip().partition("=")
         if not separator or not _NAME.fullmatch(name):
-            raise ValueError("expected name=token,name=token (names: letters, digits, _.@-), "
-                             "got something else (the value is not shown: it holds tokens)")
+            raise ValueError(
+                "expected name=token,name=token (names: letters, digits, _.@-), "
+                "got something else (the value is not shown: it holds tokens)"
+            )
         if len(token) < MIN_TOKEN_LENGTH:
-            raise ValueError(f"expected tokens of at least {MIN_TOKEN_LENGTH} characters, "
-                             f"got a shorter one for {name!r}")
+            raise ValueError(
+                f"expected tokens of at least {MIN_TOKEN_LENGTH} characters, got a shorter one for {name!r}"
+            )
         if name in agents:
             raise ValueError(f"expected each agent once, got {name!r} twice")
         agents[name] = token
@@ -41,8 +44,7 @@ def parse_supervisors(text: Optional[str], agents: AbstractSet[str]) -> frozense
     names = [name.strip() for name in (text or "").split(",") if name.strip()]
     unknown = sorted(set(names) - set(agents))
     if unknown:
-        raise ValueError(f"expected names of agents, got {', '.join(map(repr, unknown))}, "
-                         "not in BOT_AGENT_TOKENS")
+        raise ValueError(f"expected names of agents, got {', '.join(map(repr, unknown))}, not in BOT_AGENT_TOKENS")
     return frozenset(names)
 
 

@@ -28,8 +28,7 @@ def loading_after_seconds(value: Any) -> float:
     except (TypeError, ValueError):
         seconds = -1.0
     if not 0 <= seconds < LOADING_SECONDS:
-        raise ValueError(f"expected a number of seconds, at least 0 and under {LOADING_SECONDS}, "
-                         f"got {value!r}")
+        raise ValueError(f"expected a number of seconds, at least 0 and under {LOADING_SECONDS}, got {value!r}")
     return seconds
 
 
@@ -61,7 +60,6 @@ class LineSettings(FromEnv):
             api_base=api_base or cls.api_base,
             # A stand-in for LINE (the tests') serves both from one address.
             data_api_base=reader.http_url("LINE_DATA_API_BASE") or api_base or cls.data_api_base,
-            loading_after=reader.parsed("LINE_LOADING_AFTER_SECONDS", loading_after_seconds,
-                                        cls.loading_after),
+            loading_after=reader.parsed("LINE_LOADING_AFTER_SECONDS", loading_after_seconds, cls.loading_after),
             menu_font=reader.parsed("LINE_MENU_FONT", _font, None),
         )

@@ -28,8 +28,7 @@ def _port(text: str) -> int:
 
 def _address(text: str) -> str:
     if "@" not in parseaddr(text)[1]:
-        raise ValueError(f"expected a mail address such as サポート窓口 <support@example.jp>, "
-                         f"got {text!r}")
+        raise ValueError(f"expected a mail address such as サポート窓口 <support@example.jp>, got {text!r}")
     return text
 
 
@@ -55,8 +54,7 @@ class MailSettings(FromEnv):
         user, password = reader.text("BOT_SMTP_USER"), reader.text("BOT_SMTP_PASSWORD")
         if (user is None) != (password is None):
             given = "BOT_SMTP_USER" if user else "BOT_SMTP_PASSWORD"
-            reader.problem("BOT_SMTP_USER and BOT_SMTP_PASSWORD",
-                           f"expected both or neither, got only {given}")
+            reader.problem("BOT_SMTP_USER and BOT_SMTP_PASSWORD", f"expected both or neither, got only {given}")
         return cls(
             host=reader.parsed("BOT_SMTP_HOST", _host, cls.host),
             port=reader.parsed("BOT_SMTP_PORT", _port, cls.port),

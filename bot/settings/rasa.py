@@ -1,5 +1,4 @@
-"""The Rasa server's own settings and those of what stands between a message and Rasa (bot.runtime.guards).
-"""
+"""The Rasa server's own settings and those of what stands between a message and Rasa (bot.runtime.guards)."""
 
 from __future__ import annotations
 
@@ -52,9 +51,7 @@ class GuardSettings(FromEnv):
     def read(cls, reader: Reader) -> "GuardSettings":
         return cls(
             max_message_chars=reader.integer("BOT_MAX_MESSAGE_CHARS", cls.max_message_chars),
-            messages_per_minute=reader.integer("BOT_RATE_LIMIT_PER_MINUTE",
-                                               cls.messages_per_minute),
+            messages_per_minute=reader.integer("BOT_RATE_LIMIT_PER_MINUTE", cls.messages_per_minute),
             action_timeout=reader.seconds("BOT_ACTION_TIMEOUT_SECONDS", cls.action_timeout),
-            concurrent_messages=reader.integer("BOT_MAX_CONCURRENT_MESSAGES",
-                                               cls.concurrent_messages),
+            concurrent_messages=reader.integer("BOT_MAX_CONCURRENT_MESSAGES", cls.concurrent_messages),
         )

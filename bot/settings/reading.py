@@ -112,13 +112,12 @@ class Reader:
     def secret(self, name: str, min_length: int = 1) -> Optional[str]:
         """A key or token: never repeated in a message, and no whitespace (a pasted line break would
         make it a different key from the one the other side holds)."""
+
         def checked(text: str) -> str:
             if _WHITESPACE.search(text):
-                raise ValueError("expected no spaces or line breaks, got some "
-                                 "(the value is not shown)")
+                raise ValueError("expected no spaces or line breaks, got some (the value is not shown)")
             if len(text) < min_length:
-                raise ValueError(f"expected a secret of at least {min_length} characters, "
-                                 f"got {len(text)}")
+                raise ValueError(f"expected a secret of at least {min_length} characters, got {len(text)}")
             return text
 
         return self.parsed(name, checked, None)
@@ -131,4 +130,3 @@ class Reader:
             return text
 
         return self.parsed(name, checked, default)
-

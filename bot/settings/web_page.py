@@ -25,6 +25,5 @@ class WebPageSettings(FromEnv):
         demo_login = reader.parsed("BOT_WEB_DEMO_LOGIN", _on_or_off, False)
         jwt_secret = reader.secret("BOT_JWT_SECRET")
         if demo_login and not reader.text("BOT_JWT_SECRET"):
-            reader.problem("BOT_JWT_SECRET",
-                           "expected a key to sign with when BOT_WEB_DEMO_LOGIN=1, got nothing")
+            reader.problem("BOT_JWT_SECRET", "expected a key to sign with when BOT_WEB_DEMO_LOGIN=1, got nothing")
         return cls(demo_login=demo_login, jwt_secret=jwt_secret)

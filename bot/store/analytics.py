@@ -53,8 +53,13 @@ REASON_LABELS = {
 # Rasa's SQLTrackerStore table (rasa.core.tracker_store.SQLTrackerStore.SQLEvent), read only.
 EVENTS = table(
     "events",
-    column("id", Integer), column("sender_id", String), column("type_name", String), column("timestamp", Float),
-    column("intent_name", String), column("action_name", String), column("data", Text),
+    column("id", Integer),
+    column("sender_id", String),
+    column("type_name", String),
+    column("timestamp", Float),
+    column("intent_name", String),
+    column("action_name", String),
+    column("data", Text),
 )
 # The only events the figures need, about a quarter of all. Literal SQL, so that a partial index
 # with the same condition (EVENTS_INDEX) can serve the query on SQLite as on PostgreSQL.
@@ -62,8 +67,10 @@ _COUNTED_TYPES = "type_name IN ('user', 'session_started', 'pause', 'resume', 'a
 COUNTED_EVENTS = text(_COUNTED_TYPES)
 # What the README suggests for large tracker stores (bench/analytics.py measures the gain): the
 # query then reads this index alone, in the order it needs, instead of the whole table.
-EVENTS_INDEX = ("CREATE INDEX IF NOT EXISTS ix_events_analytics "
-                f"ON events (sender_id, id, type_name, timestamp, intent_name) WHERE {_COUNTED_TYPES}")
+EVENTS_INDEX = (
+    "CREATE INDEX IF NOT EXISTS ix_events_analytics "
+    f"ON events (sender_id, id, type_name, timestamp, intent_name) WHERE {_COUNTED_TYPES}"
+)
 
 
 class BadRange(ValueError):
@@ -113,13 +120,23 @@ def conversations(tracker: Engine, first_day: date, last_day: date) -> List[Conv
     """The engaged conversations that started on those days, oldest first."""
     if not inspect(tracker).has_table("events"):
         return []  # Rasa creates it with the first conversation
-    query = _conversations_query(tracker.dialect.name, _start(first_day).timestamp(),
-                                 _start(last_day + timedelta(days=1)).timestamp())
+    query = _conversations_query(
+        tracker.dialect.name, _start(first_day).timestamp(), _start(last_day + timedelta(days=1)).timestamp()
+    )
     with tracker.connect() as connection:
         rows = connection.execute(query).fetchall()
-    return [Conversation(sender_id, started, last_message, channel or UNKNOWN_CHANNEL, int(messages), int(fallbacks),
-                         open_form is not None)
-            for sender_id, started, last_message, messages, fallbacks, channel, open_form in rows]
+    return [
+        Conversation(
+            sender_id,
+            started,
+            last_message,
+            channel or UNKNOWN_CHANNEL,
+            int(messages),
+            int(fallbacks),
+            open_form is not None,
+        )
+        for sender_id, started, last_message, messages, fallbacks, channel, open_form in rows
+    ]
 
 
 def _conversations_query(dialect: str, start: float, end: float):
@@ -127,12 +144,20 @@ def _conversations_query(dialect: str, start: float, end: float):
     # Each event learns its session (the latest session_started before it) and whether the bot
     # was paused for a person at that point, in one pass over the conversation's events.
     so_far = {"partition_by": e.c.sender_id, "order_by": e.c.id}
-    marked = select(
-        e.c.id, e.c.sender_id, e.c.type_name, e.c.timestamp, e.c.intent_name,
-        func.max(case((e.c.type_name == "session_started", e.c.id))).over(**so_far).label("session_id"),
-        func.max(case((e.c.type_name == "pause", e.c.id))).over(**so_far).label("paused_at"),
-        func.max(case((e.c.type_name == "resume", e.c.id))).over(**so_far).label("resumed_at"),
-    ).where(COUNTED_EVENTS, e.c.timestamp >= start).subquery("marked")
+    marked = (
+        select(
+            e.c.id,
+            e.c.sender_id,
+            e.c.type_name,
+            e.c.timestamp,
+            e.c.intent_name,
+            func.max(case((e.c.type_name == "session_started", e.c.id))).over(**so_far).label("session_id"),
+            func.max(case((e.c.type_name == "pause", e.c.id))).over(**so_far).label("paused_at"),
+            func.max(case((e.c.type_name == "resume", e.c.id))).over(**so_far).label("resumed_at"),
+        )
+        .where(COUNTED_EVENTS, e.c.timestamp >= start)
+        .subquery("marked")
+    )
     k = marked.c
     # What the customer wrote to the bot: not the opening greeting, not words to an agent.
     to_bot = and_(k.type_name == "user", func.coalesce(k.intent_name, "") != GREETING, bot_listening(k))
@@ -140,7 +165,8 @@ def _conversations_query(dialect: str, start: float, end: float):
     started = func.max(case((k.id == k.session_id, k.timestamp)))
     sessions = (
         select(
-            k.sender_id, started.label("started"),
+            k.sender_id,
+            started.label("started"),
             func.max(case((k.type_name == "user", k.timestamp))).label("last_message"),
             messages.label("messages"),
             func.sum(case((and_(to_bot, k.intent_name.in_(sorted(FALLBACK_INTENTS))), 1), else_=0)).label("fallbacks"),
@@ -155,12 +181,21 @@ def _conversations_query(dialect: str, start: float, end: float):
     first_message, last_loop = EVENTS.alias("first_message"), EVENTS.alias("last_loop")
     s = sessions.c
     return (
-        select(s.sender_id, s.started, s.last_message, s.messages, s.fallbacks,
-               _input_channel(first_message.c.data, dialect).label("channel"),
-               # A loop event names the form it starts; an empty name ends it.
-               last_loop.c.action_name.label("open_form"))
-        .select_from(sessions.join(first_message, first_message.c.id == s.first_message_id)
-                     .outerjoin(last_loop, last_loop.c.id == s.last_loop_id))
+        select(
+            s.sender_id,
+            s.started,
+            s.last_message,
+            s.messages,
+            s.fallbacks,
+            _input_channel(first_message.c.data, dialect).label("channel"),
+            # A loop event names the form it starts; an empty name ends it.
+            last_loop.c.action_name.label("open_form"),
+        )
+        .select_from(
+            sessions.join(first_message, first_message.c.id == s.first_message_id).outerjoin(
+                last_loop, last_loop.c.id == s.last_loop_id
+            )
+        )
         .order_by(s.started)
     )
 
@@ -191,8 +226,9 @@ def tickets_by_sender(session: Session, first_day: date, last_day: date) -> Dict
     return found
 
 
-def handoff_reasons(found: Iterable[Conversation],
-                    tickets: Dict[str, List[Tuple[float, str]]]) -> Dict[Conversation, str]:
+def handoff_reasons(
+    found: Iterable[Conversation], tickets: Dict[str, List[Tuple[float, str]]]
+) -> Dict[Conversation, str]:
     """The conversations a ticket was filed in, with the first ticket's reason.
 
     A ticket belongs to its customer's conversation that had started when it was filed and
@@ -215,9 +251,10 @@ def handoff_reasons(found: Iterable[Conversation],
 def ratings(session: Session, first_day: date, last_day: date) -> List[Tuple[date, str, int]]:
     """(day, channel, score) of the ratings of conversations that started on those days."""
     rows = session.execute(
-        select(m.CsatRating.session_started_at, m.CsatRating.channel, m.CsatRating.score)
-        .where(m.CsatRating.session_started_at >= _start(first_day),
-               m.CsatRating.session_started_at < _start(last_day + timedelta(days=1)))
+        select(m.CsatRating.session_started_at, m.CsatRating.channel, m.CsatRating.score).where(
+            m.CsatRating.session_started_at >= _start(first_day),
+            m.CsatRating.session_started_at < _start(last_day + timedelta(days=1)),
+        )
     )
     return [(day_of(started), channel, score) for started, channel, score in rows]
 
@@ -228,10 +265,12 @@ def report(session: Session, tracker: Engine, first_day: date, last_day: date, n
     handed_over = handoff_reasons(found, tickets_by_sender(session, first_day, last_day))
     cells: Dict[Tuple[date, str], Figures] = defaultdict(Figures)
     for conversation in found:
-        ended = outcome(conversation in handed_over, conversation.form_open_at_end,
-                        now.timestamp() - conversation.last_message)
+        ended = outcome(
+            conversation in handed_over, conversation.form_open_at_end, now.timestamp() - conversation.last_message
+        )
         cells[day_of(conversation.started), conversation.channel].add_conversation(
-            ended, handed_over.get(conversation), conversation.messages, conversation.fallbacks)
+            ended, handed_over.get(conversation), conversation.messages, conversation.fallbacks
+        )
     for day, channel, score in ratings(session, first_day, last_day):
         cells[day, channel].add_rating(score)
 
@@ -251,8 +290,10 @@ def report(session: Session, tracker: Engine, first_day: date, last_day: date, n
         "total": total.as_json(),
         "by_day": [{"day": day.isoformat(), **by_day[day].as_json()} for day in days],
         "by_channel": [{"channel": channel, **by_channel[channel].as_json()} for channel in channels],
-        "by_day_and_channel": [{"day": day.isoformat(), "channel": channel, **cells[day, channel].as_json()}
-                               for day, channel in sorted(cells)],
+        "by_day_and_channel": [
+            {"day": day.isoformat(), "channel": channel, **cells[day, channel].as_json()}
+            for day, channel in sorted(cells)
+        ],
         "labels": {
             "channels": {channel: CHANNEL_LABELS.get(channel, channel) for channel in channels},
             "reasons": {reason: REASON_LABELS.get(reason, reason) for reason in sorted(total.reasons)},

@@ -42,9 +42,7 @@ GENERATED_DOMAIN = "example.com"
 _CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 
-def load_demo_data(
-    session: Session, *, generated_accounts: int = 200, generated_licences: int = 500
-) -> None:
+def load_demo_data(session: Session, *, generated_accounts: int = 200, generated_licences: int = 500) -> None:
     """Insert the demo records into an empty database (the caller commits)."""
     session.add_all(_fixed_records())
     session.add_all(_generated_records(generated_accounts, generated_licences))
@@ -62,18 +60,10 @@ def _fixed_records() -> List[m.Base]:
     old_client_code = _code("TB-2FJ9-V5K3N-8QW6R-4TX1M-7DC2P-6LH9S", old_client, date(2025, 12, 31))
     mirai_code = _code("TB-5RD2-H8L4Q-3NZ7V-9KC1W-6PM5X-1GT8B", mirai, date(2027, 6, 30))
 
-    yamada = _account(
-        "yamada@sample-shoji.co.jp", "山田 太郎", "03-6801-2345", sample_code, password_set=True
-    )
-    sato = _account(
-        "sato@sample-shoji.co.jp", "佐藤 花子", "03-6801-2346", sample_code, premium_contact=True
-    )
-    tanaka = _account(
-        "tanaka@test-kogyo.jp", "田中 一郎", "06-4390-1122", test_kogyo_code, password_set=True
-    )
-    kimura = _account(
-        "kimura@old-client.jp", "木村 健二", "052-856-3344", old_client_code, password_set=True
-    )
+    yamada = _account("yamada@sample-shoji.co.jp", "山田 太郎", "03-6801-2345", sample_code, password_set=True)
+    sato = _account("sato@sample-shoji.co.jp", "佐藤 花子", "03-6801-2346", sample_code, premium_contact=True)
+    tanaka = _account("tanaka@test-kogyo.jp", "田中 一郎", "06-4390-1122", test_kogyo_code, password_set=True)
+    kimura = _account("kimura@old-client.jp", "木村 健二", "052-856-3344", old_client_code, password_set=True)
 
     nakamura = "nakamura@example.jp"
     licences = [
@@ -90,9 +80,7 @@ def _fixed_records() -> List[m.Base]:
     return [*codes, *accounts, cc, *licences]
 
 
-def _code(
-    code: str, company: m.Company, contract_end: date, premium_service: bool = False
-) -> m.ActivationCode:
+def _code(code: str, company: m.Company, contract_end: date, premium_service: bool = False) -> m.ActivationCode:
     return m.ActivationCode(
         code=code,
         company=company,
@@ -123,9 +111,7 @@ def _account(
     )
 
 
-def _licence(
-    serial: str, product: str, owner_email: str, expiry: date, auto_renewal: bool = False
-) -> m.Licence:
+def _licence(serial: str, product: str, owner_email: str, expiry: date, auto_renewal: bool = False) -> m.Licence:
     return m.Licence(
         serial=serial,
         product=product,
@@ -161,15 +147,12 @@ def _generated_records(accounts: int, licences: int) -> List[m.Base]:
                 code,
                 password_set=rng.random() < 0.8,
                 premium_contact=code.premium_service and rng.random() < 0.3,
-                created_at=CREATED_AT
-                + timedelta(days=rng.randrange(700), minutes=rng.randrange(1440)),
+                created_at=CREATED_AT + timedelta(days=rng.randrange(700), minutes=rng.randrange(1440)),
             )
         )
 
     # Fewer owners than licences, so some owners have several licences as customers do.
-    owners = [
-        f"{fake.unique.user_name()}@{GENERATED_DOMAIN}" for _ in range(math.ceil(licences * 2 / 3))
-    ]
+    owners = [f"{fake.unique.user_name()}@{GENERATED_DOMAIN}" for _ in range(math.ceil(licences * 2 / 3))]
     taken_serials: Set[str] = set()
     for _ in range(licences):
         records.append(

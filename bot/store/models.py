@@ -102,9 +102,7 @@ class Company(Base):
 class ActivationCode(Base):
     __tablename__ = "activation_codes"
     __table_args__ = (
-        CheckConstraint(
-            f"code = upper(code) AND length(code) = {ACTIVATION_CODE_LENGTH}", name="code_canonical"
-        ),
+        CheckConstraint(f"code = upper(code) AND length(code) = {ACTIVATION_CODE_LENGTH}", name="code_canonical"),
     )
 
     id = Column(Integer, primary_key=True)
@@ -155,9 +153,7 @@ class CcAddress(Base):
 class Licence(Base):
     __tablename__ = "licences"
     __table_args__ = (
-        CheckConstraint(
-            f"serial = upper(serial) AND length(serial) = {SERIAL_LENGTH}", name="serial_canonical"
-        ),
+        CheckConstraint(f"serial = upper(serial) AND length(serial) = {SERIAL_LENGTH}", name="serial_canonical"),
         CheckConstraint("owner_email = lower(owner_email)", name="owner_email_lowercase"),
     )
 
@@ -182,8 +178,7 @@ class RenewalOrder(Base):
         # A paid order without a payment date (or the reverse) would mislead the
         # payment-status answer.
         CheckConstraint(
-            f"(status = '{PAID}' AND paid_on IS NOT NULL)"
-            f" OR (status <> '{PAID}' AND paid_on IS NULL)",
+            f"(status = '{PAID}' AND paid_on IS NOT NULL) OR (status <> '{PAID}' AND paid_on IS NULL)",
             name="paid_on_iff_paid",
         ),
         CheckConstraint("paid_on IS NULL OR paid_on >= applied_on", name="paid_after_applied"),

@@ -38,7 +38,7 @@ def purge_conversations(url: str, cutoff: datetime, keep: Iterable[str] = ()) ->
         with engine.begin() as connection:
             senders = [row[0] for row in connection.execute(stale) if row[0] not in kept]
             for start in range(0, len(senders), 500):
-                connection.execute(delete(events).where(events.c.sender_id.in_(senders[start:start + 500])))
+                connection.execute(delete(events).where(events.c.sender_id.in_(senders[start : start + 500])))
         return len(senders)
     finally:
         engine.dispose()

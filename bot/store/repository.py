@@ -185,17 +185,13 @@ def find_account(session: Session, email: str) -> Optional[AccountRecord]:
     )
 
 
-def create_account(
-    session: Session, *, email: str, name: str, phone: str, activation_code: str
-) -> AccountRecord:
+def create_account(session: Session, *, email: str, name: str, phone: str, activation_code: str) -> AccountRecord:
     """Sign up: a new account whose password is still to be set from the welcome mail."""
     address = _address(email)
     code = canonical_activation_code(activation_code)
     activation_id = None
     if code is not None:
-        activation_id = session.scalar(
-            select(m.ActivationCode.id).where(m.ActivationCode.code == code)
-        )
+        activation_id = session.scalar(select(m.ActivationCode.id).where(m.ActivationCode.code == code))
     if activation_id is None:
         raise UnknownActivationCode(activation_code)
     account = m.PortalAccount(
@@ -232,9 +228,7 @@ def cc_addresses(session: Session, email: str) -> Optional[Tuple[str, ...]]:
         return None
     return tuple(
         session.scalars(
-            select(m.CcAddress.email)
-            .where(m.CcAddress.account_id == account_id)
-            .order_by(m.CcAddress.position)
+            select(m.CcAddress.email).where(m.CcAddress.account_id == account_id).order_by(m.CcAddress.position)
         )
     )
 
@@ -249,8 +243,7 @@ def set_cc_addresses(session: Session, email: str, addresses: Iterable[str]) -> 
     # and collide with the old rows on (account_id, email).
     session.execute(delete(m.CcAddress).where(m.CcAddress.account_id == account_id))
     session.add_all(
-        m.CcAddress(account_id=account_id, email=cc, position=position)
-        for position, cc in enumerate(wanted)
+        m.CcAddress(account_id=account_id, email=cc, position=position) for position, cc in enumerate(wanted)
     )
     session.flush()
     return wanted
@@ -303,9 +296,7 @@ def licences_of(session: Session, email: str) -> Tuple[LicenceRecord, ...]:
     if address is None:
         return ()
     licences = session.scalars(
-        select(m.Licence)
-        .where(m.Licence.owner_email == address)
-        .order_by(m.Licence.expiry, m.Licence.serial)
+        select(m.Licence).where(m.Licence.owner_email == address).order_by(m.Licence.expiry, m.Licence.serial)
     )
     return tuple(_licence_record(licence) for licence in licences)
 
@@ -421,8 +412,12 @@ def claim_mail(session: Session, lease: timedelta) -> Optional[MailRecord]:
     for mail_id in session.scalars(due.with_only_columns(m.OutboxMail.id).order_by(m.OutboxMail.id).limit(20)):
         claimed = session.execute(
             update(m.OutboxMail)
-            .where(m.OutboxMail.id == mail_id, m.OutboxMail.sent_at.is_(None), m.OutboxMail.failed_at.is_(None),
-                   or_(m.OutboxMail.next_try_at.is_(None), m.OutboxMail.next_try_at <= now))
+            .where(
+                m.OutboxMail.id == mail_id,
+                m.OutboxMail.sent_at.is_(None),
+                m.OutboxMail.failed_at.is_(None),
+                or_(m.OutboxMail.next_try_at.is_(None), m.OutboxMail.next_try_at <= now),
+            )
             .values(attempts=m.OutboxMail.attempts + 1, next_try_at=now + lease)
             .execution_options(synchronize_session=False)
         )
@@ -543,8 +538,15 @@ def record_csat(session: Session, sender_id: str, channel: str, score: int, sess
     """Keep a rating of one session; False when that session was rated already (the first one stays)."""
     try:
         with session.begin_nested():
-            session.add(m.CsatRating(sender_id=sender_id, session_started_at=session_started_at, channel=channel,
-                                     score=score, created_at=clock.now()))
+            session.add(
+                m.CsatRating(
+                    sender_id=sender_id,
+                    session_started_at=session_started_at,
+                    channel=channel,
+                    score=score,
+                    created_at=clock.now(),
+                )
+            )
     except IntegrityError:  # the unique key: this session has its rating
         return False
     return True
@@ -552,24 +554,32 @@ def record_csat(session: Session, sender_id: str, channel: str, score: int, sess
 
 def record_csat_comment(session: Session, sender_id: str, session_started_at: datetime, comment: str) -> bool:
     """Keep the comment on a session's rating; False when that session has no rating or has its comment."""
-    done = session.execute(update(m.CsatRating)
-                           .where(m.CsatRating.sender_id == sender_id,
-                                  m.CsatRating.session_started_at == session_started_at,
-                                  m.CsatRating.comment.is_(None))
-                           .values(comment=comment))
+    done = session.execute(
+        update(m.CsatRating)
+        .where(
+            m.CsatRating.sender_id == sender_id,
+            m.CsatRating.session_started_at == session_started_at,
+            m.CsatRating.comment.is_(None),
+        )
+        .values(comment=comment)
+    )
     return done.rowcount == 1
 
 
 def csat_comments(session: Session, sender_id: str) -> Tuple[Optional[str], ...]:
     """The comments on one conversation's ratings, oldest first (None where there is none)."""
-    return tuple(session.scalars(select(m.CsatRating.comment).where(m.CsatRating.sender_id == sender_id)
-                                 .order_by(m.CsatRating.id)))
+    return tuple(
+        session.scalars(
+            select(m.CsatRating.comment).where(m.CsatRating.sender_id == sender_id).order_by(m.CsatRating.id)
+        )
+    )
 
 
 def csat_scores(session: Session, sender_id: str) -> Tuple[int, ...]:
     """The ratings one conversation gave, oldest first."""
-    return tuple(session.scalars(select(m.CsatRating.score).where(m.CsatRating.sender_id == sender_id)
-                                 .order_by(m.CsatRating.id)))
+    return tuple(
+        session.scalars(select(m.CsatRating.score).where(m.CsatRating.sender_id == sender_id).order_by(m.CsatRating.id))
+    )
 
 
 # --- whole database (demo data) --------------------------------------------------

@@ -90,8 +90,9 @@ def _start(day: date) -> float:
     return datetime.combine(day, datetime.min.time(), JST).timestamp()
 
 
-def queued_messages(session: Session, tracker: Engine, first_day: date, last_day: date,
-                    limit: int = MAX_SHOWN) -> Tuple[List[QueuedMessage], int]:
+def queued_messages(
+    session: Session, tracker: Engine, first_day: date, last_day: date, limit: int = MAX_SHOWN
+) -> Tuple[List[QueuedMessage], int]:
     """The newest `limit` messages of those days (Japan time) waiting for a label, newest first, and
     how many wait in all."""
     if not inspect(tracker).has_table("events"):
@@ -114,40 +115,80 @@ def _candidates_query(dialect: str, start: float, end: float):
         return func.max(case((e.c.type_name == kind, e.c.id))).over(**so_far)
 
     # Each event learns its session, the latest pause and resume, and the latest form event before it.
-    marked = select(
-        e.c.id, e.c.sender_id, e.c.type_name, e.c.timestamp, e.c.intent_name,
-        latest("session_started").label("session_id"), latest("pause").label("paused_at"),
-        latest("resume").label("resumed_at"), latest("active_loop").label("loop_at"),
-    ).where(COUNTED_EVENTS, e.c.timestamp >= start).subquery("marked")
+    marked = (
+        select(
+            e.c.id,
+            e.c.sender_id,
+            e.c.type_name,
+            e.c.timestamp,
+            e.c.intent_name,
+            latest("session_started").label("session_id"),
+            latest("pause").label("paused_at"),
+            latest("resume").label("resumed_at"),
+            latest("active_loop").label("loop_at"),
+        )
+        .where(COUNTED_EVENTS, e.c.timestamp >= start)
+        .subquery("marked")
+    )
     k = marked.c
     to_bot = case((bot_listening(k), 1), else_=0)
     after = {"partition_by": k.sender_id, "order_by": k.id}
     # Each customer message with the next one of the same customer.
-    messages = select(
-        k.id, k.sender_id, k.timestamp, k.intent_name, k.session_id, to_bot.label("to_bot"),
-        func.lead(k.id).over(**after).label("reply_id"),
-        func.lead(k.intent_name).over(**after).label("reply_intent"),
-        func.lead(k.session_id).over(**after).label("reply_session_id"),
-        func.lead(to_bot).over(**after).label("reply_to_bot"),
-        func.lead(k.loop_at).over(**after).label("reply_loop_at"),
-    ).where(k.type_name == "user").subquery("messages")
+    messages = (
+        select(
+            k.id,
+            k.sender_id,
+            k.timestamp,
+            k.intent_name,
+            k.session_id,
+            to_bot.label("to_bot"),
+            func.lead(k.id).over(**after).label("reply_id"),
+            func.lead(k.intent_name).over(**after).label("reply_intent"),
+            func.lead(k.session_id).over(**after).label("reply_session_id"),
+            func.lead(to_bot).over(**after).label("reply_to_bot"),
+            func.lead(k.loop_at).over(**after).label("reply_loop_at"),
+        )
+        .where(k.type_name == "user")
+        .subquery("messages")
+    )
     u = messages.c
     own, reply = EVENTS.alias("own"), EVENTS.alias("reply")
-    answer_confidence = func.coalesce(*(
-        _json_number(own.c.data, ("parse_data", "response_selector", name, "response", "confidence"), dialect)
-        for name in _SELECTORS))
+    answer_confidence = func.coalesce(
+        *(
+            _json_number(own.c.data, ("parse_data", "response_selector", name, "response", "confidence"), dialect)
+            for name in _SELECTORS
+        )
+    )
     # What the rules read in the events' JSON, read once per message: PostgreSQL parses the JSON text
     # again for every use of it, and a condition naming a value twelve times did so twelve times.
-    read = select(
-        u.id, u.sender_id, u.timestamp, u.session_id, u.to_bot, u.intent_name, u.reply_id, u.reply_intent,
-        u.reply_session_id, u.reply_to_bot, u.reply_loop_at,
-        _json_number(own.c.data, ("parse_data", "intent", "confidence"), dialect).label("confidence"),
-        case((u.intent_name == GUIDE_QUESTION, answer_confidence)).label("answer_confidence"),
-        # Only an answer can be corrected.
-        case((and_(u.reply_id.is_not(None), u.intent_name.not_in(sorted(NOT_ANSWERED))),
-              _json_text(reply.c.data, ("text",), dialect))).label("reply_text"),
-    ).select_from(messages.join(own, own.c.id == u.id).outerjoin(reply, reply.c.id == u.reply_id)) \
-        .where(u.timestamp < end).cte("read").prefix_with("MATERIALIZED", dialect="postgresql")
+    read = (
+        select(
+            u.id,
+            u.sender_id,
+            u.timestamp,
+            u.session_id,
+            u.to_bot,
+            u.intent_name,
+            u.reply_id,
+            u.reply_intent,
+            u.reply_session_id,
+            u.reply_to_bot,
+            u.reply_loop_at,
+            _json_number(own.c.data, ("parse_data", "intent", "confidence"), dialect).label("confidence"),
+            case((u.intent_name == GUIDE_QUESTION, answer_confidence)).label("answer_confidence"),
+            # Only an answer can be corrected.
+            case(
+                (
+                    and_(u.reply_id.is_not(None), u.intent_name.not_in(sorted(NOT_ANSWERED))),
+                    _json_text(reply.c.data, ("text",), dialect),
+                )
+            ).label("reply_text"),
+        )
+        .select_from(messages.join(own, own.c.id == u.id).outerjoin(reply, reply.c.id == u.reply_id))
+        .where(u.timestamp < end)
+        .cte("read")
+        .prefix_with("MATERIALIZED", dialect="postgresql")
+    )
     r = read.c
     could_be_queued = or_(
         r.intent_name.in_(sorted(FALLBACK_INTENTS)),
@@ -158,11 +199,25 @@ def _candidates_query(dialect: str, start: float, end: float):
     )
     data, reply_loop = EVENTS.alias("data"), EVENTS.alias("reply_loop")
     # A loop event names the form it starts and an empty name ends it; one of an earlier session is over.
-    form_waiting = case((and_(reply_loop.c.action_name.is_not(None),
-                              r.reply_loop_at > func.coalesce(r.reply_session_id, 0)), 1), else_=0)
+    form_waiting = case(
+        (and_(reply_loop.c.action_name.is_not(None), r.reply_loop_at > func.coalesce(r.reply_session_id, 0)), 1),
+        else_=0,
+    )
     return (
-        select(r.id, r.sender_id, r.timestamp, r.session_id, r.to_bot, data.c.data, r.reply_id, r.reply_intent,
-               r.reply_session_id, r.reply_to_bot, r.reply_text, form_waiting.label("form_waiting"))
+        select(
+            r.id,
+            r.sender_id,
+            r.timestamp,
+            r.session_id,
+            r.to_bot,
+            data.c.data,
+            r.reply_id,
+            r.reply_intent,
+            r.reply_session_id,
+            r.reply_to_bot,
+            r.reply_text,
+            form_waiting.label("form_waiting"),
+        )
         .select_from(read.join(data, data.c.id == r.id).outerjoin(reply_loop, reply_loop.c.id == r.reply_loop_at))
         .where(could_be_queued)
         .order_by(r.id)
@@ -197,15 +252,22 @@ def _queued(row) -> Optional[QueuedMessage]:
     if not why:
         return None
     return QueuedMessage(
-        id=row.id, sender_id=row.sender_id, at=row.timestamp, channel=data.get("input_channel") or UNKNOWN_CHANNEL,
-        text=masked(reading.text), intent=reading.intent, confidence=reading.confidence, guide_answer=answer,
-        reasons=why, reply=masked(reply.text) if reply is not None and Reason.CORRECTED in why else None,
+        id=row.id,
+        sender_id=row.sender_id,
+        at=row.timestamp,
+        channel=data.get("input_channel") or UNKNOWN_CHANNEL,
+        text=masked(reading.text),
+        intent=reading.intent,
+        confidence=reading.confidence,
+        guide_answer=answer,
+        reasons=why,
+        reply=masked(reply.text) if reply is not None and Reason.CORRECTED in why else None,
     )
 
 
 def _chunks(values: Sequence, size: int = _CHUNK) -> Iterable[Sequence]:
     for index in range(0, len(values), size):
-        yield values[index:index + size]
+        yield values[index : index + size]
 
 
 def labelled(session: Session, messages: Sequence[Tuple[int, str]]) -> Set[Tuple[int, str]]:
@@ -213,8 +275,9 @@ def labelled(session: Session, messages: Sequence[Tuple[int, str]]) -> Set[Tuple
     wanted = set(messages)
     found: Set[Tuple[int, str]] = set()
     for ids in _chunks(sorted({event_id for event_id, _ in wanted})):
-        rows = session.execute(select(m.ReviewLabel.event_id, m.ReviewLabel.sender_id)
-                               .where(m.ReviewLabel.event_id.in_(ids)))
+        rows = session.execute(
+            select(m.ReviewLabel.event_id, m.ReviewLabel.sender_id).where(m.ReviewLabel.event_id.in_(ids))
+        )
         found.update(key for key in map(tuple, rows) if key in wanted)
     return found
 
@@ -233,11 +296,18 @@ def label_messages(session: Session, tracker: Engine, event_ids: Sequence[int], 
     for row in rows:
         parse_data = json.loads(row.data).get("parse_data") or {}
         answer, _ = _guide_answer(parse_data)
-        session.add(m.ReviewLabel(
-            event_id=row.id, sender_id=row.sender_id, text=masked(texts[row.id]),
-            read_as=answer or (parse_data.get("intent") or {}).get("name"), label=label,
-            written_at=datetime.fromtimestamp(row.timestamp, JST), labelled_by=supervisor, labelled_at=now,
-        ))
+        session.add(
+            m.ReviewLabel(
+                event_id=row.id,
+                sender_id=row.sender_id,
+                text=masked(texts[row.id]),
+                read_as=answer or (parse_data.get("intent") or {}).get("name"),
+                label=label,
+                written_at=datetime.fromtimestamp(row.timestamp, JST),
+                labelled_by=supervisor,
+                labelled_at=now,
+            )
+        )
     try:
         session.flush()
     except IntegrityError:  # another supervisor's label of the same message won the race
@@ -252,14 +322,19 @@ def _customer_messages(tracker: Engine, ids: Sequence[int]) -> list:
     rows = []
     with tracker.connect() as connection:
         for chunk in _chunks(ids):
-            rows += connection.execute(select(e.c.id, e.c.sender_id, e.c.timestamp, e.c.data)
-                                       .where(e.c.id.in_(chunk), e.c.type_name == "user").order_by(e.c.id)).fetchall()
+            rows += connection.execute(
+                select(e.c.id, e.c.sender_id, e.c.timestamp, e.c.data)
+                .where(e.c.id.in_(chunk), e.c.type_name == "user")
+                .order_by(e.c.id)
+            ).fetchall()
     return rows
 
 
 def labelled_examples(session: Session) -> List[Tuple[str, str]]:
     """(masked text, label) of the labelled messages, ignored ones left out, in the order they were labelled."""
-    rows = session.execute(select(m.ReviewLabel.text, m.ReviewLabel.label)
-                           .where(m.ReviewLabel.label != IGNORE)
-                           .order_by(m.ReviewLabel.labelled_at, m.ReviewLabel.id))
+    rows = session.execute(
+        select(m.ReviewLabel.text, m.ReviewLabel.label)
+        .where(m.ReviewLabel.label != IGNORE)
+        .order_by(m.ReviewLabel.labelled_at, m.ReviewLabel.id)
+    )
     return [tuple(row) for row in rows]

@@ -38,12 +38,26 @@ UNSURE_ANSWER_BELOW = 0.5
 ASKS_FOR_PERSON, SAYS_NO = "request_human", "deny"
 CORRECTION_INTENTS = frozenset({ASKS_FOR_PERSON, SAYS_NO})
 # ... or these words (data/nlu/basics.yml's deny examples), typed in any reading.
-CORRECTION_WORDS = ("違う", "違います", "違って", "ちがう", "ちがいます", "ちがって",
-                    "そうじゃな", "そうではな", "それじゃな", "それではな", "間違ってい", "間違ってま")
+CORRECTION_WORDS = (
+    "違う",
+    "違います",
+    "違って",
+    "ちがう",
+    "ちがいます",
+    "ちがって",
+    "そうじゃな",
+    "そうではな",
+    "それじゃな",
+    "それではな",
+    "間違ってい",
+    "間違ってま",
+)
 # Readings that get no answer the customer could call wrong: small talk, answers to the bot's own
 # questions, and the two non-answers (queued for themselves).
-NOT_ANSWERED = frozenset({"greet", "thank", "goodbye", "affirm", "deny", "inform", "rate_answer",
-                          "request_human"}) | FALLBACK_INTENTS
+NOT_ANSWERED = (
+    frozenset({"greet", "thank", "goodbye", "affirm", "deny", "inform", "rate_answer", "request_human"})
+    | FALLBACK_INTENTS
+)
 
 
 class Reason(str, Enum):
@@ -113,8 +127,11 @@ def reasons(message: Reading, reply: Optional[Reply]) -> Tuple[Reason, ...]:
 def _unsure(message: Reading) -> bool:
     if message.confidence is not None and message.confidence < UNSURE_INTENT_BELOW:
         return True
-    return (message.intent == GUIDE_QUESTION and message.answer_confidence is not None
-            and message.answer_confidence < UNSURE_ANSWER_BELOW)
+    return (
+        message.intent == GUIDE_QUESTION
+        and message.answer_confidence is not None
+        and message.answer_confidence < UNSURE_ANSWER_BELOW
+    )
 
 
 # bot.log_privacy has no pattern for postal addresses: a postal code (〒100-0001); a municipality

@@ -75,10 +75,20 @@ def create_ticket(
 ) -> TicketRecord:
     now = clock.now()
     ticket = m.Ticket(
-        sender_id=sender_id, channel=channel, category=category, priority=priority, status=m.TICKET_OPEN,
-        summary=summary, last_question=last_question, verified_email=verified_email, contact_email=contact_email,
-        fields=json.dumps(fields, ensure_ascii=False), transcript=json.dumps(transcript, ensure_ascii=False),
-        conversation_offset=conversation_offset, created_at=now, updated_at=now,
+        sender_id=sender_id,
+        channel=channel,
+        category=category,
+        priority=priority,
+        status=m.TICKET_OPEN,
+        summary=summary,
+        last_question=last_question,
+        verified_email=verified_email,
+        contact_email=contact_email,
+        fields=json.dumps(fields, ensure_ascii=False),
+        transcript=json.dumps(transcript, ensure_ascii=False),
+        conversation_offset=conversation_offset,
+        created_at=now,
+        updated_at=now,
     )
     session.add(ticket)
     session.flush()
@@ -115,8 +125,9 @@ def unfinished_tickets(session: Session, limit: int = 200) -> Tuple[TicketRecord
 
 def unfinished_counts(session: Session) -> Dict[str, int]:
     """How many tickets wait for an agent (open) and how many an agent holds (claimed)."""
-    rows = session.execute(select(m.Ticket.status, func.count()).where(m.Ticket.status != m.TICKET_CLOSED)
-                           .group_by(m.Ticket.status))
+    rows = session.execute(
+        select(m.Ticket.status, func.count()).where(m.Ticket.status != m.TICKET_CLOSED).group_by(m.Ticket.status)
+    )
     return {m.TICKET_OPEN: 0, m.TICKET_CLAIMED: 0, **dict(rows.all())}
 
 
@@ -159,12 +170,24 @@ def _held_by(session: Session, ticket_id: int, agent: str) -> m.Ticket:
 
 def _record(ticket: m.Ticket) -> TicketRecord:
     return TicketRecord(
-        id=ticket.id, number=ticket_number(ticket.id), sender_id=ticket.sender_id, channel=ticket.channel,
-        category=ticket.category, priority=ticket.priority, status=ticket.status, summary=ticket.summary,
-        last_question=ticket.last_question, verified_email=ticket.verified_email, contact_email=ticket.contact_email,
-        fields=json.loads(ticket.fields), transcript=tuple(json.loads(ticket.transcript)),
-        conversation_offset=ticket.conversation_offset, agent=ticket.agent,
-        created_at=ticket.created_at, updated_at=ticket.updated_at, closed_at=ticket.closed_at,
+        id=ticket.id,
+        number=ticket_number(ticket.id),
+        sender_id=ticket.sender_id,
+        channel=ticket.channel,
+        category=ticket.category,
+        priority=ticket.priority,
+        status=ticket.status,
+        summary=ticket.summary,
+        last_question=ticket.last_question,
+        verified_email=ticket.verified_email,
+        contact_email=ticket.contact_email,
+        fields=json.loads(ticket.fields),
+        transcript=tuple(json.loads(ticket.transcript)),
+        conversation_offset=ticket.conversation_offset,
+        agent=ticket.agent,
+        created_at=ticket.created_at,
+        updated_at=ticket.updated_at,
+        closed_at=ticket.closed_at,
     )
 
 
@@ -177,8 +200,9 @@ def forget_transcripts(session: Session, closed_before: datetime) -> int:
     """Drop the transcript and the customer's last question of tickets closed before `closed_before`;
     category, priority, summary, dates and the masked fields stay for the records."""
     old = session.scalars(
-        select(m.Ticket).where(m.Ticket.status == m.TICKET_CLOSED, m.Ticket.closed_at < closed_before,
-                               m.Ticket.transcript != "[]")
+        select(m.Ticket).where(
+            m.Ticket.status == m.TICKET_CLOSED, m.Ticket.closed_at < closed_before, m.Ticket.transcript != "[]"
+        )
     ).all()
     for ticket in old:
         ticket.transcript, ticket.last_question = "[]", None

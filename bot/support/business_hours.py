@@ -32,7 +32,7 @@ def hours_in_words(hours: SupportHours) -> str:
 
 
 def parse_support_hours(text: Optional[str]) -> SupportHours:
-    """"9:00-17:30" → SupportHours; unset means the default; nonsense is an operator error."""
+    """ "9:00-17:30" → SupportHours; unset means the default; nonsense is an operator error."""
     if not text:
         return SupportHours()
     match = _HOURS_RE.fullmatch(text)

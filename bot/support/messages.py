@@ -42,8 +42,13 @@ def problem_with(text: str, max_chars: int = DEFAULT_MAX_CHARS) -> Optional[Prob
 class SlidingWindowLimiter:
     """At most `limit` messages per sender within any `window` seconds, in this process."""
 
-    def __init__(self, limit: int = DEFAULT_PER_MINUTE, window: float = 60.0,
-                 clock: Callable[[], float] = time.monotonic, max_senders: int = 100_000) -> None:
+    def __init__(
+        self,
+        limit: int = DEFAULT_PER_MINUTE,
+        window: float = 60.0,
+        clock: Callable[[], float] = time.monotonic,
+        max_senders: int = 100_000,
+    ) -> None:
         self._limit, self._window, self._clock, self._max_senders = limit, window, clock, max_senders
         self._seen: Dict[str, Deque[float]] = {}
 

@@ -14,7 +14,7 @@ COMMENT_CHARS = 500
 def this_session(events: Sequence[Dict[str, Any]]) -> List[Dict[str, Any]]:
     """The events since the conversation's latest session started."""
     starts = [i for i, event in enumerate(events) if event.get("event") == "session_started"]
-    return list(events[starts[-1]:] if starts else events)
+    return list(events[starts[-1] :] if starts else events)
 
 
 def session_started_at(events: Sequence[Dict[str, Any]]) -> Optional[float]:
@@ -24,8 +24,10 @@ def session_started_at(events: Sequence[Dict[str, Any]]) -> Optional[float]:
 
 
 def asked_in_session(events: Sequence[Dict[str, Any]]) -> bool:
-    return any(event.get("event") == "bot" and (event.get("metadata") or {}).get("utter_action") == ASK_RESPONSE
-               for event in this_session(events))
+    return any(
+        event.get("event") == "bot" and (event.get("metadata") or {}).get("utter_action") == ASK_RESPONSE
+        for event in this_session(events)
+    )
 
 
 def should_ask(events: Sequence[Dict[str, Any]], active_form: Optional[str]) -> bool:

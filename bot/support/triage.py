@@ -48,12 +48,41 @@ REASON_LABELS = {
 # the bot recognises from the words alone.
 _THREAT_WORDS = frozenset({"解析", "検体", "マルウェア", "ランサムウェア", "感染"})
 _THREAT_PHRASES = ("解析依頼", "不審なファイル", "ウイルスに感染")
-_TROUBLE_WORDS = frozenset({"エラー", "起動", "動く", "重い", "落ちる", "固まる", "インストール", "アンインストール",
-                            "表示", "ブロック", "検出", "オフライン", "失敗"})
-_PRODUCT_WORDS = frozenset({"ウイルスバスター", "製品", "ソフト", "エージェント", "Apex", "パターンファイル",
-                            "コンソール"})
-_FRUSTRATION_PHRASES = ("ふざけ", "いい加減", "役に立たな", "役立たず", "最悪", "むかつ", "イライラ", "話にならな",
-                        "何度も同じ", "もういい加減", "怒", "時間の無駄", "全然わから")
+_TROUBLE_WORDS = frozenset(
+    {
+        "エラー",
+        "起動",
+        "動く",
+        "重い",
+        "落ちる",
+        "固まる",
+        "インストール",
+        "アンインストール",
+        "表示",
+        "ブロック",
+        "検出",
+        "オフライン",
+        "失敗",
+    }
+)
+_PRODUCT_WORDS = frozenset(
+    {"ウイルスバスター", "製品", "ソフト", "エージェント", "Apex", "パターンファイル", "コンソール"}
+)
+_FRUSTRATION_PHRASES = (
+    "ふざけ",
+    "いい加減",
+    "役に立たな",
+    "役立たず",
+    "最悪",
+    "むかつ",
+    "イライラ",
+    "話にならな",
+    "何度も同じ",
+    "もういい加減",
+    "怒",
+    "時間の無駄",
+    "全然わから",
+)
 
 
 def reason_in_words(text: str, lemmas: AbstractSet[str]) -> Optional[Reason]:
@@ -74,8 +103,12 @@ _CATEGORY_OF_REASON = {
     Reason.THREAT_ANALYSIS: THREAT,
     Reason.PRODUCT_TROUBLE: PRODUCT,
 }
-_LOGIN_TOPICS = ("faq/portal_forgot_password", "faq/portal_login_trouble", "faq/portal_first_login",
-                 "resend_password_mail")
+_LOGIN_TOPICS = (
+    "faq/portal_forgot_password",
+    "faq/portal_login_trouble",
+    "faq/portal_first_login",
+    "resend_password_mail",
+)
 _ACCOUNT_TOPICS = ("check_account_status", "sign_up", "manage_cc")
 _RENEWAL_TOPICS = ("check_renewal", "apply_renewal", "payment_status")
 

@@ -25,6 +25,7 @@ def fake_service(monkeypatch):
     Each coroutine of the fake must be one of the service's, taking the same parameters: a fake
     that drifted from the service would test actions against calls they can no longer make.
     """
+
     def swap(name, fake):
         real = getattr(services, name)
         for attribute, faked in inspect.getmembers(fake, inspect.iscoroutinefunction):
@@ -32,4 +33,5 @@ def fake_service(monkeypatch):
                 assert _parameters(faked) == _parameters(getattr(real, attribute)), f"{name}.{attribute}"
         monkeypatch.setattr(services, name, fake)
         return fake
+
     return swap

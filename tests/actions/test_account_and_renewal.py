@@ -62,8 +62,11 @@ async def test_no_mail_when_the_password_is_already_set(demo_db):
         ("kato@example.jp", "VBCL-2267-8415-3309-7742", ["utter_renewal_too_late"]),
         ("watanabe@example.jp", "TSPM-5518-2093-6674-1180", ["utter_renewal_ok_no_limit", "utter_renew_from_product"]),
         ("nakamura@example.jp", "VBCL-7705-3361-9428-0517", ["utter_renewal_too_early"]),
-        ("nakamura@example.jp", "VBDL-6142-8857-2031-4496",
-         ["utter_renewal_ok", "utter_renew_in_account", "utter_upgrade_needs_auto_renewal_cancelled"]),
+        (
+            "nakamura@example.jp",
+            "VBDL-6142-8857-2031-4496",
+            ["utter_renewal_ok", "utter_renew_in_account", "utter_upgrade_needs_auto_renewal_cancelled"],
+        ),
         ("nakamura@example.jp", "VBCL-9034-1178-5520-6631", ["utter_serial_not_yours"]),
     ],
 )
@@ -114,12 +117,15 @@ async def test_the_account_status_is_said_with_the_grace_period_the_operator_set
     assert (message["contract_end"], message["last_usable"]) == ("2026年10月31日", "2026年11月14日")
 
 
-@pytest.mark.parametrize("state, password_set, said", [
-    (AccountState.VALID, False, ["utter_account_valid", "utter_password_not_set"]),
-    (AccountState.VALID, True, ["utter_account_valid"]),
-    # An expired account's password mail would lead nowhere.
-    (AccountState.EXPIRED, False, ["utter_account_expired"]),
-])
+@pytest.mark.parametrize(
+    "state, password_set, said",
+    [
+        (AccountState.VALID, False, ["utter_account_valid", "utter_password_not_set"]),
+        (AccountState.VALID, True, ["utter_account_valid"]),
+        # An expired account's password mail would lead nowhere.
+        (AccountState.EXPIRED, False, ["utter_account_expired"]),
+    ],
+)
 async def test_the_password_mail_is_offered_only_where_it_helps(fake_service, state, password_set, said):
     fake_service("accounts", FakeAccounts(standing(state, date(2027, 3, 31), password_set)))
     assert responses(await do("account_status", "sato@sample-shoji.co.jp")) == said
@@ -130,11 +136,14 @@ async def test_an_address_without_an_account_is_told_so(fake_service):
     assert responses(await do("account_status", "nakamura@example.jp")) == ["utter_account_not_found"]
 
 
-@pytest.mark.parametrize("outcome, said", [
-    (PasswordMail.QUEUED, "utter_password_mail_sent"),
-    (PasswordMail.ALREADY_SET, "utter_password_already_set"),
-    (PasswordMail.NO_ACCOUNT, "utter_account_not_found"),
-])
+@pytest.mark.parametrize(
+    "outcome, said",
+    [
+        (PasswordMail.QUEUED, "utter_password_mail_sent"),
+        (PasswordMail.ALREADY_SET, "utter_password_already_set"),
+        (PasswordMail.NO_ACCOUNT, "utter_account_not_found"),
+    ],
+)
 async def test_each_outcome_of_the_password_mail_has_its_answer(fake_service, outcome, said):
     accounts = fake_service("accounts", FakeAccounts(password_mail=outcome))
     assert responses(await do("resend_password_mail", "sato@sample-shoji.co.jp")) == [said]

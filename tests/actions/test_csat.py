@@ -17,8 +17,11 @@ SESSION = {"event": "session_started", "timestamp": 1_796_000_000.0}
 
 
 def rating(score, events=(SESSION,), channel="line"):
-    message = {"text": f'/rate_answer{{"csat_score": "{score}"}}', "intent": {"name": "rate_answer", "confidence": 1.0},
-               "entities": [{"entity": "csat_score", "value": score}]}
+    message = {
+        "text": f'/rate_answer{{"csat_score": "{score}"}}',
+        "intent": {"name": "rate_answer", "confidence": 1.0},
+        "entities": [{"entity": "csat_score", "value": score}],
+    }
     user = {"event": "user", "text": message["text"], "parse_data": message, "input_channel": channel}
     return Tracker(SENDER, {}, message, [*events, user], False, None, {}, "action_listen")
 
@@ -70,11 +73,13 @@ async def run_events(action, tracker):
 
 async def test_words_after_a_rating_are_its_comment_kept_masked_and_only_once(demo_db):
     await run(ActionRecordCsat(), rating("2"))
-    said, events = await run_events(ActionRecordCsatComment(),
-                                    after_rating("振込用紙が遅い。連絡は taro@example.com まで", "inform"))
+    said, events = await run_events(
+        ActionRecordCsatComment(), after_rating("振込用紙が遅い。連絡は taro@example.com まで", "inform")
+    )
     assert said == ["utter_csat_comment_thanks"] and events == []
-    assert (await run_events(ActionRecordCsatComment(), after_rating("それと画面も見にくい", "inform")))[0] == \
-        ["utter_what_for"]
+    assert (await run_events(ActionRecordCsatComment(), after_rating("それと画面も見にくい", "inform")))[0] == [
+        "utter_what_for"
+    ]
     with session_scope(demo_db) as session:
         assert repository.csat_comments(session, SENDER) == ("振込用紙が遅い。連絡は 〈メールアドレス〉 まで",)
 

@@ -38,12 +38,15 @@ async def run(action, tracker):
     return dispatcher, events
 
 
-@pytest.mark.parametrize("slots, text, reason, intro", [
-    ({}, "担当者と話したい", "customer_asked", []),
-    ({"payment_overdue": True}, "担当者と話したい", "payment_overdue", ["utter_handoff_intro_payment"]),
-    ({"verification_failures": 3}, "担当者と話したい", "verification_failed", ["utter_handoff_intro_verification"]),
-    ({"handoff_reason": "threat_analysis"}, "検体の解析依頼", "threat_analysis", ["utter_handoff_intro_threat"]),
-])
+@pytest.mark.parametrize(
+    "slots, text, reason, intro",
+    [
+        ({}, "担当者と話したい", "customer_asked", []),
+        ({"payment_overdue": True}, "担当者と話したい", "payment_overdue", ["utter_handoff_intro_payment"]),
+        ({"verification_failures": 3}, "担当者と話したい", "verification_failed", ["utter_handoff_intro_verification"]),
+        ({"handoff_reason": "threat_analysis"}, "検体の解析依頼", "threat_analysis", ["utter_handoff_intro_threat"]),
+    ],
+)
 async def test_the_handoff_says_why_and_asks_for_what_is_missing(slots, text, reason, intro):
     dispatcher, events = await run(ActionStartHandoff(), conversation([user(text, "request_human")], slots))
     assert responses(dispatcher) == intro
@@ -52,22 +55,34 @@ async def test_the_handoff_says_why_and_asks_for_what_is_missing(slots, text, re
 
 
 async def test_a_verified_customer_is_not_asked_for_an_address_again():
-    _, events = await run(ActionStartHandoff(), conversation(
-        [user("担当者と話したい", "request_human")], verified_as("yamada@sample-shoji.co.jp", "web-abc")))
+    _, events = await run(
+        ActionStartHandoff(),
+        conversation([user("担当者と話したい", "request_human")], verified_as("yamada@sample-shoji.co.jp", "web-abc")),
+    )
     assert slot_values(events)["contact_email"] == "yamada@sample-shoji.co.jp"
 
 
-@pytest.mark.parametrize("turns, handed_over, said", [
-    ([user("今日の天気は？", "out_of_scope")], None, ["utter_out_of_scope"]),
-    ([user("検体の解析依頼をしたいです", "out_of_scope")], "threat_analysis", []),
-    ([user("ウイルスバスターでエラーが出て起動しません", "out_of_scope")], "product_trouble", []),
-    ([user("いい加減にしてください、役に立たない", "nlu_fallback")], "frustration", []),
-    ([user("あいうえお", "nlu_fallback")], None, ["utter_default"]),
-    ([user("あいうえお", "nlu_fallback"), bot_says("…"), user("かきくけこ", "nlu_fallback")], "repeated_fallback", []),
-    ([user("あいうえお", "nlu_fallback"), user("振込用紙はいつ届く", "faq"), user("かきくけこ", "nlu_fallback")],
-     None, ["utter_default"]),
-    ([user("今日の天気は？", "out_of_scope"), user("かきくけこ", "nlu_fallback")], "repeated_fallback", []),
-])
+@pytest.mark.parametrize(
+    "turns, handed_over, said",
+    [
+        ([user("今日の天気は？", "out_of_scope")], None, ["utter_out_of_scope"]),
+        ([user("検体の解析依頼をしたいです", "out_of_scope")], "threat_analysis", []),
+        ([user("ウイルスバスターでエラーが出て起動しません", "out_of_scope")], "product_trouble", []),
+        ([user("いい加減にしてください、役に立たない", "nlu_fallback")], "frustration", []),
+        ([user("あいうえお", "nlu_fallback")], None, ["utter_default"]),
+        (
+            [user("あいうえお", "nlu_fallback"), bot_says("…"), user("かきくけこ", "nlu_fallback")],
+            "repeated_fallback",
+            [],
+        ),
+        (
+            [user("あいうえお", "nlu_fallback"), user("振込用紙はいつ届く", "faq"), user("かきくけこ", "nlu_fallback")],
+            None,
+            ["utter_default"],
+        ),
+        ([user("今日の天気は？", "out_of_scope"), user("かきくけこ", "nlu_fallback")], "repeated_fallback", []),
+    ],
+)
 async def test_what_the_bot_cannot_answer(turns, handed_over, said):
     dispatcher, events = await run(ActionTriageUnanswered(), conversation(turns))
     assert responses(dispatcher) == said
@@ -86,9 +101,16 @@ async def test_ticket_has_category_priority_summary_and_a_masked_transcript(demo
         user(f"シリアル {SERIAL} の件も聞きたい", "check_renewal"),
         user("担当者と話したい", "request_human"),
     ]
-    tracker = conversation(turns, {"handoff_reason": "customer_asked", "contact_email": "yamada@sample-shoji.co.jp",
-                                   **verified_as("yamada@sample-shoji.co.jp", "web-abc"), "serial_number": SERIAL,
-                                   "handoff_consent": True})
+    tracker = conversation(
+        turns,
+        {
+            "handoff_reason": "customer_asked",
+            "contact_email": "yamada@sample-shoji.co.jp",
+            **verified_as("yamada@sample-shoji.co.jp", "web-abc"),
+            "serial_number": SERIAL,
+            "handoff_consent": True,
+        },
+    )
     dispatcher, events = await run(ActionCreateTicket(), tracker)
     with session_scope(demo_db) as session:
         [ticket] = tickets.unfinished_tickets(session)
@@ -107,8 +129,12 @@ async def test_ticket_has_category_priority_summary_and_a_masked_transcript(demo
 
 async def test_outside_hours_the_customer_hears_when_someone_answers(demo_db, monkeypatch):
     monkeypatch.setenv("BOT_NOW", "2026-11-21T20:00")  # Saturday evening; Monday the 23rd is a holiday
-    dispatcher, _ = await run(ActionCreateTicket(), conversation(
-        [user("担当者と話したい", "request_human")], {"contact_email": "kato@example.jp", "handoff_consent": True}))
+    dispatcher, _ = await run(
+        ActionCreateTicket(),
+        conversation(
+            [user("担当者と話したい", "request_human")], {"contact_email": "kato@example.jp", "handoff_consent": True}
+        ),
+    )
     assert dispatcher.messages[0]["response"] == "utter_handoff_created_after_hours"
     assert dispatcher.messages[0]["opening"] == "11月24日(火)09:00"
     assert dispatcher.messages[0]["hours"] == "9:00〜17:30"
@@ -117,8 +143,12 @@ async def test_outside_hours_the_customer_hears_when_someone_answers(demo_db, mo
 async def test_outside_hours_the_customer_hears_the_hours_the_operator_set(demo_db, monkeypatch):
     monkeypatch.setenv("BOT_NOW", "2026-11-24T08:30")  # a Tuesday, before 10:00
     monkeypatch.setenv("BOT_SUPPORT_HOURS", "10:00-18:00")
-    dispatcher, _ = await run(ActionCreateTicket(), conversation(
-        [user("担当者と話したい", "request_human")], {"contact_email": "kato@example.jp", "handoff_consent": True}))
+    dispatcher, _ = await run(
+        ActionCreateTicket(),
+        conversation(
+            [user("担当者と話したい", "request_human")], {"contact_email": "kato@example.jp", "handoff_consent": True}
+        ),
+    )
     assert dispatcher.messages[0]["response"] == "utter_handoff_created_after_hours"
     assert (dispatcher.messages[0]["hours"], dispatcher.messages[0]["opening"]) == ("10:00〜18:00", "11月24日(火)10:00")
 
@@ -141,13 +171,31 @@ async def required(tracker):
     return await ValidateHandoffForm().required_slots(slots, CollectingDispatcher(), tracker, DOMAIN)
 
 
-@pytest.mark.parametrize("turns, slots, asks_identifier", [
-    ([user("振込用紙はいつ届きますか", "faq", "faq/renewal_slip_arrival"), user("担当者", "request_human")], {}, True),
-    ([user(f"{SERIAL} の更新", "check_renewal"), user("担当者", "request_human")], {"serial_number": SERIAL}, False),
-    ([user("パスワードを忘れました", "faq", "faq/portal_forgot_password"), user("担当者", "request_human")],
-     verified_as("yamada@sample-shoji.co.jp", "web-abc"), False),
-    ([user("今日の天気は？", "out_of_scope"), user("担当者", "request_human")], {}, False),  # その他: nothing to ask
-])
+@pytest.mark.parametrize(
+    "turns, slots, asks_identifier",
+    [
+        (
+            [user("振込用紙はいつ届きますか", "faq", "faq/renewal_slip_arrival"), user("担当者", "request_human")],
+            {},
+            True,
+        ),
+        (
+            [user(f"{SERIAL} の更新", "check_renewal"), user("担当者", "request_human")],
+            {"serial_number": SERIAL},
+            False,
+        ),
+        (
+            [user("パスワードを忘れました", "faq", "faq/portal_forgot_password"), user("担当者", "request_human")],
+            verified_as("yamada@sample-shoji.co.jp", "web-abc"),
+            False,
+        ),
+        (
+            [user("今日の天気は？", "out_of_scope"), user("担当者", "request_human")],
+            {},
+            False,
+        ),  # その他: nothing to ask
+    ],
+)
 async def test_the_handoff_asks_for_an_identifier_only_when_it_helps_and_is_unknown(turns, slots, asks_identifier):
     assert ("handoff_identifier" in await required(conversation(turns, slots))) is asks_identifier
 
@@ -167,15 +215,20 @@ def user_with_serial(text, intent, serial=SERIAL):
 
 
 async def test_the_identifier_given_as_the_answer_is_kept_asked_until_stored():
-    turns = [user("振込用紙はいつ届きますか", "faq", "faq/renewal_slip_arrival"), user("担当者", "request_human"),
-             user_with_serial(SERIAL, "inform")]
+    turns = [
+        user("振込用紙はいつ届きますか", "faq", "faq/renewal_slip_arrival"),
+        user("担当者", "request_human"),
+        user_with_serial(SERIAL, "inform"),
+    ]
     assert "handoff_identifier" in await required(conversation(turns, {"requested_slot": "handoff_identifier"}))
 
 
 async def test_an_identifier_named_before_the_handoff_reaches_the_ticket_without_being_asked(demo_db, monkeypatch):
     monkeypatch.setenv("BOT_NOW", "2026-11-24T10:00")
-    turns = [user_with_serial(f"{SERIAL} を郵便局で払ったのに反映されない", "payment_status"),
-             user("担当者と話したい", "request_human")]
+    turns = [
+        user_with_serial(f"{SERIAL} を郵便局で払ったのに反映されない", "payment_status"),
+        user("担当者と話したい", "request_human"),
+    ]
     tracker = conversation(turns, {"contact_email": "kato@example.jp", "handoff_consent": True})
     assert "handoff_identifier" not in await required(tracker)
     await run(ActionCreateTicket(), tracker)
@@ -186,12 +239,17 @@ async def test_an_identifier_named_before_the_handoff_reaches_the_ticket_without
 
 async def test_the_summary_quotes_the_question_not_the_answers_to_the_handoff(demo_db, monkeypatch):
     monkeypatch.setenv("BOT_NOW", "2026-11-24T10:00")
-    turns = [user("振込用紙はいつ届きますか", "faq", "faq/renewal_slip_arrival"),
-             user("担当者と話したい", "request_human"),
-             {"event": "action", "name": "action_start_handoff"},
-             user("customer@example.jp", "inform"), user("わからない", "out_of_scope"), user("はい", "affirm")]
-    tracker = conversation(turns, {"contact_email": "customer@example.jp", "handoff_identifier": "不明",
-                                   "handoff_consent": True})
+    turns = [
+        user("振込用紙はいつ届きますか", "faq", "faq/renewal_slip_arrival"),
+        user("担当者と話したい", "request_human"),
+        {"event": "action", "name": "action_start_handoff"},
+        user("customer@example.jp", "inform"),
+        user("わからない", "out_of_scope"),
+        user("はい", "affirm"),
+    ]
+    tracker = conversation(
+        turns, {"contact_email": "customer@example.jp", "handoff_identifier": "不明", "handoff_consent": True}
+    )
     await run(ActionCreateTicket(), tracker)
     with session_scope(demo_db) as session:
         [ticket] = tickets.unfinished_tickets(session)
@@ -202,8 +260,10 @@ async def test_a_new_session_stays_quiet_while_a_person_has_the_conversation(dem
     from bot.actions.handoff import ActionSessionStart
 
     monkeypatch.setenv("BOT_NOW", "2026-11-24T10:00")
-    tracker = conversation([user("担当者と話したい", "request_human")],
-                           {"contact_email": "kato@example.jp", **verified_as("kato@example.jp", "web-abc")})
+    tracker = conversation(
+        [user("担当者と話したい", "request_human")],
+        {"contact_email": "kato@example.jp", **verified_as("kato@example.jp", "web-abc")},
+    )
     domain = {**DOMAIN, "session_config": {"carry_over_slots_to_new_session": True}}
     before = await ActionSessionStart().run(CollectingDispatcher(), tracker, domain)
     assert [event["event"] for event in before if event["event"] != "slot"] == ["session_started", "action"]
@@ -218,23 +278,34 @@ def unsure(text, intents, answers):
     """A message the bot did not understand, with how it ranked intents and guide answers."""
     event = user(text, "nlu_fallback")
     event["parse_data"]["intent_ranking"] = [{"name": name, "confidence": 0.4} for name in ["nlu_fallback", *intents]]
-    event["parse_data"]["response_selector"] = {"default": {
-        "response": {"intent_response_key": answers[0]},
-        "ranking": [{"intent_response_key": key, "confidence": 0.4} for key in answers]}}
+    event["parse_data"]["response_selector"] = {
+        "default": {
+            "response": {"intent_response_key": answers[0]},
+            "ranking": [{"intent_response_key": key, "confidence": 0.4} for key in answers],
+        }
+    }
     return event
 
 
 PERSON = {"title": "担当者に引き継ぐ", "payload": "/request_human"}
-WITH_TITLES = {**DOMAIN, "responses": {
-    "utter_default": [{"text": "理解できませんでした", "buttons": [PERSON]}],
-    "utter_title_renewal_slip_arrival": [{"text": "振込用紙が届くまでの日数"}],
-    "utter_title_renewal_faster_payment": [{"text": "早く支払う方法"}],
-}}
+WITH_TITLES = {
+    **DOMAIN,
+    "responses": {
+        "utter_default": [{"text": "理解できませんでした", "buttons": [PERSON]}],
+        "utter_title_renewal_slip_arrival": [{"text": "振込用紙が届くまでの日数"}],
+        "utter_title_renewal_faster_payment": [{"text": "早く支払う方法"}],
+    },
+}
 
 
 async def test_unsure_which_guide_answer_the_bot_offers_the_likeliest_and_a_person():
-    turns = [unsure("用紙っていつごろ来るん", ["faq", "payment_status"],
-                    ["faq/renewal_slip_arrival", "faq/renewal_faster_payment", "faq/renewal_how"])]
+    turns = [
+        unsure(
+            "用紙っていつごろ来るん",
+            ["faq", "payment_status"],
+            ["faq/renewal_slip_arrival", "faq/renewal_faster_payment", "faq/renewal_how"],
+        )
+    ]
     dispatcher = CollectingDispatcher()
     events = await ActionTriageUnanswered().run(dispatcher, conversation(turns), WITH_TITLES)
     assert events == []
@@ -255,8 +326,10 @@ async def test_not_understood_and_no_guide_question_likely_is_the_plain_reply():
 
 
 async def test_a_second_miss_in_a_row_hands_over_even_when_answers_could_be_offered():
-    turns = [user("あいうえお", "nlu_fallback"),
-             unsure("用紙っていつごろ来るん", ["faq"], ["faq/renewal_slip_arrival"])]
+    turns = [
+        user("あいうえお", "nlu_fallback"),
+        unsure("用紙っていつごろ来るん", ["faq"], ["faq/renewal_slip_arrival"]),
+    ]
     dispatcher = CollectingDispatcher()
     events = await ActionTriageUnanswered().run(dispatcher, conversation(turns), WITH_TITLES)
     assert slot_values(events)["handoff_reason"] == "repeated_fallback"
@@ -279,13 +352,23 @@ class FakeTickets:
 async def test_the_handoff_gathers_what_the_conversation_says_for_the_ticket(fake_service, monkeypatch):
     monkeypatch.setenv("BOT_NOW", "2026-11-24T10:00")
     fake = fake_service("tickets", FakeTickets())
-    turns = [user("クラウドの更新について", "faq", "faq/renewal_how"),
-             user_with_serial(f"{SERIAL} を郵便局で払ったのに反映されない", "payment_status"),
-             user("担当者と話したい", "request_human")]
+    turns = [
+        user("クラウドの更新について", "faq", "faq/renewal_how"),
+        user_with_serial(f"{SERIAL} を郵便局で払ったのに反映されない", "payment_status"),
+        user("担当者と話したい", "request_human"),
+    ]
     turns[0]["parse_data"]["entities"] = [{"entity": "product", "value": "ウイルスバスター クラウド"}]
-    tracker = conversation(turns, {"handoff_reason": "payment_overdue", "contact_email": "kato@example.jp",
-                                   "payment_channel": "郵便局", "paid_on": "2026-11-05", "handoff_consent": True,
-                                   **verified_as("kato@example.jp", "web-abc")})
+    tracker = conversation(
+        turns,
+        {
+            "handoff_reason": "payment_overdue",
+            "contact_email": "kato@example.jp",
+            "payment_channel": "郵便局",
+            "paid_on": "2026-11-05",
+            "handoff_consent": True,
+            **verified_as("kato@example.jp", "web-abc"),
+        },
+    )
     dispatcher, events = await run(ActionCreateTicket(), tracker)
     [request] = fake.filed
     assert (request.sender_id, request.channel, request.reason) == ("web-abc", "socketio", Reason.PAYMENT_OVERDUE)
@@ -306,17 +389,23 @@ async def test_a_forged_identity_reaches_the_ticket_service_as_unverified(fake_s
     monkeypatch.setenv("BOT_NOW", "2026-11-24T10:00")
     fake = fake_service("tickets", FakeTickets())
     forged = {"verified_email": "yamada@sample-shoji.co.jp", "identity_proof": "forged"}
-    await run(ActionCreateTicket(), conversation([user("担当者と話したい", "request_human")],
-                                                 {"contact_email": "kato@example.jp", **forged}))
+    await run(
+        ActionCreateTicket(),
+        conversation([user("担当者と話したい", "request_human")], {"contact_email": "kato@example.jp", **forged}),
+    )
     assert fake.filed[0].verified_email is None
 
 
-@pytest.mark.parametrize("unfinished, kinds", [
-    (True, ["session_started", "pause", "action"]),
-    (False, ["session_started", "action"]),
-])
+@pytest.mark.parametrize(
+    "unfinished, kinds",
+    [
+        (True, ["session_started", "pause", "action"]),
+        (False, ["session_started", "action"]),
+    ],
+)
 async def test_a_new_session_is_quiet_exactly_while_the_ticket_service_says_a_person_has_it(
-        fake_service, unfinished, kinds):
+    fake_service, unfinished, kinds
+):
     from bot.actions.handoff import ActionSessionStart
 
     fake_service("tickets", FakeTickets(unfinished=unfinished))

@@ -41,22 +41,28 @@ async def test_signup_takes_an_open_code_typed_loosely_and_stores_it_canonical(d
     assert slots["signup_code"] == OPEN_CODE
 
 
-@pytest.mark.parametrize("code, response", [
-    (ENDED_CODE, "utter_signup_code_ended"),  # contract ended 2026-10-31
-    ("TB-0000-00000-00000-00000-00000-00000", "utter_signup_code_unknown"),
-])
+@pytest.mark.parametrize(
+    "code, response",
+    [
+        (ENDED_CODE, "utter_signup_code_ended"),  # contract ended 2026-10-31
+        ("TB-0000-00000-00000-00000-00000-00000", "utter_signup_code_unknown"),
+    ],
+)
 async def test_signup_refuses_ended_and_unknown_codes(demo_db, code, response):
     dispatcher, slots = await validate(ValidateSignupForm(), "signup_form", code, {"requested_slot": "signup_code"})
     assert responses(dispatcher) == [response]
     assert slots["signup_code"] is None
 
 
-@pytest.mark.parametrize("slot, text, stored", [
-    ("signup_name", "  高橋　 健 ", "高橋 健"),
-    ("signup_email", "Takahashi@Example.JP です", "takahashi@example.jp"),
-    ("signup_phone", "０３ー１２３４ー５６７８", "0312345678"),
-    ("signup_phone", "+81 (0)90 1234 5678", "09012345678"),
-])
+@pytest.mark.parametrize(
+    "slot, text, stored",
+    [
+        ("signup_name", "  高橋　 健 ", "高橋 健"),
+        ("signup_email", "Takahashi@Example.JP です", "takahashi@example.jp"),
+        ("signup_phone", "０３ー１２３４ー５６７８", "0312345678"),
+        ("signup_phone", "+81 (0)90 1234 5678", "09012345678"),
+    ],
+)
 async def test_signup_answers_are_normalised(demo_db, slot, text, stored):
     _, slots = await validate(ValidateSignupForm(), "signup_form", text, {"requested_slot": slot})
     assert slots[slot] == stored
@@ -74,8 +80,11 @@ async def test_signup_explains_the_phone_format_after_the_second_bad_answer(demo
 
 async def test_a_side_question_is_not_taken_as_a_name(demo_db):
     _, slots = await validate(
-        ValidateSignupForm(), "signup_form", "アカウントは何人で共有できますか",
-        {"requested_slot": "signup_name"}, intent="faq"
+        ValidateSignupForm(),
+        "signup_form",
+        "アカウントは何人で共有できますか",
+        {"requested_slot": "signup_name"},
+        intent="faq",
     )
     assert slots.get("signup_name") is None
 
@@ -113,13 +122,16 @@ async def test_signup_of_a_registered_address_says_the_same_and_changes_no_accou
 # --- CC addresses -----------------------------------------------------------------
 
 
-@pytest.mark.parametrize("text, operation, address", [
-    ("CCに登録しているアドレスを教えて", "list", None),
-    ("CCに takahashi@example.jp を追加してください", "add", "takahashi@example.jp"),
-    ("CCにアドレスを追加したい", "add", None),
-    ("CCから suzuki@sample-shoji.co.jp を外してください", "remove", "suzuki@sample-shoji.co.jp"),
-    ("CCに入れるのをやめたい", "remove", None),
-])
+@pytest.mark.parametrize(
+    "text, operation, address",
+    [
+        ("CCに登録しているアドレスを教えて", "list", None),
+        ("CCに takahashi@example.jp を追加してください", "add", "takahashi@example.jp"),
+        ("CCにアドレスを追加したい", "add", None),
+        ("CCから suzuki@sample-shoji.co.jp を外してください", "remove", "suzuki@sample-shoji.co.jp"),
+        ("CCに入れるのをやめたい", "remove", None),
+    ],
+)
 async def test_the_cc_request_is_remembered_with_its_address(text, operation, address):
     events = await ActionRememberTask().run(CollectingDispatcher(), tracker(text, intent="manage_cc"), DOMAIN)
     slots = slot_values(events)
@@ -152,11 +164,14 @@ async def test_cc_list_add_and_remove_are_persisted(demo_db):
     assert cc_of(demo_db) == ()
 
 
-@pytest.mark.parametrize("operation, address, response", [
-    ("add", "suzuki@sample-shoji.co.jp", "utter_cc_duplicate"),
-    ("add", YAMADA, "utter_cc_own_address"),
-    ("remove", "nobody@example.jp", "utter_cc_not_in_list"),
-])
+@pytest.mark.parametrize(
+    "operation, address, response",
+    [
+        ("add", "suzuki@sample-shoji.co.jp", "utter_cc_duplicate"),
+        ("add", YAMADA, "utter_cc_own_address"),
+        ("remove", "nobody@example.jp", "utter_cc_not_in_list"),
+    ],
+)
 async def test_cc_changes_that_break_a_rule_change_nothing(demo_db, operation, address, response):
     dispatcher, _ = await cc(operation, address)
     assert responses(dispatcher) == [response]
@@ -196,7 +211,8 @@ async def renewal_step(text, slots, intent="inform"):
 async def test_renewal_request_keeps_serial_years_and_wanted_product():
     events = await ActionRememberTask().run(
         CollectingDispatcher(),
-        tracker("VBCL-4821-7730-1956-2204 を２年で更新を申し込みます", intent="apply_renewal"), DOMAIN
+        tracker("VBCL-4821-7730-1956-2204 を２年で更新を申し込みます", intent="apply_renewal"),
+        DOMAIN,
     )
     slots = slot_values(events)
     assert (slots["task"], slots["renewal_years"], slots["renewal_product"]) == ("apply_renewal", 2, None)
@@ -205,16 +221,25 @@ async def test_renewal_request_keeps_serial_years_and_wanted_product():
 async def test_renewal_application_places_one_order_and_queues_the_mail(demo_db):
     dispatcher, slots = await renewal_step("vbcl 4821 7730 1956 2204", {"requested_slot": "serial_number"})
     assert slots["serial_number"] == "VBCL-4821-7730-1956-2204"
-    _, slots = await renewal_step("３年で", {"requested_slot": "renewal_years",
-                                            "serial_number": slots["serial_number"]})
+    _, slots = await renewal_step(
+        "３年で", {"requested_slot": "renewal_years", "serial_number": slots["serial_number"]}
+    )
     assert slots["renewal_years"] == 3
-    _, slots = await renewal_step("はい", {"requested_slot": "renewal_confirm",
-                                          "serial_number": "VBCL-4821-7730-1956-2204",
-                                          "renewal_years": 3}, intent="affirm")
+    _, slots = await renewal_step(
+        "はい",
+        {"requested_slot": "renewal_confirm", "serial_number": "VBCL-4821-7730-1956-2204", "renewal_years": 3},
+        intent="affirm",
+    )
     assert slots["renewal_confirm"] is True
-    dispatcher, events = await do_task({"task": "apply_renewal", **verified_as(NAKAMURA),
-                                        "serial_number": "VBCL-4821-7730-1956-2204", "renewal_years": 3,
-                                        "renewal_confirm": True})
+    dispatcher, events = await do_task(
+        {
+            "task": "apply_renewal",
+            **verified_as(NAKAMURA),
+            "serial_number": "VBCL-4821-7730-1956-2204",
+            "renewal_years": 3,
+            "renewal_confirm": True,
+        }
+    )
     assert responses(dispatcher) == ["utter_renewal_applied", "utter_faq/renewal_faster_payment"]
     applied = dispatcher.messages[0]
     assert (applied["first"], applied["last"]) == ("2026年11月29日", "2026年12月6日")
@@ -228,10 +253,13 @@ async def test_renewal_application_places_one_order_and_queues_the_mail(demo_db)
     assert responses(dispatcher) == ["utter_renewal_order_pending"] and slots["form_stopped"] is True
 
 
-@pytest.mark.parametrize("serial, said", [
-    ("VBCL-2267-8415-3309-7742", ["utter_serial_not_yours"]),  # kato's
-    ("VBCL-7705-3361-9428-0517", ["utter_renewal_too_early"]),
-])
+@pytest.mark.parametrize(
+    "serial, said",
+    [
+        ("VBCL-2267-8415-3309-7742", ["utter_serial_not_yours"]),  # kato's
+        ("VBCL-7705-3361-9428-0517", ["utter_renewal_too_early"]),
+    ],
+)
 async def test_renewal_form_refuses_serials_that_cannot_be_applied_for(demo_db, serial, said):
     dispatcher, slots = await renewal_step(serial, {"requested_slot": "serial_number"})
     assert responses(dispatcher) == said
@@ -241,7 +269,7 @@ async def test_renewal_form_refuses_serials_that_cannot_be_applied_for(demo_db, 
 async def test_upgrade_by_slip_is_explained_not_ordered(demo_db):
     dispatcher, slots = await renewal_step(
         "VBDL-6142-8857-2031-4496",
-        {"requested_slot": "serial_number", "renewal_product": "ウイルスバスター トータルセキュリティ"}
+        {"requested_slot": "serial_number", "renewal_product": "ウイルスバスター トータルセキュリティ"},
     )
     assert responses(dispatcher) == ["utter_upgrade_card_only", "utter_upgrade_needs_auto_renewal_cancelled"]
     assert slots["form_stopped"] is True
@@ -251,28 +279,36 @@ async def test_upgrade_by_slip_is_explained_not_ordered(demo_db):
 
 
 async def test_a_serial_named_before_verification_is_checked_after_it(demo_db):
-    dispatcher, events = await do_task({"task": "apply_renewal", **verified_as("kato@example.jp"),
-                                        "serial_number": "VBCL-2267-8415-3309-7742"})
+    dispatcher, events = await do_task(
+        {"task": "apply_renewal", **verified_as("kato@example.jp"), "serial_number": "VBCL-2267-8415-3309-7742"}
+    )
     assert responses(dispatcher) == ["utter_renewal_too_late"]
     assert not any(e.get("event") == "followup" for e in events)
 
 
 async def test_bad_years_are_explained_on_the_second_try(demo_db):
-    _, slots = await renewal_step("5年", {"requested_slot": "renewal_years",
-                                         "serial_number": "VBCL-4821-7730-1956-2204"})
+    _, slots = await renewal_step(
+        "5年", {"requested_slot": "renewal_years", "serial_number": "VBCL-4821-7730-1956-2204"}
+    )
     assert slots["format_failures"] == 1
-    dispatcher, _ = await renewal_step("ずっと", {"requested_slot": "renewal_years", "format_failures": 1,
-                                              "serial_number": "VBCL-4821-7730-1956-2204"})
+    dispatcher, _ = await renewal_step(
+        "ずっと", {"requested_slot": "renewal_years", "format_failures": 1, "serial_number": "VBCL-4821-7730-1956-2204"}
+    )
     assert responses(dispatcher) == ["utter_years_format"]
 
 
 async def test_cancelling_forgets_half_given_answers(demo_db):
     dispatcher = CollectingDispatcher()
     events = await ActionCancelTask().run(
-        dispatcher, tracker("やめます", intent="deny", active_loop="renewal_form",
-                            slots={"task": "apply_renewal",
-                                   "serial_number": "VBCL-4821-7730-1956-2204",
-                                   "renewal_years": 2}), DOMAIN)
+        dispatcher,
+        tracker(
+            "やめます",
+            intent="deny",
+            active_loop="renewal_form",
+            slots={"task": "apply_renewal", "serial_number": "VBCL-4821-7730-1956-2204", "renewal_years": 2},
+        ),
+        DOMAIN,
+    )
     slots = slot_values(events)
     assert responses(dispatcher) == ["utter_task_cancelled"]
     assert slots["serial_number"] is None and slots["renewal_years"] is None and slots["task"] is None

@@ -24,8 +24,9 @@ def imports_past_the_seam(path: Path):
             yield from (f"bot.services.{alias.name}" for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("bot.services."):
             module = importlib.import_module(node.module)
-            yield from (f"{node.module}.{alias.name}" for alias in node.names
-                        if inspect.isroutine(getattr(module, alias.name)))
+            yield from (
+                f"{node.module}.{alias.name}" for alias in node.names if inspect.isroutine(getattr(module, alias.name))
+            )
 
 
 @pytest.mark.parametrize("path", ACTIONS, ids=lambda path: path.name)
@@ -35,8 +36,11 @@ def test_actions_reach_services_through_the_package(path):
 
 def test_the_seam_check_sees_an_import_past_it(tmp_path):
     action = tmp_path / "action.py"
-    action.write_text("from bot import services\nfrom bot.services.accounts import PasswordMail, sign_up\n"
-                      "from bot.services import tickets\n", encoding="utf-8")
+    action.write_text(
+        "from bot import services\nfrom bot.services.accounts import PasswordMail, sign_up\n"
+        "from bot.services import tickets\n",
+        encoding="utf-8",
+    )
     assert list(imports_past_the_seam(action)) == ["bot.services.accounts.sign_up", "bot.services.tickets"]
 
 
@@ -53,8 +57,9 @@ def test_an_action_importing_the_store_or_sqlalchemy_breaks_the_build(tmp_path):
     shutil.copytree(ROOT / "bot", tmp_path / "bot", ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy(ROOT / "pyproject.toml", tmp_path)
     action = tmp_path / "bot" / "actions" / "account.py"
-    action.write_text(action.read_text(encoding="utf-8") + "import sqlalchemy\nfrom bot.store import db\n",
-                      encoding="utf-8")
+    action.write_text(
+        action.read_text(encoding="utf-8") + "import sqlalchemy\nfrom bot.store import db\n", encoding="utf-8"
+    )
 
     result = lint_imports(tmp_path)
 

@@ -104,8 +104,11 @@ async def test_signed_identity_token_from_the_page(demo_db, monkeypatch, make_to
     monkeypatch.setenv("BOT_JWT_SECRET", "page-secret")
     events = await ActionRememberTask().run(
         CollectingDispatcher(),
-        tracker("アカウントの状態を確認したい", intent="check_account_status",
-                metadata={"customData": {"token": make_token()}}),
+        tracker(
+            "アカウントの状態を確認したい",
+            intent="check_account_status",
+            metadata={"customData": {"token": make_token()}},
+        ),
         DOMAIN,
     )
     slots = slot_values(events)

@@ -24,19 +24,26 @@ DOMAIN: Dict[str, Any] = {
 }
 
 
-def tracker(text: str = "", intent: str = "inform", slots: Optional[Dict[str, Any]] = None,
-            metadata: Optional[Dict[str, Any]] = None, active_loop: Optional[str] = None) -> Tracker:
+def tracker(
+    text: str = "",
+    intent: str = "inform",
+    slots: Optional[Dict[str, Any]] = None,
+    metadata: Optional[Dict[str, Any]] = None,
+    active_loop: Optional[str] = None,
+) -> Tracker:
     """A tracker whose latest message is `text`, with the entities our NLU finds in it."""
-    entities = [
-        {"entity": e.label, "value": e.value, "start": e.start, "end": e.end}
-        for e in analyse(text).entities
-    ]
-    message = {"text": text, "intent": {"name": intent, "confidence": 1.0},
-               "intent_ranking": [{"name": intent, "confidence": 1.0}],
-               "entities": entities, "metadata": metadata or {}}
+    entities = [{"entity": e.label, "value": e.value, "start": e.start, "end": e.end} for e in analyse(text).entities]
+    message = {
+        "text": text,
+        "intent": {"name": intent, "confidence": 1.0},
+        "intent_ranking": [{"name": intent, "confidence": 1.0}],
+        "entities": entities,
+        "metadata": metadata or {},
+    }
     all_slots = {"verification_failures": 0, "format_failures": 0, **(slots or {})}
-    return Tracker(SENDER, all_slots, message, [], False, None,
-                   {"name": active_loop} if active_loop else {}, "action_listen")
+    return Tracker(
+        SENDER, all_slots, message, [], False, None, {"name": active_loop} if active_loop else {}, "action_listen"
+    )
 
 
 def responses(dispatcher: CollectingDispatcher) -> List[str]:

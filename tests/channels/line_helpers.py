@@ -44,8 +44,11 @@ PUSH_PATH = "/v2/bot/message/push"
 LOADING_PATH = "/v2/bot/chat/loading/start"
 QUOTA_PATH = "/v2/bot/message/quota"
 QUOTA_CONSUMPTION_PATH = "/v2/bot/message/quota/consumption"
-SCHEMAS = {REPLY_PATH: "ReplyMessageRequest", PUSH_PATH: "PushMessageRequest",
-           LOADING_PATH: "ShowLoadingAnimationRequest"}
+SCHEMAS = {
+    REPLY_PATH: "ReplyMessageRequest",
+    PUSH_PATH: "PushMessageRequest",
+    LOADING_PATH: "ShowLoadingAnimationRequest",
+}
 
 
 # --- LINE's schemas -------------------------------------------------------------------
@@ -78,6 +81,7 @@ def schema_errors(document: str, schema_name: str, instance: Any) -> List[str]:
 def limit_errors(body: Dict[str, Any]) -> List[str]:
     """Limits in LINE's reference that its OpenAPI file does not state, counted in UTF-16 code
     units (the strict reading)."""
+
     def units(text: str) -> int:
         return len(text.encode("utf-16-le")) // 2
 
@@ -178,8 +182,9 @@ def in_group(event: Dict[str, Any]) -> str:
 
 
 def sticker_event(user: str) -> Dict[str, Any]:
-    return _message_event(user, {"type": "sticker", "packageId": "446", "stickerId": "1988",
-                                 "stickerResourceType": "STATIC"})
+    return _message_event(
+        user, {"type": "sticker", "packageId": "446", "stickerId": "1988", "stickerResourceType": "STATIC"}
+    )
 
 
 def image_event(user: str) -> Dict[str, Any]:
@@ -245,9 +250,14 @@ class Call:
     def cards(self) -> List[Dict[str, str]]:
         """Each Flex card's rows as label → value."""
         return [
-            {row["contents"][0]["text"]: row["contents"][1]["text"]
-             for box in message["contents"]["body"]["contents"] if box["type"] == "box" for row in box["contents"]}
-            for message in self.body["messages"] if message["type"] == "flex"
+            {
+                row["contents"][0]["text"]: row["contents"][1]["text"]
+                for box in message["contents"]["body"]["contents"]
+                if box["type"] == "box"
+                for row in box["contents"]
+            }
+            for message in self.body["messages"]
+            if message["type"] == "flex"
         ]
 
     @property
@@ -297,8 +307,11 @@ class LineApiStandIn:
 
     def bot_environment(self) -> Dict[str, str]:
         """What a bot needs to use this stand-in as its LINE."""
-        return {"LINE_CHANNEL_SECRET": SECRET, "LINE_CHANNEL_ACCESS_TOKEN": self.access_token,
-                "LINE_API_BASE": self.base_url}
+        return {
+            "LINE_CHANNEL_SECRET": SECRET,
+            "LINE_CHANNEL_ACCESS_TOKEN": self.access_token,
+            "LINE_API_BASE": self.base_url,
+        }
 
     def expire(self, reply_token: str) -> None:
         with self._lock:
@@ -315,8 +328,11 @@ class LineApiStandIn:
     def delivered(self, to: Optional[str] = None) -> List[Call]:
         """Messages LINE would have delivered, in order; only those for one reply token or recipient if given."""
         with self._lock:
-            return [call for call in self.calls
-                    if call.accepted and call.path in (REPLY_PATH, PUSH_PATH) and to in (None, call.to)]
+            return [
+                call
+                for call in self.calls
+                if call.accepted and call.path in (REPLY_PATH, PUSH_PATH) and to in (None, call.to)
+            ]
 
     def loading_shown(self) -> List[str]:
         """The chats LINE showed its loading indicator in, in order."""
@@ -401,8 +417,16 @@ class LineApiStandIn:
             else:
                 status, answer = self._decide_rich_menu(request, body)
             kept = None if request.path.endswith("/content") else (json.loads(body) if body else None)
-            self.calls.append(Call(request.path, kept, dict(request.headers), status, status == 200,
-                                   [answer["message"]] if status == 400 else []))
+            self.calls.append(
+                Call(
+                    request.path,
+                    kept,
+                    dict(request.headers),
+                    status,
+                    status == 200,
+                    [answer["message"]] if status == 400 else [],
+                )
+            )
         return web.json_response(answer, status=status)
 
     def _decide_rich_menu(self, request: web.Request, body: bytes):
@@ -441,13 +465,25 @@ class LineApiStandIn:
 
     def _decide(self, path: str, body: Any, headers: Any):
         if headers.get("Authorization") != f"Bearer {self.access_token}":
-            return 401, {"message": "Authentication failed. Confirm that the access token in the "
-                                    "authorization header is valid."}, False, []
-        errors = (schema_errors("messaging-api.yml", SCHEMAS[path], body)
-                  + (limit_errors(body) if isinstance(body, dict) else []))
+            return (
+                401,
+                {
+                    "message": "Authentication failed. Confirm that the access token in the "
+                    "authorization header is valid."
+                },
+                False,
+                [],
+            )
+        errors = schema_errors("messaging-api.yml", SCHEMAS[path], body) + (
+            limit_errors(body) if isinstance(body, dict) else []
+        )
         if errors:
-            return 400, {"message": "The request body has errors",
-                         "details": [{"message": e} for e in errors]}, False, errors
+            return (
+                400,
+                {"message": "The request body has errors", "details": [{"message": e} for e in errors]},
+                False,
+                errors,
+            )
         queued = self._failures.get(path)
         failure = queued.pop(0) if queued else None
         if failure and not failure["accept"]:

@@ -31,12 +31,15 @@ def shape(calls) -> list:
     return [(call.path, len(call.body["messages"])) for call in calls]
 
 
-@pytest.mark.parametrize("count, expected", [
-    (1, [(REPLY_PATH, 1)]),
-    (5, [(REPLY_PATH, 5)]),
-    (7, [(REPLY_PATH, 5), (PUSH_PATH, 2)]),
-    (12, [(REPLY_PATH, 5), (PUSH_PATH, 5), (PUSH_PATH, 2)]),
-])
+@pytest.mark.parametrize(
+    "count, expected",
+    [
+        (1, [(REPLY_PATH, 1)]),
+        (5, [(REPLY_PATH, 5)]),
+        (7, [(REPLY_PATH, 5), (PUSH_PATH, 2)]),
+        (12, [(REPLY_PATH, 5), (PUSH_PATH, 5), (PUSH_PATH, 2)]),
+    ],
+)
 async def test_five_messages_go_in_the_reply_and_the_rest_by_push_in_fives(api, stand_in, count, expected):
     user = new_user_id()
     await api.send(texts(count), reply_token=new_reply_token(), to=user)
@@ -55,7 +58,10 @@ async def test_an_invalid_reply_token_sends_everything_by_push(api, stand_in):
     stand_in.expire(token)
     await api.send(texts(7), reply_token=token, to=new_user_id())
     assert [(call.path, call.status) for call in stand_in.calls] == [
-        (REPLY_PATH, 400), (PUSH_PATH, 200), (PUSH_PATH, 200)]
+        (REPLY_PATH, 400),
+        (PUSH_PATH, 200),
+        (PUSH_PATH, 200),
+    ]
     assert [t for call in stand_in.delivered() for t in call.texts] == [m["text"] for m in texts(7)]
 
 

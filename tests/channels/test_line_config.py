@@ -72,7 +72,8 @@ def test_the_loading_indicators_delay_comes_from_the_environment_or_defaults(no_
 
 @pytest.mark.parametrize("value", ["soon", "-1", "20", "nan"])
 def test_a_loading_delay_that_is_not_a_sensible_number_of_seconds_stops_the_start(
-        no_line_environment, monkeypatch, value):
+    no_line_environment, monkeypatch, value
+):
     monkeypatch.setenv("LINE_LOADING_AFTER_SECONDS", value)
     with pytest.raises(ValueError, match="LINE_LOADING_AFTER_SECONDS"):
         LineInput.from_credentials(None)

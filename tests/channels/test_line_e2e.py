@@ -96,8 +96,11 @@ async def test_in_a_line_group_the_bot_answers_without_a_loading_indicator(bot, 
     event = text_event("パスワードを忘れました", new_user_id())
     group = in_group(event)
     await answer(bot, line_api, event)
-    assert [call for call in line_api.calls if call.path == LOADING_PATH
-            and call.body["chatId"] in (group, event["source"]["userId"])] == []
+    assert [
+        call
+        for call in line_api.calls
+        if call.path == LOADING_PATH and call.body["chatId"] in (group, event["source"]["userId"])
+    ] == []
 
 
 async def answer(bot, line_api, event):
@@ -111,11 +114,18 @@ async def test_a_renewal_check_on_line_answers_with_a_card_that_masks_the_serial
     asked = await answer(bot, line_api, text_event("VBCL-9034-1178-5520-6631 はまだ更新できますか", user))
     assert asked.texts == [responses["utter_ask_verify_form_email"]]
     reply = await answer(bot, line_api, text_event("kobayashi@example.jp", user))
-    assert reply.cards == [{"シリアル番号": "VBCL-****-****-****-6631", "製品": "ウイルスバスター クラウド",
-                            "有効期限": "2025年8月31日", "お手続き": "2027年8月31日まで"}]
+    assert reply.cards == [
+        {
+            "シリアル番号": "VBCL-****-****-****-6631",
+            "製品": "ウイルスバスター クラウド",
+            "有効期限": "2025年8月31日",
+            "お手続き": "2027年8月31日まで",
+        }
+    ]
     # The card's altText, what a phone's notification shows, says the same in a sentence.
-    assert ("VBCL-****-****-****-6631(ウイルスバスター クラウド、有効期限 2025年8月31日)は、"
-            "2027年8月31日まで") in reply.texts[1]
+    assert (
+        "VBCL-****-****-****-6631(ウイルスバスター クラウド、有効期限 2025年8月31日)は、2027年8月31日まで"
+    ) in reply.texts[1]
     assert "9034-1178-5520" not in json.dumps(reply.body, ensure_ascii=False)
     assert reply.texts[2] == responses["utter_renew_from_product"]
 

@@ -47,11 +47,21 @@ async def test_an_agent_talks_to_a_line_customer_and_gives_the_chat_back_to_the_
     assert detail["conversation"][-1] == {"who": "customer", "text": f"{number} の件、よろしくお願いします"}
 
     assert inbox(bot, "POST", f"/api/tickets/{ticket['id']}/claim")[0] == 200
-    assert inbox(bot, "POST", f"/api/tickets/{ticket['id']}/messages",
-                 body={"text": "お待たせしました。振込用紙は本日発送しました。"})[0] == 201
+    assert (
+        inbox(
+            bot,
+            "POST",
+            f"/api/tickets/{ticket['id']}/messages",
+            body={"text": "お待たせしました。振込用紙は本日発送しました。"},
+        )[0]
+        == 201
+    )
     assert await pushes(line_api, user, 1) == ["担当者: お待たせしました。振込用紙は本日発送しました。"]
     assert inbox(bot, "GET", f"/api/tickets/{ticket['id']}")[1]["conversation"][-1] == {
-        "who": "agent", "agent": "agent-a", "text": "お待たせしました。振込用紙は本日発送しました。"}
+        "who": "agent",
+        "agent": "agent-a",
+        "text": "お待たせしました。振込用紙は本日発送しました。",
+    }
 
     assert inbox(bot, "POST", f"/api/tickets/{ticket['id']}/close")[0] == 200
     closing = await pushes(line_api, user, 3)

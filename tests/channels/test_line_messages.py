@@ -38,16 +38,23 @@ def test_characters_outside_the_bmp_count_twice_as_in_utf16():
 
 
 def test_buttons_become_postback_quick_replies_within_lines_limits():
-    items = quick_reply([
-        {"title": "はい", "payload": "/affirm"},
-        {"title": "メールアドレスを入力し直したいです(別のアドレスで)", "payload": "/change_email"},
-    ])["items"]
+    items = quick_reply(
+        [
+            {"title": "はい", "payload": "/affirm"},
+            {"title": "メールアドレスを入力し直したいです(別のアドレスで)", "payload": "/change_email"},
+        ]
+    )["items"]
     assert items == [
         {"type": "action", "action": {"type": "postback", "label": "はい", "data": "/affirm", "displayText": "はい"}},
-        {"type": "action", "action": {
-            "type": "postback", "label": "メールアドレスを入力し直したいです(別…",
-            "data": "/change_email", "displayText": "メールアドレスを入力し直したいです(別のアドレスで)",
-        }},
+        {
+            "type": "action",
+            "action": {
+                "type": "postback",
+                "label": "メールアドレスを入力し直したいです(別…",
+                "data": "/change_email",
+                "displayText": "メールアドレスを入力し直したいです(別のアドレスで)",
+            },
+        },
     ]
     assert line_length(items[1]["action"]["label"]) == 20
 
@@ -60,7 +67,9 @@ def test_at_most_thirteen_quick_replies_and_none_without_a_usable_payload():
 
 def test_only_https_images_become_image_messages():
     assert image_message("https://example.com/a.png") == {
-        "type": "image", "originalContentUrl": "https://example.com/a.png", "previewImageUrl": "https://example.com/a.png"
+        "type": "image",
+        "originalContentUrl": "https://example.com/a.png",
+        "previewImageUrl": "https://example.com/a.png",
     }
     assert image_message("http://example.com/a.png") is None
 
@@ -94,12 +103,21 @@ async def test_images_are_kept_and_custom_payloads_and_attachments_left_out():
     assert [m["type"] for m in messages] == ["text", "image"]
 
 
-@pytest.mark.parametrize("responses", [
-    [{"text": "あ" * 12000,
-      "buttons": [{"title": f"選択肢{n}の説明がとても長い場合", "payload": f"/c{n}"} for n in range(20)]}],
-    [{"text": "画像です。", "image": "https://example.com/a.png"},
-     {"text": "以上です。", "buttons": [{"title": "はい", "payload": "/affirm"}]}],
-])
+@pytest.mark.parametrize(
+    "responses",
+    [
+        [
+            {
+                "text": "あ" * 12000,
+                "buttons": [{"title": f"選択肢{n}の説明がとても長い場合", "payload": f"/c{n}"} for n in range(20)],
+            }
+        ],
+        [
+            {"text": "画像です。", "image": "https://example.com/a.png"},
+            {"text": "以上です。", "buttons": [{"title": "はい", "payload": "/affirm"}]},
+        ],
+    ],
+)
 async def test_what_the_output_collects_is_what_line_accepts(responses):
     for batch in batches(await collect(*responses)):
         body = {"to": "U" + "0" * 32, "messages": batch}
@@ -116,8 +134,9 @@ CARD = {
 async def test_a_response_with_a_card_becomes_one_flex_message_whose_alt_text_is_its_text():
     output = LineOutput()
     text = "VBCL-****-****-****-2204は、2027年1月31日まで契約更新のお手続きができます。"
-    await output.send_response("U1", {"text": text, "custom": {"card": CARD},
-                                      "buttons": [{"title": "申し込む", "payload": "/apply_renewal"}]})
+    await output.send_response(
+        "U1", {"text": text, "custom": {"card": CARD}, "buttons": [{"title": "申し込む", "payload": "/apply_renewal"}]}
+    )
     [message] = output.line_messages()
     assert (message["type"], message["altText"]) == ("flex", text)
     words = [c["text"] for c in message["contents"]["body"]["contents"] if c["type"] == "text"]
@@ -125,7 +144,9 @@ async def test_a_response_with_a_card_becomes_one_flex_message_whose_alt_text_is
     rows = message["contents"]["body"]["contents"][2]["contents"]
     # An empty value would make LINE refuse the whole reply: it shows as a dash.
     assert [[c["text"] for c in row["contents"]] for row in rows] == [
-        ["シリアル番号", "VBCL-****-****-****-2204"], ["有効期限", "—"]]
+        ["シリアル番号", "VBCL-****-****-****-2204"],
+        ["有効期限", "—"],
+    ]
     assert message["quickReply"]["items"][0]["action"]["data"] == "/apply_renewal"
     body = {"replyToken": "0" * 32, "messages": [message]}
     assert schema_errors("messaging-api.yml", "ReplyMessageRequest", body) + limit_errors(body) == []

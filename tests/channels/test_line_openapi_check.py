@@ -45,8 +45,10 @@ def test_a_misspelt_unknown_or_incomplete_event_is_refused():
 
 
 def test_a_misspelt_or_incomplete_outgoing_message_is_refused():
-    postback = {"type": "action", "action": {"type": "postback", "label": "はい", "data": "/affirm",
-                                             "displayText": "はい"}}
+    postback = {
+        "type": "action",
+        "action": {"type": "postback", "label": "はい", "data": "/affirm", "displayText": "はい"},
+    }
     good = {"type": "text", "text": "はい", "quickReply": {"items": [postback]}}
     assert reply_errors(good) == []
     assert reply_errors({"type": "text", "text": "はい", "quick_reply": good["quickReply"]}) != []

@@ -26,8 +26,14 @@ def request_and_image():
 
 def setup_command(stand_in, **environment):
     env = {**os.environ, "LINE_CHANNEL_ACCESS_TOKEN": ACCESS_TOKEN, "LINE_API_BASE": stand_in.base_url, **environment}
-    return subprocess.run([sys.executable, "-m", "bot.channels.line_rich_menu"], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "bot.channels.line_rich_menu"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 def test_the_menu_offers_faq_renewal_account_and_a_person_in_the_domains_words(request_and_image):

@@ -142,10 +142,18 @@ async def test_following_the_account_gets_the_greeting_with_quick_replies(line):
     [message] = reply.body["messages"]
     assert message["text"] == GREETING
     assert [item["action"] for item in message["quickReply"]["items"]] == [
-        {"type": "postback", "label": "パスワードを忘れた", "data": "パスワードを忘れました",
-         "displayText": "パスワードを忘れた"},
-        {"type": "postback", "label": "振込用紙での契約更新の方法を詳しく知り…", "data": "/faq_renewal_how",
-         "displayText": "振込用紙での契約更新の方法を詳しく知りたい"},
+        {
+            "type": "postback",
+            "label": "パスワードを忘れた",
+            "data": "パスワードを忘れました",
+            "displayText": "パスワードを忘れた",
+        },
+        {
+            "type": "postback",
+            "label": "振込用紙での契約更新の方法を詳しく知り…",
+            "data": "/faq_renewal_how",
+            "displayText": "振込用紙での契約更新の方法を詳しく知りたい",
+        },
     ]
 
 
@@ -181,7 +189,10 @@ async def test_seven_answers_go_five_in_the_reply_and_two_by_push(line):
     await line.settle()
     reply, push = line.api.delivered()
     assert (reply.path, reply.to, reply.texts) == (
-        REPLY_PATH, event["replyToken"], [f"{n}通目です。" for n in range(1, 6)])
+        REPLY_PATH,
+        event["replyToken"],
+        [f"{n}通目です。" for n in range(1, 6)],
+    )
     assert (push.path, push.to, push.texts) == (PUSH_PATH, user, ["6通目です。", "7通目です。"])
 
 
@@ -233,9 +244,13 @@ async def test_the_webhook_answers_at_once_and_each_user_is_answered_in_order(li
     slow_action.set()
     await line.settle()
     assert [m.text for m in line.rasa.received if m.sender_id == alice] == [
-        "ちょっと待ってください", "パスワードを忘れました"]
+        "ちょっと待ってください",
+        "パスワードを忘れました",
+    ]
     assert [call.texts for call in line.api.delivered()][1:] == [
-        ["「ちょっと待ってください」ですね。"], [PASSWORD_ANSWER]]
+        ["「ちょっと待ってください」ですね。"],
+        [PASSWORD_ANSWER],
+    ]
 
 
 async def test_a_failure_in_rasa_is_logged_and_the_next_message_is_still_answered(line, caplog):

@@ -20,10 +20,10 @@ from bot.store import models as m
 from line_helpers import PUSH_PATH, new_user_id
 from project_helpers import ROOT
 
-SOON = "VBCL-1111-2222-3333-4444"        # ends 2027-01-15: in its last 30 days on 2027-01-01
-ENDED = "VBCL-5555-6666-7777-8888"       # ended 2026-12-01: still renewable
-LATER = "VBCL-9999-0000-1111-2222"       # ends 2030-01-01: nothing to say yet
-TOO_LATE = "VBCL-3333-4444-5555-6666"    # ended 2024-11-30: renewal window closed 2026-11-30
+SOON = "VBCL-1111-2222-3333-4444"  # ends 2027-01-15: in its last 30 days on 2027-01-01
+ENDED = "VBCL-5555-6666-7777-8888"  # ended 2026-12-01: still renewable
+LATER = "VBCL-9999-0000-1111-2222"  # ends 2030-01-01: nothing to say yet
+TOO_LATE = "VBCL-3333-4444-5555-6666"  # ended 2024-11-30: renewal window closed 2026-11-30
 OWNER = "owner@example.jp"
 MAIL_OWNER = "mailer@example.jp"
 DAYTIME = "2027-01-01T10:00"
@@ -34,8 +34,10 @@ def database(migrated_url, monkeypatch):
     monkeypatch.setenv("DATABASE_URL", migrated_url)
     with db.session_scope(migrated_url) as session:
         for serial, expiry, owner in [
-            (SOON, date(2027, 1, 15), OWNER), (ENDED, date(2026, 12, 1), OWNER),
-            (LATER, date(2030, 1, 1), OWNER), (TOO_LATE, date(2024, 11, 30), OWNER),
+            (SOON, date(2027, 1, 15), OWNER),
+            (ENDED, date(2026, 12, 1), OWNER),
+            (LATER, date(2030, 1, 1), OWNER),
+            (TOO_LATE, date(2024, 11, 30), OWNER),
             ("VBCL-7777-8888-9999-0000", date(2027, 1, 20), MAIL_OWNER),
         ]:
             session.add(m.Licence(serial=serial, product=CLOUD, owner_email=owner, expiry=expiry, auto_renewal=False))
@@ -164,7 +166,10 @@ def test_web_customers_get_one_mail_through_the_outbox_with_the_serial_masked(da
 
     (mail,) = outbox(database)
     assert (mail.to_address, mail.template, mail.subject) == (
-        MAIL_OWNER, "renewal_reminder", "ウイルスバスター■契約更新のお知らせ")
+        MAIL_OWNER,
+        "renewal_reminder",
+        "ウイルスバスター■契約更新のお知らせ",
+    )
     assert "VBCL-****-****-****-0000" in mail.body and "VBCL-7777-8888-9999-0000" not in mail.body
     assert "2027年1月20日に有効期限を迎えます" in mail.body and "「お知らせ停止」" in mail.body
     assert line.delivered() == []
@@ -223,14 +228,20 @@ def test_the_command_prints_counts_and_nothing_personal(database, line):
     user = new_user_id()
     subscribe(database, m.REMINDER_BY_LINE, user, OWNER)
     env = {**os.environ, "BOT_NOW": DAYTIME}
-    result = subprocess.run([sys.executable, "-m", "bot.runtime.reminders"], cwd=ROOT, env=env,
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "bot.runtime.reminders"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     assert "LINE 2 件、メール 0 件を送りました" in result.stdout
     output = result.stdout + result.stderr
     for personal in (user, OWNER, SOON, ENDED):
         assert personal not in output
-    night = subprocess.run([sys.executable, "-m", "bot.runtime.reminders"], cwd=ROOT,
-                           env={**env, "BOT_NOW": "2027-01-01T23:00"},
-                           capture_output=True, text=True, timeout=120)
+    night = subprocess.run(
+        [sys.executable, "-m", "bot.runtime.reminders"],
+        cwd=ROOT,
+        env={**env, "BOT_NOW": "2027-01-01T23:00"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert night.returncode == 0 and "21:00〜9:00" in night.stdout

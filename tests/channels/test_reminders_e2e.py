@@ -15,10 +15,15 @@ from test_line_e2e import answer
 
 
 def run_job(bot, line_api):
-    env = {**os.environ, **line_api.bot_environment(), "DATABASE_URL": bot["database_url"],
-           "BOT_NOW": "2026-11-22T10:00"}
-    result = subprocess.run([sys.executable, "-m", "bot.runtime.reminders"], cwd=ROOT, env=env,
-                            capture_output=True, text=True, timeout=120)
+    env = {
+        **os.environ,
+        **line_api.bot_environment(),
+        "DATABASE_URL": bot["database_url"],
+        "BOT_NOW": "2026-11-22T10:00",
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "bot.runtime.reminders"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
     assert result.returncode == 0, result.stdout + result.stderr[-2000:]
     return result.stdout
 
@@ -39,12 +44,19 @@ async def test_on_line_a_verified_customer_opts_in_gets_one_push_and_stops_it_fr
 
     assert "LINE 1 件" in run_job(bot, line_api)
     [push] = [call for call in line_api.delivered(user) if call.path.endswith("/push")]
-    assert push.cards == [{"シリアル番号": "VBCL-****-****-****-6631", "製品": "ウイルスバスター クラウド",
-                           "有効期限": "2025年8月31日", "お手続き": "2027年8月31日まで"}]
+    assert push.cards == [
+        {
+            "シリアル番号": "VBCL-****-****-****-6631",
+            "製品": "ウイルスバスター クラウド",
+            "有効期限": "2025年8月31日",
+            "お手続き": "2027年8月31日まで",
+        }
+    ]
     assert "LINE 0 件" in run_job(bot, line_api)  # the same day again: nothing
 
-    buttons = {item["action"]["label"]: item["action"]["data"]
-               for item in push.body["messages"][-1]["quickReply"]["items"]}
+    buttons = {
+        item["action"]["label"]: item["action"]["data"] for item in push.body["messages"][-1]["quickReply"]["items"]
+    }
     # The renewal button gives the serial (the customer is still verified in this session): only the years are asked.
     renew = await answer(bot, line_api, postback_event(buttons["更新を申し込む"], user))
     assert renew.texts == [responses["utter_ask_renewal_form_renewal_years"]]
@@ -73,7 +85,9 @@ def test_from_the_web_chat_reminders_come_by_mail_once_and_stop_by_a_message(bot
 
     assert say("有効期限が近くなったらメールで通知してほしいです") == [responses["utter_ask_verify_form_email"]]
     assert say(f"{customer} TSPM-5518-2093-6674-1180") == [
-        responses["utter_verified"], responses["utter_reminders_by_mail"].format(email=customer)]
+        responses["utter_verified"],
+        responses["utter_reminders_by_mail"].format(email=customer),
+    ]
 
     assert "メール 1 件" in run_job(bot, line_api)
     assert "メール 0 件" in run_job(bot, line_api)

@@ -13,28 +13,34 @@ def test_tokens_are_read_as_name_token_pairs():
     assert parse_agent_tokens(None) == {} and parse_agent_tokens("") == {}
 
 
-@pytest.mark.parametrize("text", [
-    "suzuki",  # no token
-    "suzuki=short",  # guessable
-    "鈴木=suzuki-token-0123456789",  # names are what logs and tickets record: plain ASCII
-    "suzuki=suzuki-token-0123456789,suzuki=other-token-0123456789",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "suzuki",  # no token
+        "suzuki=short",  # guessable
+        "鈴木=suzuki-token-0123456789",  # names are what logs and tickets record: plain ASCII
+        "suzuki=suzuki-token-0123456789,suzuki=other-token-0123456789",
+    ],
+)
 def test_operator_mistakes_stop_the_inbox_instead_of_letting_anyone_in(text):
     with pytest.raises(ValueError):
         parse_agent_tokens(text)
 
 
-@pytest.mark.parametrize("header, agent", [
-    ("Bearer suzuki-token-0123456789", "suzuki"),
-    ("bearer tanaka-token-0123456789", "tanaka"),
-    ("Bearer suzuki-token-012345678", None),  # one character short
-    ("Bearer suzuki-token-0123456789x", None),
-    ("Basic suzuki-token-0123456789", None),
-    ("suzuki-token-0123456789", None),
-    ("Bearer ", None),
-    ("", None),
-    (None, None),
-])
+@pytest.mark.parametrize(
+    "header, agent",
+    [
+        ("Bearer suzuki-token-0123456789", "suzuki"),
+        ("bearer tanaka-token-0123456789", "tanaka"),
+        ("Bearer suzuki-token-012345678", None),  # one character short
+        ("Bearer suzuki-token-0123456789x", None),
+        ("Basic suzuki-token-0123456789", None),
+        ("suzuki-token-0123456789", None),
+        ("Bearer ", None),
+        ("", None),
+        (None, None),
+    ],
+)
 def test_only_an_agents_own_token_signs_in(header, agent):
     assert agent_of(header, AGENTS) == agent
 

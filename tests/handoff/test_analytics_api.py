@@ -39,8 +39,9 @@ async def call(client, path, agent="lead", headers=None):
     return response.status, body
 
 
-@pytest.mark.parametrize("headers", [{}, {"Authorization": "Bearer not-an-agent-token-0123"},
-                                     {"Authorization": f"Basic {AGENTS['lead']}"}])
+@pytest.mark.parametrize(
+    "headers", [{}, {"Authorization": "Bearer not-an-agent-token-0123"}, {"Authorization": f"Basic {AGENTS['lead']}"}]
+)
 async def test_no_agent_token_no_figures(client, headers):
     status, body = await call(client, RANGE, headers=headers)
     assert status == 401 and body["error"] == "unauthorized" and "engaged" not in body
@@ -66,14 +67,17 @@ async def test_without_dates_the_last_two_weeks_to_today(client):
     assert status == 200 and (body["from"], body["to"]) == ("2026-11-09", "2026-11-22") and len(body["by_day"]) == 14
 
 
-@pytest.mark.parametrize("query, words", [
-    ("from=2026-11-21&to=22", "終了日 (to) は YYYY-MM-DD"),
-    ("from=21-11-2026&to=2026-11-22", "開始日 (from) は YYYY-MM-DD"),
-    ("from=&to=2026-11-22", "開始日 (from) は YYYY-MM-DD"),
-    ("from=2026-11-23&to=2026-11-22", "開始日 (from) は終了日 (to) より前の日付"),
-    ("from=2020-01-01&to=2026-11-22", "期間は366日以内"),
-    ("from=2026-11-21&to=99999-01-01", "終了日 (to) は YYYY-MM-DD"),
-])
+@pytest.mark.parametrize(
+    "query, words",
+    [
+        ("from=2026-11-21&to=22", "終了日 (to) は YYYY-MM-DD"),
+        ("from=21-11-2026&to=2026-11-22", "開始日 (from) は YYYY-MM-DD"),
+        ("from=&to=2026-11-22", "開始日 (from) は YYYY-MM-DD"),
+        ("from=2026-11-23&to=2026-11-22", "開始日 (from) は終了日 (to) より前の日付"),
+        ("from=2020-01-01&to=2026-11-22", "期間は366日以内"),
+        ("from=2026-11-21&to=99999-01-01", "終了日 (to) は YYYY-MM-DD"),
+    ],
+)
 async def test_dates_that_cannot_be_read_get_a_400_saying_why(client, query, words):
     status, body = await call(client, f"/api/analytics?{query}")
     assert status == 400 and body["error"] == "bad_dates" and words in body["message"], body
@@ -102,7 +106,13 @@ async def test_the_page_and_its_script_need_no_token_and_carry_the_definitions(c
 
 def test_an_unknown_supervisor_stops_the_inbox_at_start():
     env = {"PATH": "/usr/bin:/bin", "BOT_AGENT_TOKENS": f"lead={AGENTS['lead']}", "BOT_SUPERVISORS": "lead,suzuki"}
-    done = subprocess.run([sys.executable, "-m", "bot.handoff.inbox", "--port", "9"], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-m", "bot.handoff.inbox", "--port", "9"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 2
     assert "BOT_SUPERVISORS: expected names of agents, got 'suzuki', not in BOT_AGENT_TOKENS" in done.stderr

@@ -30,8 +30,7 @@ class FakeRasa:
         self._maybe_fail()
         return self.events_of.get(sender_id, [])
 
-    async def say_as_agent(self, sender_id: str, channel: str, agent: str, text: str,
-                           message: Dict[str, Any]) -> None:
+    async def say_as_agent(self, sender_id: str, channel: str, agent: str, text: str, message: Dict[str, Any]) -> None:
         self._maybe_fail()
         self.calls.append(("say", sender_id, channel, agent, text, message["text"]))
 
@@ -67,10 +66,17 @@ async def client(database, rasa):
 def new_ticket(database, sender="web-1", channel="socketio", priority="normal", offset=2) -> tickets.TicketRecord:
     with session_scope(database) as session:
         return tickets.create_ticket(
-            session, sender_id=sender, channel=channel, category="契約更新・支払い", priority=priority,
-            summary="【契約更新・支払い】お客さまが担当者との対応を希望。", verified_email=None,
-            contact_email="customer@example.jp", fields={"handoff_identifier": "VBCL-****-****-****-2204"},
-            transcript=[{"who": "customer", "text": "振込用紙はいつ届きますか"}], conversation_offset=offset,
+            session,
+            sender_id=sender,
+            channel=channel,
+            category="契約更新・支払い",
+            priority=priority,
+            summary="【契約更新・支払い】お客さまが担当者との対応を希望。",
+            verified_email=None,
+            contact_email="customer@example.jp",
+            fields={"handoff_identifier": "VBCL-****-****-****-2204"},
+            transcript=[{"who": "customer", "text": "振込用紙はいつ届きますか"}],
+            conversation_offset=offset,
         )
 
 
@@ -89,18 +95,26 @@ async def call(client, method: str, path: str, agent: Optional[str] = "agent-a",
     return response.status, body
 
 
-@pytest.mark.parametrize("headers", [
-    {},
-    {"Authorization": "Bearer not-an-agent-token-0123"},
-    {"Authorization": f"Basic {AGENTS['agent-a']}"},
-    # A customer's identity token from the support site is not an agent's credential.
-    {"Authorization": "Bearer eyJhbGciOiJIUzI1NiJ9.eyJlbWFpbCI6InlhbWFkYUBzYW1wbGUtc2hvamkuY28uanAifQ.x"},
-])
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {},
+        {"Authorization": "Bearer not-an-agent-token-0123"},
+        {"Authorization": f"Basic {AGENTS['agent-a']}"},
+        # A customer's identity token from the support site is not an agent's credential.
+        {"Authorization": "Bearer eyJhbGciOiJIUzI1NiJ9.eyJlbWFpbCI6InlhbWFkYUBzYW1wbGUtc2hvamkuY28uanAifQ.x"},
+    ],
+)
 async def test_every_api_call_needs_an_agents_token(client, database, rasa, headers):
     ticket = new_ticket(database)
-    for method, path in [("GET", "/api/me"), ("GET", "/api/tickets"), ("GET", f"/api/tickets/{ticket.id}"),
-                         ("POST", f"/api/tickets/{ticket.id}/claim"), ("POST", f"/api/tickets/{ticket.id}/close"),
-                         ("POST", f"/api/tickets/{ticket.id}/messages")]:
+    for method, path in [
+        ("GET", "/api/me"),
+        ("GET", "/api/tickets"),
+        ("GET", f"/api/tickets/{ticket.id}"),
+        ("POST", f"/api/tickets/{ticket.id}/claim"),
+        ("POST", f"/api/tickets/{ticket.id}/close"),
+        ("POST", f"/api/tickets/{ticket.id}/messages"),
+    ]:
         response = await client.request(method, path, headers=headers, json={"text": "こんにちは"})
         assert response.status == 401, (method, path)
         assert response.headers["WWW-Authenticate"].startswith("Bearer")
@@ -130,7 +144,8 @@ async def test_the_list_is_by_priority_then_age(client, database):
 async def test_a_ticket_shows_what_the_customer_wrote_since_the_handoff_masked(client, database, rasa):
     ticket = new_ticket(database, offset=2)
     rasa.events_of["web-1"] = [
-        {"event": "user", "text": "振込用紙はいつ届きますか"}, {"event": "bot", "text": "1〜2週間です"},
+        {"event": "user", "text": "振込用紙はいつ届きますか"},
+        {"event": "bot", "text": "1〜2週間です"},
         {"event": "pause"},
         {"event": "user", "text": f"シリアルは {SERIAL} です"},
         {"event": "bot", "text": "担当者: 確認します", "metadata": {"agent": "agent-a", "agent_text": "確認します"}},
@@ -155,15 +170,25 @@ async def test_the_ticket_still_shows_when_rasa_is_down(client, database, rasa):
 async def test_claim_write_close(client, database, rasa, responses):
     ticket = new_ticket(database)
     path = f"/api/tickets/{ticket.id}"
-    status, body = await call(client, "POST", f"{path}/messages", json={"text": "確認します"},
-                              openapi_path="/api/tickets/{ticket_id}/messages")
+    status, body = await call(
+        client,
+        "POST",
+        f"{path}/messages",
+        json={"text": "確認します"},
+        openapi_path="/api/tickets/{ticket_id}/messages",
+    )
     assert (status, body["error"]) == (409, "ticket_not_claimed") and rasa.calls == []
 
     status, body = await call(client, "POST", f"{path}/claim", openapi_path="/api/tickets/{ticket_id}/claim")
     assert status == 200 and (body["ticket"]["status"], body["ticket"]["agent"]) == ("claimed", "agent-a")
 
-    status, body = await call(client, "POST", f"{path}/messages", json={"text": "  お待たせしました。確認します。 "},
-                              openapi_path="/api/tickets/{ticket_id}/messages")
+    status, body = await call(
+        client,
+        "POST",
+        f"{path}/messages",
+        json={"text": "  お待たせしました。確認します。 "},
+        openapi_path="/api/tickets/{ticket_id}/messages",
+    )
     assert status == 201
     said = responses["utter_agent_message"].format(text="お待たせしました。確認します。")
     assert rasa.calls == [("say", "web-1", "socketio", "agent-a", "お待たせしました。確認します。", said)]
@@ -179,10 +204,14 @@ async def test_one_agent_per_ticket(client, database, rasa):
     ticket = new_ticket(database)
     path = f"/api/tickets/{ticket.id}"
     assert (await call(client, "POST", f"{path}/claim", openapi_path="/api/tickets/{ticket_id}/claim"))[0] == 200
-    for method, suffix, kwargs in [("POST", "/claim", {}), ("POST", "/messages", {"json": {"text": "横から"}}),
-                                   ("POST", "/close", {})]:
-        status, body = await call(client, method, path + suffix, agent="agent-b",
-                                  openapi_path="/api/tickets/{ticket_id}" + suffix, **kwargs)
+    for method, suffix, kwargs in [
+        ("POST", "/claim", {}),
+        ("POST", "/messages", {"json": {"text": "横から"}}),
+        ("POST", "/close", {}),
+    ]:
+        status, body = await call(
+            client, method, path + suffix, agent="agent-b", openapi_path="/api/tickets/{ticket_id}" + suffix, **kwargs
+        )
         assert (status, body["error"]) == (409, "ticket_taken")
     assert rasa.calls == []
 
@@ -200,40 +229,55 @@ async def test_a_closed_ticket_stays_closed(client, database, rasa):
 async def test_when_rasa_cannot_resume_the_ticket_stays_open_to_try_again(client, database, rasa):
     ticket = new_ticket(database)
     rasa.failing = True
-    status, body = await call(client, "POST", f"/api/tickets/{ticket.id}/close",
-                              openapi_path="/api/tickets/{ticket_id}/close")
+    status, body = await call(
+        client, "POST", f"/api/tickets/{ticket.id}/close", openapi_path="/api/tickets/{ticket_id}/close"
+    )
     assert (status, body["error"]) == (502, "rasa_unavailable")
     with session_scope(database) as session:
         assert tickets.get_ticket(session, ticket.id).status != "closed"
     rasa.failing = False
-    assert (await call(client, "POST", f"/api/tickets/{ticket.id}/close",
-                       openapi_path="/api/tickets/{ticket_id}/close"))[0] == 200
+    assert (
+        await call(client, "POST", f"/api/tickets/{ticket.id}/close", openapi_path="/api/tickets/{ticket_id}/close")
+    )[0] == 200
 
 
 async def test_a_rest_customer_cannot_be_written_to_and_the_agent_is_told_to_mail(client, database, rasa):
     ticket = new_ticket(database, channel="rest")
     path = f"/api/tickets/{ticket.id}"
     await call(client, "POST", f"{path}/claim", openapi_path="/api/tickets/{ticket_id}/claim")
-    status, body = await call(client, "POST", f"{path}/messages", json={"text": "確認します"},
-                              openapi_path="/api/tickets/{ticket_id}/messages")
+    status, body = await call(
+        client,
+        "POST",
+        f"{path}/messages",
+        json={"text": "確認します"},
+        openapi_path="/api/tickets/{ticket_id}/messages",
+    )
     assert (status, body["error"]) == (409, "channel_cannot_receive")
     assert "customer@example.jp" in body["message"] and rasa.calls == []
 
 
-@pytest.mark.parametrize("kwargs, status, code", [
-    ({"json": {}}, 400, "text_required"),
-    ({"json": {"text": "   "}}, 400, "text_required"),
-    ({"json": {"text": 5}}, 400, "text_required"),
-    ({"json": ["確認します"]}, 400, "text_required"),
-    ({"json": {"text": "あ" * 2001}}, 400, "text_too_long"),
-    ({"data": "{not json", "headers": {"Content-Type": "application/json"}}, 400, "bad_json"),
-    ({"data": "text=確認します", "headers": {"Content-Type": "application/x-www-form-urlencoded"}}, 415, "json_only"),
-])
+@pytest.mark.parametrize(
+    "kwargs, status, code",
+    [
+        ({"json": {}}, 400, "text_required"),
+        ({"json": {"text": "   "}}, 400, "text_required"),
+        ({"json": {"text": 5}}, 400, "text_required"),
+        ({"json": ["確認します"]}, 400, "text_required"),
+        ({"json": {"text": "あ" * 2001}}, 400, "text_too_long"),
+        ({"data": "{not json", "headers": {"Content-Type": "application/json"}}, 400, "bad_json"),
+        (
+            {"data": "text=確認します", "headers": {"Content-Type": "application/x-www-form-urlencoded"}},
+            415,
+            "json_only",
+        ),
+    ],
+)
 async def test_bad_messages_are_refused_with_a_reason_and_nothing_is_sent(client, database, rasa, kwargs, status, code):
     ticket = new_ticket(database)
     await call(client, "POST", f"/api/tickets/{ticket.id}/claim", openapi_path="/api/tickets/{ticket_id}/claim")
-    got, body = await call(client, "POST", f"/api/tickets/{ticket.id}/messages",
-                           openapi_path="/api/tickets/{ticket_id}/messages", **kwargs)
+    got, body = await call(
+        client, "POST", f"/api/tickets/{ticket.id}/messages", openapi_path="/api/tickets/{ticket_id}/messages", **kwargs
+    )
     assert (got, body["error"]) == (status, code)
     assert rasa.calls == []
 
@@ -250,7 +294,6 @@ async def test_a_body_too_large_is_refused_without_a_traceback(client, database)
     ticket = new_ticket(database)
     await client.post(f"/api/tickets/{ticket.id}/claim", headers=as_agent("agent-a"))
     headers = {**as_agent("agent-a"), "Content-Type": "application/json"}
-    response = await client.post(f"/api/tickets/{ticket.id}/messages",
-                                 data=b"x" * (128 * 1024), headers=headers)
+    response = await client.post(f"/api/tickets/{ticket.id}/messages", data=b"x" * (128 * 1024), headers=headers)
     assert response.status == 413
     assert "Traceback" not in await response.text()

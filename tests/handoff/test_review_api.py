@@ -50,19 +50,30 @@ def texts(groups):
     return [tuple(message["text"] for message in group["messages"]) for group in groups]
 
 
-@pytest.mark.parametrize("method, path, body", [
-    ("GET", QUEUE, None), ("POST", "/api/review/labels", {"messages": [1], "label": "greet"}),
-    ("GET", "/api/review/export", None)])
-@pytest.mark.parametrize("headers", [{}, {"Authorization": "Bearer not-an-agent-token-0123"},
-                                     {"Authorization": f"Basic {AGENTS['lead']}"}])
+@pytest.mark.parametrize(
+    "method, path, body",
+    [
+        ("GET", QUEUE, None),
+        ("POST", "/api/review/labels", {"messages": [1], "label": "greet"}),
+        ("GET", "/api/review/export", None),
+    ],
+)
+@pytest.mark.parametrize(
+    "headers", [{}, {"Authorization": "Bearer not-an-agent-token-0123"}, {"Authorization": f"Basic {AGENTS['lead']}"}]
+)
 async def test_no_agent_token_no_review(client, method, path, body, headers):
     status, answer = await call(client, method, path, headers=headers, json=body)
     assert status == 401 and answer["error"] == "unauthorized" and "groups" not in answer
 
 
-@pytest.mark.parametrize("method, path, body", [
-    ("GET", QUEUE, None), ("POST", "/api/review/labels", {"messages": [1], "label": "greet"}),
-    ("GET", "/api/review/export", None)])
+@pytest.mark.parametrize(
+    "method, path, body",
+    [
+        ("GET", QUEUE, None),
+        ("POST", "/api/review/labels", {"messages": [1], "label": "greet"}),
+        ("GET", "/api/review/export", None),
+    ],
+)
 async def test_an_agent_without_the_supervisor_role_is_refused(client, method, path, body):
     status, answer = await call(client, method, path, agent="agent-b", json=body)
     assert status == 403
@@ -77,9 +88,16 @@ async def test_a_supervisor_gets_the_seeded_messages_in_their_groups(client):
     assert texts(body["groups"]) == EXPECTED_GROUPS
     messages = {message["text"]: message for group in body["groups"] for message in group["messages"]}
     assert messages[RECEIPTS[1]] == {
-        "id": messages[RECEIPTS[1]]["id"], "text": RECEIPTS[1], "at": "2026-11-22T09:00:06+09:00",
-        "channel": "rest", "intent": "faq", "confidence": 0.62, "guide_answer": "faq/renewal_after_payment",
-        "reasons": ["unsure", "corrected"], "reply": "担当者と話したい"}
+        "id": messages[RECEIPTS[1]]["id"],
+        "text": RECEIPTS[1],
+        "at": "2026-11-22T09:00:06+09:00",
+        "channel": "rest",
+        "intent": "faq",
+        "confidence": 0.62,
+        "guide_answer": "faq/renewal_after_payment",
+        "reasons": ["unsure", "corrected"],
+        "reply": "担当者と話したい",
+    }
     assert body["names"]["reasons"]["corrected"] == "回答のあと「違う」・担当者希望の返信があった"
     assert body["names"]["readings"]["faq/renewal_after_payment"] == "支払い後の手続き"
     assert body["names"]["readings"]["nlu_fallback"] == "理解できず"
@@ -93,13 +111,15 @@ async def test_a_supervisor_gets_the_seeded_messages_in_their_groups(client):
 async def test_a_labelled_group_leaves_the_queue_and_the_export_holds_it_masked(client):
     _, body = await call(client, "GET", QUEUE)
     receipts = [message["id"] for message in body["groups"][0]["messages"]]
-    personal = next(message["id"] for group in body["groups"] for message in group["messages"]
-                    if message["text"] == PERSONAL_MASKED)
+    personal = next(
+        message["id"] for group in body["groups"] for message in group["messages"] if message["text"] == PERSONAL_MASKED
+    )
     assert await label(client, receipts, "out_of_scope") == (201, {"labelled": 3, "label": "out_of_scope"})
     assert await label(client, [personal], "out_of_scope") == (201, {"labelled": 1, "label": "out_of_scope"})
     _, body = await call(client, "GET", QUEUE)
-    assert texts(body["groups"]) == [group for group in EXPECTED_GROUPS
-                                     if group[0] not in (RECEIPTS[2], PERSONAL_MASKED)]
+    assert texts(body["groups"]) == [
+        group for group in EXPECTED_GROUPS if group[0] not in (RECEIPTS[2], PERSONAL_MASKED)
+    ]
     assert body["waiting"] == 4
 
     status, answer = await label(client, [receipts[0]], "greet")
@@ -110,25 +130,32 @@ async def test_a_labelled_group_leaves_the_queue_and_the_export_holds_it_masked(
     assert response.headers["Content-Disposition"] == 'attachment; filename="reviewed.yml"'
     exported = yaml.safe_load(await response.text())
     assert exported["version"] == "3.1"
-    assert exported["nlu"] == [{"intent": "out_of_scope", "examples": "".join(
-        f"- {text}\n" for text in (RECEIPTS[0], RECEIPTS[1], RECEIPTS[2], PERSONAL_MASKED))}]
+    assert exported["nlu"] == [
+        {
+            "intent": "out_of_scope",
+            "examples": "".join(f"- {text}\n" for text in (RECEIPTS[0], RECEIPTS[1], RECEIPTS[2], PERSONAL_MASKED)),
+        }
+    ]
     assert "taro" not in await response.text() and "03-1234" not in await response.text()
 
 
-@pytest.mark.parametrize("body, error", [
-    ({"messages": [1], "label": "faq"}, "unknown_label"),
-    ({"messages": [1], "label": "rate_answer"}, "unknown_label"),
-    ({"messages": [1], "label": "faq/no_such_answer"}, "unknown_label"),
-    ({"messages": [1], "label": "nlu_fallback"}, "unknown_label"),
-    ({"messages": [1]}, "unknown_label"),
-    ({"messages": [], "label": "greet"}, "messages_required"),
-    ({"messages": ["1"], "label": "greet"}, "messages_required"),
-    ({"messages": [True], "label": "greet"}, "messages_required"),
-    ({"messages": [2**31], "label": "greet"}, "messages_required"),
-    ({"messages": list(range(1, 502)), "label": "greet"}, "messages_required"),
-    ({"messages": 1, "label": "greet"}, "messages_required"),
-    (["not", "an", "object"], "messages_required"),
-])
+@pytest.mark.parametrize(
+    "body, error",
+    [
+        ({"messages": [1], "label": "faq"}, "unknown_label"),
+        ({"messages": [1], "label": "rate_answer"}, "unknown_label"),
+        ({"messages": [1], "label": "faq/no_such_answer"}, "unknown_label"),
+        ({"messages": [1], "label": "nlu_fallback"}, "unknown_label"),
+        ({"messages": [1]}, "unknown_label"),
+        ({"messages": [], "label": "greet"}, "messages_required"),
+        ({"messages": ["1"], "label": "greet"}, "messages_required"),
+        ({"messages": [True], "label": "greet"}, "messages_required"),
+        ({"messages": [2**31], "label": "greet"}, "messages_required"),
+        ({"messages": list(range(1, 502)), "label": "greet"}, "messages_required"),
+        ({"messages": 1, "label": "greet"}, "messages_required"),
+        (["not", "an", "object"], "messages_required"),
+    ],
+)
 async def test_what_cannot_be_a_label_gets_a_400_saying_why(client, body, error):
     status, answer = await call(client, "POST", "/api/review/labels", json=body)
     assert status == 400 and answer["error"] == error, answer
@@ -138,11 +165,21 @@ async def test_what_cannot_be_a_label_gets_a_400_saying_why(client, body, error)
 async def test_a_message_not_in_the_tracker_store_is_not_found_and_bodies_must_be_json(client):
     status, answer = await label(client, [999_999], "greet")
     assert status == 404 and answer["error"] == "unknown_message"
-    status, answer = await call(client, "POST", "/api/review/labels", data="messages=1", headers={
-        **authorization("lead"), "Content-Type": "application/x-www-form-urlencoded"})
+    status, answer = await call(
+        client,
+        "POST",
+        "/api/review/labels",
+        data="messages=1",
+        headers={**authorization("lead"), "Content-Type": "application/x-www-form-urlencoded"},
+    )
     assert status == 415 and answer["error"] == "json_only"
-    status, answer = await call(client, "POST", "/api/review/labels", data="{", headers={
-        **authorization("lead"), "Content-Type": "application/json"})
+    status, answer = await call(
+        client,
+        "POST",
+        "/api/review/labels",
+        data="{",
+        headers={**authorization("lead"), "Content-Type": "application/json"},
+    )
     assert status == 400 and answer["error"] == "bad_json"
 
 

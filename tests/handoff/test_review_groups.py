@@ -15,20 +15,39 @@ from project_helpers import ROOT
 
 
 def message(number: int, text: str) -> QueuedMessage:
-    return QueuedMessage(id=number, sender_id=f"s{number}", at=0.0, channel="socketio", text=text, intent="faq",
-                         confidence=0.6, guide_answer=None, reasons=(), reply=None)
+    return QueuedMessage(
+        id=number,
+        sender_id=f"s{number}",
+        at=0.0,
+        channel="socketio",
+        text=text,
+        intent="faq",
+        confidence=0.6,
+        guide_answer=None,
+        reasons=(),
+        reply=None,
+    )
 
 
 def test_two_paraphrases_share_a_group_and_an_unrelated_message_stands_alone():
     texts = ["振込用紙がまだ届きません", "今日の天気はどうですか", "振込用紙が届かないのですが"]
     found = grouped([message(number, text) for number, text in enumerate(texts, start=1)])
     assert [[m.text for m in group] for group in found] == [
-        ["振込用紙がまだ届きません", "振込用紙が届かないのですが"], ["今日の天気はどうですか"]]
+        ["振込用紙がまだ届きません", "振込用紙が届かないのですが"],
+        ["今日の天気はどうですか"],
+    ]
 
 
 def test_every_two_messages_of_a_group_are_alike_and_no_two_groups_could_be_one():
-    texts = ["領収書をもらえますか", "領収書は発行できますか", "領収書がほしいです", "パスワードを忘れました",
-             "あれがこうなって", "クレジットカードで払えますか", "振込用紙はどこで払えますか"]
+    texts = [
+        "領収書をもらえますか",
+        "領収書は発行できますか",
+        "領収書がほしいです",
+        "パスワードを忘れました",
+        "あれがこうなって",
+        "クレジットカードで払えますか",
+        "振込用紙はどこで払えますか",
+    ]
     vectors = encode(texts)
     found = groups_of(vectors)
     assert sorted(index for group in found for index in group) == list(range(len(texts)))

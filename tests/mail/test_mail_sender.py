@@ -72,9 +72,16 @@ def settings(port, **changes):
 
 def queue(url, count=1, to="nakamura@example.jp"):
     with db.session_scope(url) as session:
-        return [repository.queue_mail(session, to, "renewal_slip_order", SUBJECT,
-                                      f"シリアル番号 VBCL-****-****-****-{n:04d} の契約更新を承りました。")
-                for n in range(count)]
+        return [
+            repository.queue_mail(
+                session,
+                to,
+                "renewal_slip_order",
+                SUBJECT,
+                f"シリアル番号 VBCL-****-****-****-{n:04d} の契約更新を承りました。",
+            )
+            for n in range(count)
+        ]
 
 
 def pending(url):
@@ -97,10 +104,14 @@ def test_each_queued_mail_is_delivered_once_in_japanese_plain_text(migrated_url,
     assert asyncio.run(sender.send_due()) == {}
     assert pending(migrated_url) == ()
     assert [mail["Message-ID"] for mail in smtp.received] == [
-        f"<outbox-{mail.id}.{int(mail.created_at.timestamp())}@example.jp>" for mail in mails]
+        f"<outbox-{mail.id}.{int(mail.created_at.timestamp())}@example.jp>" for mail in mails
+    ]
     first = smtp.received[0]
     assert (first["To"], first["Subject"], first["From"]) == (
-        "nakamura@example.jp", SUBJECT, "サポート窓口 <support@example.jp>")
+        "nakamura@example.jp",
+        SUBJECT,
+        "サポート窓口 <support@example.jp>",
+    )
     assert first.get_content_type() == "text/plain" and first.get_content_charset() == "utf-8"
     assert first.get_content() == "シリアル番号 VBCL-****-****-****-0000 の契約更新を承りました。\n"
 
@@ -157,10 +168,23 @@ def test_a_server_that_is_down_gets_the_mail_when_it_is_back(migrated_url, monke
 
 
 def sender_process(url, port, *args, **env):
-    environment = dict(os.environ, DATABASE_URL=url, BOT_SMTP_HOST="127.0.0.1", BOT_SMTP_PORT=str(port),
-                       BOT_SMTP_TIMEOUT_SECONDS="5", BOT_MAIL_POLL_SECONDS="0.2", **env)
-    return subprocess.Popen([sys.executable, "-m", "bot.runtime.mail_sender", *args], cwd=ROOT, env=environment,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    environment = dict(
+        os.environ,
+        DATABASE_URL=url,
+        BOT_SMTP_HOST="127.0.0.1",
+        BOT_SMTP_PORT=str(port),
+        BOT_SMTP_TIMEOUT_SECONDS="5",
+        BOT_MAIL_POLL_SECONDS="0.2",
+        **env,
+    )
+    return subprocess.Popen(
+        [sys.executable, "-m", "bot.runtime.mail_sender", *args],
+        cwd=ROOT,
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
 
 
 def test_two_senders_at_once_deliver_each_mail_once(migrated_url, smtp):
@@ -203,21 +227,30 @@ def test_a_sender_killed_mid_send_leaves_the_mail_to_the_next_one_which_sends_it
     assert len(smtp.received) == 1 and pending(migrated_url) == ()
 
 
-@pytest.mark.parametrize("env, wrong", [
-    ({"BOT_SMTP_SECURITY": "ssl"}, "BOT_SMTP_SECURITY"),
-    ({"BOT_SMTP_USER": "bot"}, "BOT_SMTP_USER and BOT_SMTP_PASSWORD"),
-    ({"BOT_SMTP_PORT": "smtp"}, "BOT_SMTP_PORT"),
-    ({"BOT_MAIL_MAX_TRIES": "0"}, "BOT_MAIL_MAX_TRIES"),
-    ({"BOT_MAIL_FROM": "support"}, "BOT_MAIL_FROM"),
-])
+@pytest.mark.parametrize(
+    "env, wrong",
+    [
+        ({"BOT_SMTP_SECURITY": "ssl"}, "BOT_SMTP_SECURITY"),
+        ({"BOT_SMTP_USER": "bot"}, "BOT_SMTP_USER and BOT_SMTP_PASSWORD"),
+        ({"BOT_SMTP_PORT": "smtp"}, "BOT_SMTP_PORT"),
+        ({"BOT_MAIL_MAX_TRIES": "0"}, "BOT_MAIL_MAX_TRIES"),
+        ({"BOT_MAIL_FROM": "support"}, "BOT_MAIL_FROM"),
+    ],
+)
 def test_a_wrong_mail_setting_is_named_at_start(env, wrong):
     with pytest.raises(SettingsError, match=wrong):
         MailSettings.from_env(env)
 
 
 def test_the_sender_refuses_to_start_on_a_wrong_setting():
-    result = subprocess.run([sys.executable, "-m", "bot.runtime.mail_sender", "--once"], cwd=ROOT, capture_output=True,
-                            text=True, env=dict(os.environ, BOT_SMTP_SECURITY="ssl"), timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "bot.runtime.mail_sender", "--once"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, BOT_SMTP_SECURITY="ssl"),
+        timeout=60,
+    )
     assert result.returncode == 2
     assert "mail sender not started" in result.stderr
     assert "BOT_SMTP_SECURITY: expected one of none, starttls, tls, got 'ssl'" in result.stderr

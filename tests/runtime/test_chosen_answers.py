@@ -11,14 +11,17 @@ from bot.runtime import chosen_answers
 RESPONSES = {"utter_faq/renewal_years": [{"text": "1〜3年です"}], "utter_default": [{"text": "?"}]}
 
 
-@pytest.mark.parametrize("text, answer", [
-    ("/faq/renewal_years", "faq/renewal_years"),
-    (" /faq/renewal_years ", "faq/renewal_years"),
-    ("/faq/renewal_unknown", None),  # no such answer in the domain
-    ("/faq/renewal_years{\"x\": 1}", None),
-    ("/request_human", None),
-    ("更新年数は？ /faq/renewal_years", None),
-])
+@pytest.mark.parametrize(
+    "text, answer",
+    [
+        ("/faq/renewal_years", "faq/renewal_years"),
+        (" /faq/renewal_years ", "faq/renewal_years"),
+        ("/faq/renewal_unknown", None),  # no such answer in the domain
+        ('/faq/renewal_years{"x": 1}', None),
+        ("/request_human", None),
+        ("更新年数は？ /faq/renewal_years", None),
+    ],
+)
 def test_only_the_payload_of_an_answer_the_domain_has_counts(text, answer):
     assert chosen_answers.chosen_answer(text, RESPONSES) == answer
 

@@ -35,6 +35,7 @@ def test_a_spent_budget_leaves_nothing_not_a_negative_time():
 
 # What the guards say: the agent's responses, and domain.yml's when the agent cannot say them.
 
+
 class Always:
     async def allow(self, sender_id: str) -> bool:
         return True
@@ -77,10 +78,14 @@ def send(agent: Agent, text: str, channel: OutputChannel = None) -> List[Dict[st
 def test_a_guard_says_the_agents_response_for_the_channel(rasa_fails):
     guards.guard_messages(Never(), 2000, 4)
     person = [{"title": "担当者", "payload": "/request_human"}]
-    agent = agent_with({guards.RATE_LIMITED: [
-        {"text": "お待ちください"},
-        {"channel": "collector", "text": "少々お待ちください", "buttons": person},
-    ]})
+    agent = agent_with(
+        {
+            guards.RATE_LIMITED: [
+                {"text": "お待ちください"},
+                {"channel": "collector", "text": "少々お待ちください", "buttons": person},
+            ]
+        }
+    )
     [said] = send(agent, "こんにちは")
     assert said["text"] == "少々お待ちください" and said["buttons"] == person
 
@@ -116,10 +121,12 @@ def test_a_failed_action_is_answered_with_the_response_for_the_conversation(monk
     monkeypatch.setattr(RemoteAction, "run", RemoteAction.run)
     guards.guard_actions(1.0)
     nlg = TemplatedNaturalLanguageGenerator({guards.TROUBLE: [{"text": "{name}さま、失礼しました"}]})
-    tracker = DialogueStateTracker.from_dict("c-1", [{"event": "slot", "name": "name", "value": "山田"}],
-                                             slots=[TextSlot("name", mappings=[])])
-    events = asyncio.run(RemoteAction("action_check", None).run(CollectingOutputChannel(), nlg, tracker,
-                                                               Domain.empty()))
+    tracker = DialogueStateTracker.from_dict(
+        "c-1", [{"event": "slot", "name": "name", "value": "山田"}], slots=[TextSlot("name", mappings=[])]
+    )
+    events = asyncio.run(
+        RemoteAction("action_check", None).run(CollectingOutputChannel(), nlg, tracker, Domain.empty())
+    )
     assert events[0].text == "山田さま、失礼しました"
     assert events[0].metadata == {"utter_action": guards.TROUBLE, "guard": "action_failed"}
 

@@ -23,8 +23,9 @@ REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://localhost:6379/15")
 @pytest.fixture
 def endpoint():
     parts = urlsplit(REDIS_URL)
-    config = EndpointConfig(url=parts.hostname or "localhost", port=parts.port or 6379,
-                            db=int(parts.path.lstrip("/") or 0))
+    config = EndpointConfig(
+        url=parts.hostname or "localhost", port=parts.port or 6379, db=int(parts.path.lstrip("/") or 0)
+    )
     try:
         redis.Redis(host=config.url, port=config.kwargs["port"], db=config.kwargs["db"]).ping()
     except RedisError as error:
@@ -67,7 +68,8 @@ def ticket_numbers(store, conversation):
 
 
 def test_two_servers_taking_a_ticket_at_once_get_different_tickets_and_both_wait_in_line(
-        endpoint, conversation, monkeypatch):
+    endpoint, conversation, monkeypatch
+):
     first, second = servers(endpoint, AtomicRedisLockStore)
     other = meanwhile(monkeypatch, "issue_ticket", lambda: second.issue_ticket(conversation))
     mine = first.issue_ticket(conversation)
@@ -77,7 +79,8 @@ def test_two_servers_taking_a_ticket_at_once_get_different_tickets_and_both_wait
 
 
 def test_a_ticket_taken_while_another_server_finishes_is_kept_and_the_lock_not_deleted(
-        endpoint, conversation, monkeypatch):
+    endpoint, conversation, monkeypatch
+):
     first, second = servers(endpoint, AtomicRedisLockStore)
     served = first.issue_ticket(conversation)
     waiting = meanwhile(monkeypatch, "remove_ticket_for", lambda: second.issue_ticket(conversation))
@@ -87,7 +90,8 @@ def test_a_ticket_taken_while_another_server_finishes_is_kept_and_the_lock_not_d
 
 
 def test_dropping_expired_tickets_while_another_server_takes_one_keeps_the_new_ticket(
-        endpoint, conversation, monkeypatch):
+    endpoint, conversation, monkeypatch
+):
     first, second = servers(endpoint, AtomicRedisLockStore)
     waiting = first.issue_ticket(conversation)
     new = meanwhile(monkeypatch, "remove_expired_tickets", lambda: second.issue_ticket(conversation))
@@ -108,9 +112,14 @@ def test_rasa_s_own_redis_lock_store_gives_two_servers_the_same_ticket(endpoint,
 
 
 def test_the_scaled_servers_are_configured_with_the_atomic_lock_store(endpoint, monkeypatch):
-    for name, value in {"REDIS_HOST": endpoint.url, "REDIS_PORT": str(endpoint.kwargs["port"]),
-                        "REDIS_DB": str(endpoint.kwargs["db"]), "REDIS_PASSWORD": "",
-                        "ACTION_ENDPOINT_URL": "http://localhost:5055/webhook", "BOT_ACTIONS_SECRET": "x"}.items():
+    for name, value in {
+        "REDIS_HOST": endpoint.url,
+        "REDIS_PORT": str(endpoint.kwargs["port"]),
+        "REDIS_DB": str(endpoint.kwargs["db"]),
+        "REDIS_PASSWORD": "",
+        "ACTION_ENDPOINT_URL": "http://localhost:5055/webhook",
+        "BOT_ACTIONS_SECRET": "x",
+    }.items():
         monkeypatch.setenv(name, value)
     config = read_endpoint_config(str(ROOT / "deploy" / "endpoints-scaled.yml"), "lock_store")
     assert type(LockStore.create(config)) is AtomicRedisLockStore

@@ -89,8 +89,11 @@ class StandInAgent:
 
     async def parse_message(self, text):
         answer = self.readings.get(text)
-        return {"text": text, "intent": {"name": "faq" if answer else "greet", "confidence": 0.9},
-                "response_selector": {"default": {"response": {"intent_response_key": answer}}}}
+        return {
+            "text": text,
+            "intent": {"name": "faq" if answer else "greet", "confidence": 0.9},
+            "response_selector": {"default": {"response": {"intent_response_key": answer}}},
+        }
 
 
 def channels_get_the_shared_state(monkeypatch, install):
@@ -102,8 +105,12 @@ def channels_get_the_shared_state(monkeypatch, install):
 def several_questions_are_handled_one_by_one(monkeypatch, install):
     handled = rasa_handles_messages(monkeypatch)
     install()
-    agent = StandInAgent(readings={"振込用紙はいつ届きますか。": "faq/renewal_slip_arrival",
-                                   "コンビニでも払えますか？": "faq/renewal_where_to_pay"})
+    agent = StandInAgent(
+        readings={
+            "振込用紙はいつ届きますか。": "faq/renewal_slip_arrival",
+            "コンビニでも払えますか？": "faq/renewal_where_to_pay",
+        }
+    )
     send(agent, "振込用紙はいつ届きますか。コンビニでも払えますか？")
     assert [message.text for message in handled] == ["振込用紙はいつ届きますか。", "コンビニでも払えますか？"]
 
@@ -147,10 +154,14 @@ def a_failed_action_becomes_a_polite_message(monkeypatch, install):
     install()
     domain = Domain.empty()
     # No action server configured: Rasa raises, and the customer would hear nothing.
-    events = outcome(RemoteAction("action_check", None).run(
-        CollectingOutputChannel(), TemplatedNaturalLanguageGenerator({}), DialogueStateTracker("c-1", []), domain))
-    said = BotUttered(RESPONSES[guards.TROUBLE][0]["text"],
-                      metadata={"utter_action": guards.TROUBLE, "guard": "action_failed"})
+    events = outcome(
+        RemoteAction("action_check", None).run(
+            CollectingOutputChannel(), TemplatedNaturalLanguageGenerator({}), DialogueStateTracker("c-1", []), domain
+        )
+    )
+    said = BotUttered(
+        RESPONSES[guards.TROUBLE][0]["text"], metadata={"utter_action": guards.TROUBLE, "guard": "action_failed"}
+    )
     assert events == [said, FollowupAction(ACTION_LISTEN_NAME)]
 
 
@@ -178,8 +189,11 @@ def store_errors_are_not_hidden(monkeypatch, install):
     install()
     store = FailSafeTrackerStore(BrokenStore(Domain.empty()))
     tracker = DialogueStateTracker("c-1", [])
-    results = [outcome(store.retrieve("c-1")), outcome(store.retrieve_full_tracker("c-1")),
-               outcome(store.save(tracker))]
+    results = [
+        outcome(store.retrieve("c-1")),
+        outcome(store.retrieve_full_tracker("c-1")),
+        outcome(store.save(tracker)),
+    ]
     assert all(isinstance(result, StoreDown) for result in results), results
 
 
@@ -228,8 +242,11 @@ def an_event_type_is_looked_up_once(monkeypatch, install):
     walks = []
     all_subclasses = rasa.shared.utils.common.all_subclasses
     # all_subclasses calls itself for each subclass: only the walks from Event count.
-    monkeypatch.setattr(rasa.shared.utils.common, "all_subclasses",
-                        lambda cls: (cls is Event and walks.append(cls)) or all_subclasses(cls))
+    monkeypatch.setattr(
+        rasa.shared.utils.common,
+        "all_subclasses",
+        lambda cls: (cls is Event and walks.append(cls)) or all_subclasses(cls),
+    )
     install()
     Event.resolve_by_type("user")
     Event.resolve_by_type("user")
@@ -254,9 +271,13 @@ def a_read_parses_only_what_is_new(monkeypatch, install):
     install()
     parsed = []
     from_parameters = Event.from_parameters
-    monkeypatch.setattr(Event, "from_parameters",
-                        staticmethod(lambda parameters, default=None: parsed.append(parameters)
-                                     or from_parameters(parameters, default)))
+    monkeypatch.setattr(
+        Event,
+        "from_parameters",
+        staticmethod(
+            lambda parameters, default=None: parsed.append(parameters) or from_parameters(parameters, default)
+        ),
+    )
     with tempfile.TemporaryDirectory() as folder:
         store = SQLTrackerStore(Domain.empty(), host=f"sqlite:///{Path(folder) / 'tracker.db'}")
         try:
@@ -275,8 +296,9 @@ def a_read_parses_only_what_is_new(monkeypatch, install):
 def a_prediction_computes_a_state_history_once(monkeypatch, install):
     replays = []
     generate = DialogueStateTracker.generate_all_prior_trackers
-    monkeypatch.setattr(DialogueStateTracker, "generate_all_prior_trackers",
-                        lambda tracker: replays.append(1) or generate(tracker))
+    monkeypatch.setattr(
+        DialogueStateTracker, "generate_all_prior_trackers", lambda tracker: replays.append(1) or generate(tracker)
+    )
     install()
     domain = Domain.from_dict({"intents": ["greet"], "responses": {"utter_greet": [{"text": "はい"}]}})
 
@@ -289,10 +311,12 @@ def a_prediction_computes_a_state_history_once(monkeypatch, install):
             histories[0][-1].clear()  # a caller's change to its history is its own
             return {"ensemble": histories}
 
-    processor = SimpleNamespace(domain=domain, graph_runner=TwoPolicies(),
-                                model_metadata=SimpleNamespace(core_target="ensemble"))
+    processor = SimpleNamespace(
+        domain=domain, graph_runner=TwoPolicies(), model_metadata=SimpleNamespace(core_target="ensemble")
+    )
     tracker = DialogueStateTracker.from_events(
-        "c-1", [ActionExecuted(ACTION_LISTEN_NAME), UserUttered("こんにちは", {"name": "greet"})])
+        "c-1", [ActionExecuted(ACTION_LISTEN_NAME), UserUttered("こんにちは", {"name": "greet"})]
+    )
     tracker.followup_action = None
     first, second = MessageProcessor._predict_next_with_tracker(processor, tracker)
     assert first[-1] == {} and second == tracker.past_states(domain)

@@ -28,8 +28,9 @@ def test_bad_responses_fail_with_rasas_own_message(patched, result):
     assert "Failed to validate Action server response" in failed.value.message
 
 
-@pytest.mark.parametrize("type_name", [
-    "user", "bot", "action", "slot", "active_loop", "pause", "resume", "session_started"])
+@pytest.mark.parametrize(
+    "type_name", ["user", "bot", "action", "slot", "active_loop", "pause", "resume", "session_started"]
+)
 def test_event_types_resolve_to_the_same_classes(monkeypatch, type_name):
     from rasa.shared.core.events import Event
 
@@ -62,8 +63,12 @@ def test_a_tracker_changed_within_a_prediction_gets_its_own_history(monkeypatch)
 
     monkeypatch.setattr(MessageProcessor, "_predict_next_with_tracker", MessageProcessor._predict_next_with_tracker)
     monkeypatch.setattr(Domain, "states_for_tracker_history", Domain.states_for_tracker_history)
-    domain = Domain.from_dict({"intents": ["greet"], "slots": {"task": {
-        "type": "categorical", "values": ["a", "b"], "mappings": [{"type": "custom"}]}}})
+    domain = Domain.from_dict(
+        {
+            "intents": ["greet"],
+            "slots": {"task": {"type": "categorical", "values": ["a", "b"], "mappings": [{"type": "custom"}]}},
+        }
+    )
     stock = Domain.states_for_tracker_history
     rasa_speedups.one_state_history_per_prediction()
 
@@ -74,16 +79,22 @@ def test_a_tracker_changed_within_a_prediction_gets_its_own_history(monkeypatch)
             tracker.update(SlotSet("task", "b"))
             seen.append(tracker.past_states(domain))
             for rule_only_slots in (["task"], []):
-                seen.append(tracker.past_states(domain, ignore_rule_only_turns=True,
-                                                rule_only_data={"rule_only_slots": rule_only_slots}))
+                seen.append(
+                    tracker.past_states(
+                        domain, ignore_rule_only_turns=True, rule_only_data={"rule_only_slots": rule_only_slots}
+                    )
+                )
             return {"core": seen}
 
     tracker = DialogueStateTracker.from_events(
-        "c-1", [ActionExecuted("action_listen"), UserUttered("はい", {"name": "greet"}), SlotSet("task", "a")],
-        domain.slots)
+        "c-1",
+        [ActionExecuted("action_listen"), UserUttered("はい", {"name": "greet"}), SlotSet("task", "a")],
+        domain.slots,
+    )
     tracker.followup_action = None
-    processor = SimpleNamespace(domain=domain, graph_runner=Policy(),
-                                model_metadata=SimpleNamespace(core_target="core"))
+    processor = SimpleNamespace(
+        domain=domain, graph_runner=Policy(), model_metadata=SimpleNamespace(core_target="core")
+    )
     seen = MessageProcessor._predict_next_with_tracker(processor, tracker)
     replayed = DialogueStateTracker.from_events("c-1", list(tracker.events)[:-1], domain.slots)
     assert seen[0] == stock(domain, replayed) and seen[1] == stock(domain, replayed, omit_unset_slots=True)

@@ -38,9 +38,14 @@ class StandInAgent:
     async def parse_message(self, text):
         intent, answer = READINGS.get(text, ("greet", None))
         # As Rasa gives it: the guide answer is the ResponseSelector's, under "default".
-        return {"text": text, "intent": {"name": intent, "confidence": 0.9},
-                "response_selector": {"all_retrieval_intents": ["faq"],
-                                      "default": {"response": {"intent_response_key": answer}}}}
+        return {
+            "text": text,
+            "intent": {"name": intent, "confidence": 0.9},
+            "response_selector": {
+                "all_retrieval_intents": ["faq"],
+                "default": {"response": {"intent_response_key": answer}},
+            },
+        }
 
 
 @pytest.fixture
@@ -58,8 +63,9 @@ def handled(monkeypatch):
 
 
 def send(text, agent=None):
-    message = UserMessage(text, CollectingOutputChannel(), "customer-1", input_channel="rest",
-                          metadata={"channel": "web"})
+    message = UserMessage(
+        text, CollectingOutputChannel(), "customer-1", input_channel="rest", metadata={"channel": "web"}
+    )
     replies = asyncio.run(Agent.handle_message(agent or StandInAgent(), message))
     return message, replies
 
@@ -69,16 +75,20 @@ def test_two_guide_questions_are_handled_one_by_one_in_order(handled):
     assert [text for text, *_ in handled] == ["振込用紙はいつ届きますか。", "コンビニでも払えますか？"]
     # One conversation, one output, the whole message's metadata: the customer gets one reply.
     assert {(sender, channel, str(metadata)) for _, sender, channel, metadata in handled} == {
-        ("customer-1", message.output_channel, "{'channel': 'web'}")}
+        ("customer-1", message.output_channel, "{'channel': 'web'}")
+    }
     assert replies == [{"text": "answer to 振込用紙はいつ届きますか。"}, {"text": "answer to コンビニでも払えますか？"}]
 
 
-@pytest.mark.parametrize("text", [
-    "振込用紙はいつ届きますか。",  # one question
-    "振込用紙はいつ届きますか。領収書は出してもらえますか？",  # the second is not in the guides
-    "振込用紙はいつ届きますか。振込用紙が届くまでの日数を知りたいです",  # the same answer twice
-    "振込用紙はいつ届きますか。更新したいので手続きできますか",  # the second is no guide question
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "振込用紙はいつ届きますか。",  # one question
+        "振込用紙はいつ届きますか。領収書は出してもらえますか？",  # the second is not in the guides
+        "振込用紙はいつ届きますか。振込用紙が届くまでの日数を知りたいです",  # the same answer twice
+        "振込用紙はいつ届きますか。更新したいので手続きできますか",  # the second is no guide question
+    ],
+)
 def test_anything_else_is_read_as_one_message(handled, text):
     send(text)
     assert [t for t, *_ in handled] == [text]

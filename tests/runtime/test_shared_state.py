@@ -72,8 +72,10 @@ def test_the_channels_rasa_makes_are_handed_the_shared_state(make_channel):
     hand_to_channels(shared)
     line = make_channel("bot.channels.line.LineInput")
     assert line.seen_events is shared.seen_events and isinstance(line.seen_events, InMemorySeenEvents)
-    web = make_channel("bot.channels.socketio.SocketIOInput",
-                       {"session_persistence": True, "metadata_key": "customData", "not_rasas": 1})
+    web = make_channel(
+        "bot.channels.socketio.SocketIOInput",
+        {"session_persistence": True, "metadata_key": "customData", "not_rasas": 1},
+    )
     # credentials.yml is read as Rasa reads it, unknown keys ignored.
     assert (web.session_persistence, web.metadata_key, web.socketio_path) == (True, "customData", "/socket.io")
     assert web.client_manager is None

@@ -25,13 +25,17 @@ from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
 from bot.runtime import tracker_cache
 from bot.store.purge import purge_conversations
 
-DOMAIN = Domain.from_dict({
-    "intents": ["greet", "faq"],
-    "slots": {"email": {"type": "text", "mappings": [{"type": "custom"}]},
-              "task": {"type": "text", "mappings": [{"type": "custom"}]}},
-    "forms": {"verify_form": {"required_slots": ["email"]}},
-    "responses": {"utter_greet": [{"text": "こんにちは"}]},
-})
+DOMAIN = Domain.from_dict(
+    {
+        "intents": ["greet", "faq"],
+        "slots": {
+            "email": {"type": "text", "mappings": [{"type": "custom"}]},
+            "task": {"type": "text", "mappings": [{"type": "custom"}]},
+        },
+        "forms": {"verify_form": {"required_slots": ["email"]}},
+        "responses": {"utter_greet": [{"text": "こんにちは"}]},
+    }
+)
 SENDER = "c-1"
 # Rasa's read as shipped, captured before any test installs the cache.
 RASA_RETRIEVE = SQLTrackerStore.retrieve
@@ -58,22 +62,32 @@ def parsed(monkeypatch) -> List[dict]:
     """The events deserialised from stored rows."""
     seen: List[dict] = []
     from_parameters = Event.from_parameters
-    monkeypatch.setattr(Event, "from_parameters",
-                        staticmethod(lambda parameters, default=None: seen.append(parameters)
-                                     or from_parameters(parameters, default)))
+    monkeypatch.setattr(
+        Event,
+        "from_parameters",
+        staticmethod(lambda parameters, default=None: seen.append(parameters) or from_parameters(parameters, default)),
+    )
     return seen
 
 
 def turn(number: int) -> List[Event]:
-    return [UserUttered(f"質問 {number}", {"name": "faq", "confidence": 0.9}, [{"entity": "n", "value": number}]),
-            DefinePrevUserUtteredFeaturization(False),
-            ActionExecuted("utter_greet"), BotUttered(f"答え {number}"),
-            SlotSet("task", f"t{number}"), ActionExecuted("action_listen")]
+    return [
+        UserUttered(f"質問 {number}", {"name": "faq", "confidence": 0.9}, [{"entity": "n", "value": number}]),
+        DefinePrevUserUtteredFeaturization(False),
+        ActionExecuted("utter_greet"),
+        BotUttered(f"答え {number}"),
+        SlotSet("task", f"t{number}"),
+        ActionExecuted("action_listen"),
+    ]
 
 
 def session_start(carry: str = None) -> List[Event]:
-    return [ActionExecuted("action_session_start"), SessionStarted(),
-            *([SlotSet("email", carry)] if carry else []), ActionExecuted("action_listen")]
+    return [
+        ActionExecuted("action_session_start"),
+        SessionStarted(),
+        *([SlotSet("email", carry)] if carry else []),
+        ActionExecuted("action_listen"),
+    ]
 
 
 async def talk(store: SQLTrackerStore, events: List[Event]) -> DialogueStateTracker:
@@ -192,8 +206,11 @@ async def test_changes_to_a_returned_tracker_stay_its_own(stores):
     tracker.slots["email"].value = "changed@example.jp"
     tracker.interrupt_loop(True)
     tracker.latest_action["action_name"] = "changed"
-    for event in (EntitiesAdded([{"entity": "x", "value": "y"}]), DefinePrevUserUtteredFeaturization(True),
-                  SlotSet("task", "changed")):
+    for event in (
+        EntitiesAdded([{"entity": "x", "value": "y"}]),
+        DefinePrevUserUtteredFeaturization(True),
+        SlotSet("task", "changed"),
+    ):
         tracker.update(event)
     again = await store.retrieve(SENDER)
     assert state(again) == before

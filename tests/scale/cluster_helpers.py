@@ -92,13 +92,34 @@ class Cluster:
         self.web_port, self.inbox_port = free_port(), free_port()
         self.log: List[str] = []
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "bot.runtime.serve_scaled", "--model", str(model),
-             "--port", str(self.port), "--actions-port", str(self.actions_port),
-             "--rasa-ports", ",".join(map(str, self.rasa_ports)),
-             "--actions-ports", ",".join(map(str, self.actions_ports)),
-             "--web-port", str(self.web_port), "--inbox-port", str(self.inbox_port),
-             "--smtp-port", str(free_port()), "--mail-dir", tempfile.mkdtemp(prefix="cluster-mail-")],
-            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+            [
+                sys.executable,
+                "-m",
+                "bot.runtime.serve_scaled",
+                "--model",
+                str(model),
+                "--port",
+                str(self.port),
+                "--actions-port",
+                str(self.actions_port),
+                "--rasa-ports",
+                ",".join(map(str, self.rasa_ports)),
+                "--actions-ports",
+                ",".join(map(str, self.actions_ports)),
+                "--web-port",
+                str(self.web_port),
+                "--inbox-port",
+                str(self.inbox_port),
+                "--smtp-port",
+                str(free_port()),
+                "--mail-dir",
+                tempfile.mkdtemp(prefix="cluster-mail-"),
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
         )
         deadline = time.monotonic() + 420
         for line in self.process.stdout:

@@ -41,11 +41,16 @@ def stores():
     name = f"bot_scale_{secrets.token_hex(5)}"
     with admin.connect() as connection:
         connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    with TcpProxy(admin_url.port or 5432, admin_url.host or "127.0.0.1") as tracker_db, \
-            TcpProxy(admin_url.port or 5432, admin_url.host or "127.0.0.1") as actions_db, \
-            TcpProxy(redis_port, redis_host) as redis_proxy:
+    with (
+        TcpProxy(admin_url.port or 5432, admin_url.host or "127.0.0.1") as tracker_db,
+        TcpProxy(admin_url.port or 5432, admin_url.host or "127.0.0.1") as actions_db,
+        TcpProxy(redis_port, redis_host) as redis_proxy,
+    ):
         yield {
-            "tracker_db": tracker_db, "actions_db": actions_db, "redis": redis_proxy, "database": name,
+            "tracker_db": tracker_db,
+            "actions_db": actions_db,
+            "redis": redis_proxy,
+            "database": name,
             "tracker_url": admin_url.set(host="127.0.0.1", port=tracker_db.port, database=name).render_as_string(False),
             "actions_url": admin_url.set(host="127.0.0.1", port=actions_db.port, database=name).render_as_string(False),
             "direct_url": admin_url.set(database=name).render_as_string(False),

@@ -48,8 +48,9 @@ def started(cluster, sender, responses):
 
 def verified(cluster, sender, responses):
     status, replies, _ = say(cluster.port, sender, f"yamada@sample-shoji.co.jp {CODE}")
-    assert replies[-1] == responses["utter_account_valid"].format(email="yamada@sample-shoji.co.jp",
-                                                                   contract_end="2027年3月31日"), replies
+    assert replies[-1] == responses["utter_account_valid"].format(
+        email="yamada@sample-shoji.co.jp", contract_end="2027年3月31日"
+    ), replies
 
 
 def test_a_hanging_action_server(cluster, responses):
@@ -92,8 +93,10 @@ def test_action_servers_failing_because_their_database_is_down(cluster, stores, 
 
 def test_the_database_down_in_the_middle_of_a_form_loses_nothing(cluster, stores, responses):
     sender = "fault-database"
-    assert (say(cluster.port, sender, "このチャットでアカウントを作成してください")[1][-1]
-            == responses["utter_ask_signup_form_signup_code"])
+    assert (
+        say(cluster.port, sender, "このチャットでアカウントを作成してください")[1][-1]
+        == responses["utter_ask_signup_form_signup_code"]
+    )
     assert say(cluster.port, sender, SIGN_UP_CODE)[1][-1] == responses["utter_ask_signup_form_signup_name"]
     with outage(stores["tracker_db"], stores["actions_db"]):
         polite(cluster, sender, "松本 五郎")

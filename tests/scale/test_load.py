@@ -47,8 +47,9 @@ async def load(port):
         # One conversation alone first: what every conversation under load must be told.
         expected = await converse(session, url, "load-baseline", [], [])
         started = time.monotonic()
-        results = await asyncio.gather(*(converse(session, url, f"load-{n:03d}", latencies, statuses)
-                                         for n in range(CONVERSATIONS)))
+        results = await asyncio.gather(
+            *(converse(session, url, f"load-{n:03d}", latencies, statuses) for n in range(CONVERSATIONS))
+        )
         elapsed = time.monotonic() - started
     return expected, results, latencies, statuses, elapsed
 
@@ -57,9 +58,12 @@ def counts_by_sender(stores):
     engine = create_engine(stores["direct_url"], future=True)
     try:
         with engine.connect() as connection:
-            rows = connection.execute(text(
-                "SELECT sender_id, type_name, COUNT(*) FROM events WHERE sender_id LIKE 'rest:load-%' "
-                "AND type_name IN ('user', 'bot') GROUP BY sender_id, type_name"))
+            rows = connection.execute(
+                text(
+                    "SELECT sender_id, type_name, COUNT(*) FROM events WHERE sender_id LIKE 'rest:load-%' "
+                    "AND type_name IN ('user', 'bot') GROUP BY sender_id, type_name"
+                )
+            )
             counts = {}
             for sender, kind, count in rows:
                 counts.setdefault(sender, {})[kind] = count
@@ -74,19 +78,26 @@ def test_two_hundred_conversations_at_once_lose_nothing(cluster, stores):
     assert all(expected), f"a turn of the lone conversation got no answer: {expected}"
     health = [line for line in cluster.log if "DOWN" in line or "UP," in line][-10:]
     assert sorted(set(statuses)) == [200], f"{statuses.count(503)} of {len(statuses)} answered 503; HAProxy: {health}"
-    wrong = {(turn, str(replies[turn])) for replies in results for turn in range(len(SCRIPT))
-             if replies[turn] != expected[turn]}
+    wrong = {
+        (turn, str(replies[turn]))
+        for replies in results
+        for turn in range(len(SCRIPT))
+        if replies[turn] != expected[turn]
+    }
     assert not wrong, f"turns answered otherwise than alone (turn, replies): {sorted(wrong)[:5]}; alone: {expected}"
 
     counts = counts_by_sender(stores)
     bot_messages = sum(len(replies) for replies in expected)
     assert len(counts) == CONVERSATIONS + 1
-    assert {sender: tally for sender, tally in counts.items()
-            if tally != {"user": len(SCRIPT), "bot": bot_messages}} == {}
+    assert {
+        sender: tally for sender, tally in counts.items() if tally != {"user": len(SCRIPT), "bot": bot_messages}
+    } == {}
 
     messages = CONVERSATIONS * len(SCRIPT)
     figures = {
-        "conversations": CONVERSATIONS, "messages": messages, "seconds": round(elapsed, 1),
+        "conversations": CONVERSATIONS,
+        "messages": messages,
+        "seconds": round(elapsed, 1),
         "messages_per_second": round(messages / elapsed, 1),
         "p50_ms": round(statistics.median(latencies) * 1000),
         "p95_ms": round(statistics.quantiles(latencies, n=20)[18] * 1000),

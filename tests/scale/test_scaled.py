@@ -21,7 +21,8 @@ def stored_events(stores, sender):
     try:
         with engine.connect() as connection:
             rows = connection.execute(
-                text("SELECT type_name, data FROM events WHERE sender_id = :s ORDER BY id"), {"s": sender})
+                text("SELECT type_name, data FROM events WHERE sender_id = :s ORDER BY id"), {"s": sender}
+            )
             return [(kind, json.loads(data).get("text")) for kind, data in rows]
     finally:
         engine.dispose()
@@ -82,24 +83,30 @@ def test_messages_sent_at_once_for_one_sender_are_answered_in_order_each_once(cl
         threads.append(threading.Thread(target=send, args=(index, message)))
         threads[-1].start()
         deadline = time.monotonic() + 30
-        while (last_ticket(lock_store, sender) == before
-               and user_messages(stores, f"rest:{sender}") <= index and time.monotonic() < deadline):
+        while (
+            last_ticket(lock_store, sender) == before
+            and user_messages(stores, f"rest:{sender}") <= index
+            and time.monotonic() < deadline
+        ):
             time.sleep(0.005)
     for thread in threads:
         thread.join(60)
     assert [replies for _, replies, _ in answers] == [[responses[key] for key in keys] for _, keys in questions]
 
     conversation = [(kind, words) for kind, words in stored_events(stores, f"rest:{sender}") if kind in ("user", "bot")]
-    expected = [line for message, keys in questions
-                for line in (("user", message), *(("bot", responses[key]) for key in keys))]
+    expected = [
+        line for message, keys in questions for line in (("user", message), *(("bot", responses[key]) for key in keys))
+    ]
     assert conversation == expected  # in order, each answered once, no answer between another's question and answer
 
 
 def test_a_rasa_server_killed_mid_form_is_started_again_and_the_form_goes_on(cluster, responses):
     first, second = cluster.rasa_ports
     sender = "scale-killed"
-    assert (say(first, sender, "このチャットでアカウントを作成してください")[1][-1]
-            == responses["utter_ask_signup_form_signup_code"])
+    assert (
+        say(first, sender, "このチャットでアカウントを作成してください")[1][-1]
+        == responses["utter_ask_signup_form_signup_code"]
+    )
     assert say(first, sender, SIGN_UP_CODE)[1][-1] == responses["utter_ask_signup_form_signup_name"]
 
     [pid] = pids_of("bot.runtime.rasa_server", first)
@@ -139,8 +146,10 @@ async def test_a_message_for_a_web_customer_reaches_them_from_the_other_server(c
         await client.emit("user_uttered", {"message": "振込用紙はいつ届きますか", "session_id": session_id})
         await asyncio.wait_for(received.get(), 30)  # the conversation exists and its channel is socketio
 
-        url = (f"http://127.0.0.1:{other}/conversations/{session_id}/tracker/events"
-               f"?token={RASA_API_TOKEN}&output_channel=socketio&execute_side_effects=true")
+        url = (
+            f"http://127.0.0.1:{other}/conversations/{session_id}/tracker/events"
+            f"?token={RASA_API_TOKEN}&output_channel=socketio&execute_side_effects=true"
+        )
         async with aiohttp.ClientSession() as session:
             said = [{"event": "bot", "text": "担当者: 別のサーバーから失礼します"}]
             async with session.post(url, json=said) as answer:

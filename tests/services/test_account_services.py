@@ -21,13 +21,17 @@ def outbox(url, to):
         return [mail for mail in repository.pending_mails(session) if mail.to_address == to]
 
 
-@pytest.mark.parametrize("grace_days, state, last_usable", [
-    (30, AccountState.GRACE, date(2026, 11, 30)),
-    # An operator who shortens the grace period (BOT_ACCOUNT_GRACE_DAYS) ends it sooner.
-    (14, AccountState.EXPIRED, date(2026, 11, 14)),
-])
+@pytest.mark.parametrize(
+    "grace_days, state, last_usable",
+    [
+        (30, AccountState.GRACE, date(2026, 11, 30)),
+        # An operator who shortens the grace period (BOT_ACCOUNT_GRACE_DAYS) ends it sooner.
+        (14, AccountState.EXPIRED, date(2026, 11, 14)),
+    ],
+)
 async def test_the_standing_of_an_account_past_its_contract_follows_the_grace_period(
-        demo_db, grace_days, state, last_usable):
+    demo_db, grace_days, state, last_usable
+):
     standing = await accounts.standing_of("tanaka@test-kogyo.jp", grace_days)
     assert (standing.status.state, standing.status.last_usable) == (state, last_usable)
     assert standing.contract_end == date(2026, 10, 31)
@@ -87,11 +91,14 @@ async def test_cc_addresses_are_added_and_removed_and_kept(demo_db):
     assert await cc_addresses.current(yamada) == ("ito@sample-shoji.co.jp",)
 
 
-@pytest.mark.parametrize("operation, address, error", [
-    (CcOperation.ADD, "suzuki@sample-shoji.co.jp", CcError.DUPLICATE),
-    (CcOperation.ADD, "yamada@sample-shoji.co.jp", CcError.OWN_ADDRESS),
-    (CcOperation.REMOVE, "ito@sample-shoji.co.jp", CcError.NOT_IN_LIST),
-])
+@pytest.mark.parametrize(
+    "operation, address, error",
+    [
+        (CcOperation.ADD, "suzuki@sample-shoji.co.jp", CcError.DUPLICATE),
+        (CcOperation.ADD, "yamada@sample-shoji.co.jp", CcError.OWN_ADDRESS),
+        (CcOperation.REMOVE, "ito@sample-shoji.co.jp", CcError.NOT_IN_LIST),
+    ],
+)
 async def test_a_cc_change_against_the_rules_is_refused_and_changes_nothing(demo_db, operation, address, error):
     change = await cc_addresses.change("yamada@sample-shoji.co.jp", operation, address)
     assert (change.error, change.addresses) == (error, ("suzuki@sample-shoji.co.jp",))

@@ -33,19 +33,25 @@ async def test_someone_elses_serial_and_an_unknown_one_read_the_same(demo_db, se
 async def test_without_a_serial_all_the_customers_licences_come_soonest_expiry_first(demo_db):
     options = await licences.renewal_options(NAKAMURA, None)
     assert [licence.serial for licence in options.licences] == [
-        "VBDL-6142-8857-2031-4496", OWN, "VBCL-7705-3361-9428-0517"]
+        "VBDL-6142-8857-2031-4496",
+        OWN,
+        "VBCL-7705-3361-9428-0517",
+    ]
 
 
-@pytest.mark.parametrize("email, proof, belongs", [
-    ("yamada@sample-shoji.co.jp", "TB-3KQ7-M2X9P-4HD8W-7RT5N-Q6J3C-9ZV2L", True),
-    ("yamada@sample-shoji.co.jp", "TB-8WN4-C6R2T-1PX7K-5MQ9D-3HL8F-2BV6G", False),
-    (NAKAMURA, "vbcl 4821 7730 1956 2204", True),
-    # The address as typed, in capitals: the account's check has always taken it; the licence's now does too.
-    ("Nakamura@Example.jp", OWN, True),
-    (NAKAMURA, KOBAYASHIS, False),
-    ("nobody@example.jp", OWN, False),
-    (NAKAMURA, "not a proof", False),
-])
+@pytest.mark.parametrize(
+    "email, proof, belongs",
+    [
+        ("yamada@sample-shoji.co.jp", "TB-3KQ7-M2X9P-4HD8W-7RT5N-Q6J3C-9ZV2L", True),
+        ("yamada@sample-shoji.co.jp", "TB-8WN4-C6R2T-1PX7K-5MQ9D-3HL8F-2BV6G", False),
+        (NAKAMURA, "vbcl 4821 7730 1956 2204", True),
+        # The address as typed, in capitals: the account's check has always taken it; the licence's now does too.
+        ("Nakamura@Example.jp", OWN, True),
+        (NAKAMURA, KOBAYASHIS, False),
+        ("nobody@example.jp", OWN, False),
+        (NAKAMURA, "not a proof", False),
+    ],
+)
 async def test_a_proof_belongs_to_an_address_or_not(demo_db, email, proof, belongs):
     assert await verification.proof_matches(email, proof) is belongs
 
@@ -55,10 +61,13 @@ async def test_a_renewable_serial_of_the_customer_can_be_applied_for(demo_db):
     assert check.licence.serial == OWN and check.block is None and check.pending_since is None
 
 
-@pytest.mark.parametrize("email, serial, wanted, block", [
-    ("kato@example.jp", "VBCL-2267-8415-3309-7742", None, SlipApplicationBlock.NOT_RENEWABLE),
-    (NAKAMURA, "VBDL-6142-8857-2031-4496", TOTAL_SECURITY, SlipApplicationBlock.UPGRADE_NEEDS_CARD),
-])
+@pytest.mark.parametrize(
+    "email, serial, wanted, block",
+    [
+        ("kato@example.jp", "VBCL-2267-8415-3309-7742", None, SlipApplicationBlock.NOT_RENEWABLE),
+        (NAKAMURA, "VBDL-6142-8857-2031-4496", TOTAL_SECURITY, SlipApplicationBlock.UPGRADE_NEEDS_CARD),
+    ],
+)
 async def test_why_a_serial_cannot_be_applied_for(demo_db, email, serial, wanted, block):
     assert (await renewal_orders.check_application(email, serial, wanted)).block is block
 
@@ -83,11 +92,14 @@ async def test_an_order_comes_with_its_confirmation_mail_and_blocks_a_second_sli
     assert await renewal_orders.place_order(NAKAMURA, OWN, 1, None) is None
 
 
-@pytest.mark.parametrize("email, serial, wanted", [
-    (NAKAMURA, KOBAYASHIS, None),
-    ("kato@example.jp", "VBCL-2267-8415-3309-7742", None),
-    (NAKAMURA, "VBDL-6142-8857-2031-4496", TOTAL_SECURITY),
-])
+@pytest.mark.parametrize(
+    "email, serial, wanted",
+    [
+        (NAKAMURA, KOBAYASHIS, None),
+        ("kato@example.jp", "VBCL-2267-8415-3309-7742", None),
+        (NAKAMURA, "VBDL-6142-8857-2031-4496", TOTAL_SECURITY),
+    ],
+)
 async def test_an_order_that_cannot_be_placed_writes_nothing(demo_db, snapshot, email, serial, wanted):
     before = snapshot(demo_db)
     assert await renewal_orders.place_order(email, serial, 1, wanted) is None

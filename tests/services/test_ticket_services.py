@@ -16,9 +16,19 @@ CODE = "TB-3KQ7-M2X9P-4HD8W-7RT5N-Q6J3C-9ZV2L"
 def request(**changes) -> HandoffRequest:
     said = f"{SERIAL} の更新はいつまでできますか"
     asked = {"event": "user", "text": said, "parse_data": {"intent": {"name": "check_renewal"}}}
-    values = dict(sender_id="web-1", channel="socketio", reason=Reason.CUSTOMER_ASKED, topics=["check_renewal"],
-                  last_question=said, verified_email=None, contact_email="kato@example.jp", details={},
-                  known_identifiers={}, product=None, events=[asked, {"event": "bot", "text": "…"}])
+    values = dict(
+        sender_id="web-1",
+        channel="socketio",
+        reason=Reason.CUSTOMER_ASKED,
+        topics=["check_renewal"],
+        last_question=said,
+        verified_email=None,
+        contact_email="kato@example.jp",
+        details={},
+        known_identifiers={},
+        product=None,
+        events=[asked, {"event": "bot", "text": "…"}],
+    )
     return HandoffRequest(**{**values, **changes})
 
 
@@ -32,8 +42,11 @@ async def test_the_ticket_has_the_queue_of_the_topic_and_masks_what_the_agent_re
     [ticket] = unfinished(demo_db)
     assert ticket.number == number
     assert (ticket.category, ticket.priority, ticket.contact_email) == ("契約更新・支払い", "normal", "kato@example.jp")
-    assert ticket.fields == {"serial_number": "VBCL-****-****-****-2204", "paid_on": "2026-11-05",
-                             "reason": "customer_asked"}
+    assert ticket.fields == {
+        "serial_number": "VBCL-****-****-****-2204",
+        "paid_on": "2026-11-05",
+        "reason": "customer_asked",
+    }
     assert ticket.summary.startswith("【契約更新・支払い】お客さまが担当者との対応を希望。\nご本人確認: 未")
     assert [line["who"] for line in ticket.transcript] == ["customer", "bot"]
     assert ticket.last_question == "VBCL-****-****-****-2204 の更新はいつまでできますか"
@@ -41,11 +54,14 @@ async def test_the_ticket_has_the_queue_of_the_topic_and_masks_what_the_agent_re
     assert ticket.conversation_offset == 2
 
 
-@pytest.mark.parametrize("reason, verified, priority", [
-    (Reason.CUSTOMER_ASKED, "yamada@sample-shoji.co.jp", "high"),  # サンプル商事 has the premium service
-    (Reason.CUSTOMER_ASKED, "tanaka@test-kogyo.jp", "normal"),
-    (Reason.PAYMENT_OVERDUE, None, "high"),
-])
+@pytest.mark.parametrize(
+    "reason, verified, priority",
+    [
+        (Reason.CUSTOMER_ASKED, "yamada@sample-shoji.co.jp", "high"),  # サンプル商事 has the premium service
+        (Reason.CUSTOMER_ASKED, "tanaka@test-kogyo.jp", "normal"),
+        (Reason.PAYMENT_OVERDUE, None, "high"),
+    ],
+)
 async def test_premium_customers_and_overdue_payments_come_first(demo_db, reason, verified, priority):
     await tickets.file_ticket(request(reason=reason, verified_email=verified))
     [ticket] = unfinished(demo_db)
@@ -55,12 +71,15 @@ async def test_premium_customers_and_overdue_payments_come_first(demo_db, reason
 BOTH = {"serial_number": SERIAL, "activation_code": CODE}
 
 
-@pytest.mark.parametrize("topics, known, identifier", [
-    (["check_renewal"], BOTH, "VBCL-****-****-****-2204"),
-    (["faq/portal_first_login"], BOTH, "TB-****-*****-*****-*****-*****-9ZV2L"),
-    # その他: no identifier is what its agents start from.
-    (["out_of_scope"], {"serial_number": SERIAL}, None),
-])
+@pytest.mark.parametrize(
+    "topics, known, identifier",
+    [
+        (["check_renewal"], BOTH, "VBCL-****-****-****-2204"),
+        (["faq/portal_first_login"], BOTH, "TB-****-*****-*****-*****-*****-9ZV2L"),
+        # その他: no identifier is what its agents start from.
+        (["out_of_scope"], {"serial_number": SERIAL}, None),
+    ],
+)
 async def test_the_identifier_the_queue_starts_from_is_taken_from_the_conversation(demo_db, topics, known, identifier):
     await tickets.file_ticket(request(topics=topics, known_identifiers=known))
     [ticket] = unfinished(demo_db)

@@ -10,9 +10,7 @@ MIRAI_CODE = "TB-5RD2-H8L4Q-3NZ7V-9KC1W-6PM5X-1GT8B"
 
 
 def _sign_up(session, email, code=MIRAI_CODE, name="石井 直子"):
-    return repository.create_account(
-        session, email=email, name=name, phone="045-222-3333", activation_code=code
-    )
+    return repository.create_account(session, email=email, name=name, phone="045-222-3333", activation_code=code)
 
 
 def test_sign_up_creates_an_account_waiting_for_its_password(demo_url):
@@ -41,9 +39,7 @@ def test_duplicate_sign_up_raises_and_changes_nothing(demo_url, snapshot):
         with pytest.raises(repository.DuplicateAccount):
             _sign_up(session, "YAMADA@sample-shoji.co.jp", name="偽 山田")
         # The savepoint keeps the conversation's transaction usable after the refusal.
-        repository.queue_mail(
-            session, "yamada@sample-shoji.co.jp", "already_registered", "件名", "本文"
-        )
+        repository.queue_mail(session, "yamada@sample-shoji.co.jp", "already_registered", "件名", "本文")
     after = snapshot(demo_url)
     assert after["outbox_mails"] == [("yamada@sample-shoji.co.jp", "already_registered")]
     assert {**after, "outbox_mails": []} == before

@@ -38,8 +38,10 @@ def test_days_and_channels_add_up_to_the_total(seeded):
     found = report(seeded, first=date(2026, 11, 20), last=date(2026, 11, 23))
     assert [row["day"] for row in found["by_day"]] == ["2026-11-20", "2026-11-21", "2026-11-22", "2026-11-23"]
     # The conversation that started on 11-20 is counted there, with its ticket; empty days show as zeros.
-    assert found["by_day"][0] == {"day": "2026-11-20", **figures(
-        engaged=1, handed_over=1, reasons={"customer_asked": 1}, messages=2)}
+    assert found["by_day"][0] == {
+        "day": "2026-11-20",
+        **figures(engaged=1, handed_over=1, reasons={"customer_asked": 1}, messages=2),
+    }
     assert found["by_day"][3] == {"day": "2026-11-23", **figures()}
     by_channel = {row.pop("channel"): row for row in found["by_channel"]}
     assert set(by_channel) == {"line", "rest", "socketio"}
@@ -48,8 +50,10 @@ def test_days_and_channels_add_up_to_the_total(seeded):
         assert sum(row[name] for row in found["by_day"]) == found["total"][name]
         assert sum(row[name] for row in by_channel.values()) == found["total"][name]
     assert found["labels"]["channels"] == {"line": "LINE", "rest": "REST API", "socketio": "Webチャット"}
-    assert found["labels"]["reasons"] == {"customer_asked": "お客さまが担当者との対応を希望",
-                                          "repeated_fallback": "ボットがご質問を2回続けて理解できず"}
+    assert found["labels"]["reasons"] == {
+        "customer_asked": "お客さまが担当者との対応を希望",
+        "repeated_fallback": "ボットがご質問を2回続けて理解できず",
+    }
 
 
 def test_a_later_clock_ends_the_quiet_conversation(seeded):
@@ -88,14 +92,17 @@ def test_a_day_with_no_conversations_and_no_tracker_table_are_empty(migrated_url
     assert found["total"] == figures() and found["by_day_and_channel"] == [] and found["by_channel"] == []
 
 
-@pytest.mark.parametrize("handed_over, form_open, quiet_minutes, expected", [
-    (True, True, 5, Outcome.HANDED_OVER),
-    (True, False, 90, Outcome.HANDED_OVER),
-    (False, True, 29.9, Outcome.ONGOING),
-    (False, False, 29.9, Outcome.ONGOING),
-    (False, True, 30, Outcome.ABANDONED),
-    (False, False, 30, Outcome.RESOLVED),
-])
+@pytest.mark.parametrize(
+    "handed_over, form_open, quiet_minutes, expected",
+    [
+        (True, True, 5, Outcome.HANDED_OVER),
+        (True, False, 90, Outcome.HANDED_OVER),
+        (False, True, 29.9, Outcome.ONGOING),
+        (False, False, 29.9, Outcome.ONGOING),
+        (False, True, 30, Outcome.ABANDONED),
+        (False, False, 30, Outcome.RESOLVED),
+    ],
+)
 def test_outcome_of_a_conversation(handed_over, form_open, quiet_minutes, expected):
     assert outcome(handed_over, form_open, quiet_minutes * 60) is expected
 
@@ -113,25 +120,31 @@ def test_rates_are_worked_out_from_the_counts_not_averaged():
     assert total.csat_mean() == 4.33 and Figures().csat_mean() is None
 
 
-@pytest.mark.parametrize("first, last, today, expected", [
-    (None, None, date(2026, 11, 22), (date(2026, 11, 9), date(2026, 11, 22))),
-    ("2026-11-01", "2026-11-30", date(2026, 11, 22), (date(2026, 11, 1), date(2026, 11, 30))),
-    ("2026-11-05", None, date(2026, 11, 22), (date(2026, 11, 5), date(2026, 11, 22))),
-    ("2026-11-05", "2026-11-05", date(2026, 11, 22), (date(2026, 11, 5), date(2026, 11, 5))),
-])
+@pytest.mark.parametrize(
+    "first, last, today, expected",
+    [
+        (None, None, date(2026, 11, 22), (date(2026, 11, 9), date(2026, 11, 22))),
+        ("2026-11-01", "2026-11-30", date(2026, 11, 22), (date(2026, 11, 1), date(2026, 11, 30))),
+        ("2026-11-05", None, date(2026, 11, 22), (date(2026, 11, 5), date(2026, 11, 22))),
+        ("2026-11-05", "2026-11-05", date(2026, 11, 22), (date(2026, 11, 5), date(2026, 11, 5))),
+    ],
+)
 def test_the_range_asked_for(first, last, today, expected):
     assert analytics.date_range(first, last, today) == expected
 
 
-@pytest.mark.parametrize("first, last, message", [
-    ("2026/11/01", "2026-11-30", "開始日 (from) は YYYY-MM-DD"),
-    ("2026-11-01", "11月30日", "終了日 (to) は YYYY-MM-DD"),
-    ("2026-02-30", "2026-03-01", "開始日 (from) は YYYY-MM-DD"),
-    ("2026-11-30", "2026-11-01", "開始日 (from) は終了日 (to) より前"),
-    ("2025-01-01", "2026-11-30", "366日以内"),
-    ("0001-01-01", "0001-01-02", "2000-01-01 から 2999-12-31"),
-    ("", "2026-11-30", "開始日 (from) は YYYY-MM-DD"),
-])
+@pytest.mark.parametrize(
+    "first, last, message",
+    [
+        ("2026/11/01", "2026-11-30", "開始日 (from) は YYYY-MM-DD"),
+        ("2026-11-01", "11月30日", "終了日 (to) は YYYY-MM-DD"),
+        ("2026-02-30", "2026-03-01", "開始日 (from) は YYYY-MM-DD"),
+        ("2026-11-30", "2026-11-01", "開始日 (from) は終了日 (to) より前"),
+        ("2025-01-01", "2026-11-30", "366日以内"),
+        ("0001-01-01", "0001-01-02", "2000-01-01 から 2999-12-31"),
+        ("", "2026-11-30", "開始日 (from) は YYYY-MM-DD"),
+    ],
+)
 def test_dates_that_cannot_be_read_are_refused_with_a_reason(first, last, message):
     with pytest.raises(analytics.BadRange, match=message.replace("(", r"\(").replace(")", r"\)")):
         analytics.date_range(first, last, date(2026, 11, 22))
@@ -141,4 +154,5 @@ def test_the_reason_labels_are_triages_own():
     from bot.support.triage import REASON_LABELS
 
     assert {reason.value: label for reason, label in REASON_LABELS.items()} == {
-        reason: label for reason, label in analytics.REASON_LABELS.items() if reason != analytics.UNKNOWN_REASON}
+        reason: label for reason, label in analytics.REASON_LABELS.items() if reason != analytics.UNKNOWN_REASON
+    }

@@ -32,7 +32,12 @@ ACTIVATION_CODES = {
 # email: (name, phone, activation code, password set, premium contact, default CC)
 ACCOUNTS = {
     "yamada@sample-shoji.co.jp": (
-        "山田 太郎", "03-6801-2345", SAMPLE_SHOJI, True, False, ("suzuki@sample-shoji.co.jp",)
+        "山田 太郎",
+        "03-6801-2345",
+        SAMPLE_SHOJI,
+        True,
+        False,
+        ("suzuki@sample-shoji.co.jp",),
     ),
     "sato@sample-shoji.co.jp": ("佐藤 花子", "03-6801-2346", SAMPLE_SHOJI, False, True, ()),
     "tanaka@test-kogyo.jp": ("田中 一郎", "06-4390-1122", TEST_KOGYO, True, False, ()),
@@ -44,9 +49,7 @@ LICENCES = {
     "VBCL-4821-7730-1956-2204": (CLOUD, "nakamura@example.jp", date(2027, 1, 15), False),
     "VBCL-9034-1178-5520-6631": (CLOUD, "kobayashi@example.jp", date(2025, 8, 31), False),
     "VBCL-2267-8415-3309-7742": (CLOUD, "kato@example.jp", date(2024, 6, 30), False),
-    "TSPM-5518-2093-6674-1180": (
-        TOTAL_SECURITY_PREMIUM, "watanabe@example.jp", date(2022, 4, 30), False
-    ),
+    "TSPM-5518-2093-6674-1180": (TOTAL_SECURITY_PREMIUM, "watanabe@example.jp", date(2022, 4, 30), False),
     "VBCL-7705-3361-9428-0517": (CLOUD, "nakamura@example.jp", date(2030, 12, 31), False),
     "VBDL-6142-8857-2031-4496": (CLOUD_DLS, "nakamura@example.jp", date(2026, 12, 20), True),
 }

@@ -56,7 +56,15 @@ def test_revisions_form_one_line_and_the_ini_points_at_it():
     assert script.dir == str(db.MIGRATIONS)
     # Newest first, each revising the one before: no branches to merge.
     assert [rev.revision for rev in script.walk_revisions()] == [
-        "0008", "0007", "0006", "0005", "0004", "0003", "0002", "0001"]
+        "0008",
+        "0007",
+        "0006",
+        "0005",
+        "0004",
+        "0003",
+        "0002",
+        "0001",
+    ]
     assert _head() == "0008"
     # The URL must come from DATABASE_URL, never from a file that could hold a password.
     assert config.get_main_option("sqlalchemy.url") is None
@@ -65,7 +73,7 @@ def test_revisions_form_one_line_and_the_ini_points_at_it():
 # Tickets as 0007 stored them: the customer's last question as a line of the summary, or none.
 OLD_SUMMARIES = {
     1: "【契約更新・支払い】お客さまが担当者との対応を希望。\nご本人確認: 未\n"
-       "最後のご質問: 「振込用紙はいつ届きますか」",
+    "最後のご質問: 「振込用紙はいつ届きますか」",
     2: "【その他】ボットがご質問を2回続けて理解できず。\nご本人確認: 済み",
     # Retention had removed the question already.
     3: "【ログイン】ご本人確認に3回失敗。\nご本人確認: 未",
@@ -74,8 +82,11 @@ OLD_SUMMARIES = {
 
 def _summaries(url):
     with db.get_engine(url).connect() as connection:
-        columns = "id, summary, last_question" if "last_question" in {
-            column["name"] for column in inspect(connection).get_columns("tickets")} else "id, summary, NULL"
+        columns = (
+            "id, summary, last_question"
+            if "last_question" in {column["name"] for column in inspect(connection).get_columns("tickets")}
+            else "id, summary, NULL"
+        )
         return {row[0]: (row[1], row[2]) for row in connection.execute(text(f"SELECT {columns} FROM tickets"))}
 
 
@@ -84,11 +95,15 @@ def test_the_last_question_moves_from_the_summary_to_its_column_and_back(db_url)
     command.upgrade(config, "0007")
     with db.get_engine(db_url).begin() as connection:
         for ticket_id, summary in OLD_SUMMARIES.items():
-            connection.execute(text(
-                "INSERT INTO tickets (id, sender_id, channel, category, priority, status, summary, fields, transcript,"
-                " conversation_offset, created_at, updated_at) VALUES (:id, :sender, 'socketio', 'その他', 'normal',"
-                " 'open', :summary, '{}', '[]', 0, :now, :now)"),
-                {"id": ticket_id, "sender": f"web-{ticket_id}", "summary": summary, "now": "2026-11-22 10:00:00+00:00"})
+            connection.execute(
+                text(
+                    "INSERT INTO tickets (id, sender_id, channel, category, priority, status, summary, fields,"
+                    " transcript, conversation_offset, created_at, updated_at)"
+                    " VALUES (:id, :sender, 'socketio', 'その他', 'normal', 'open', :summary, '{}', '[]', 0,"
+                    " :now, :now)"
+                ),
+                {"id": ticket_id, "sender": f"web-{ticket_id}", "summary": summary, "now": "2026-11-22 10:00:00+00:00"},
+            )
 
     command.upgrade(config, "0008")
     assert _summaries(db_url) == {

@@ -8,9 +8,7 @@ def test_queued_mail_waits_in_the_outbox_until_sent(migrated_url):
         first = repository.queue_mail(
             session, "Sato@Sample-Shoji.co.jp", "password_setting", "パスワード設定のご案内", "本文です。"
         )
-        second = repository.queue_mail(
-            session, "tanaka@test-kogyo.jp", "password_setting", "件名", "本文"
-        )
+        second = repository.queue_mail(session, "tanaka@test-kogyo.jp", "password_setting", "件名", "本文")
     with db.session_scope(migrated_url) as session:
         pending = repository.pending_mails(session)
     assert pending == (first, second)

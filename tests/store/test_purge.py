@@ -15,18 +15,28 @@ NOW = datetime(2026, 11, 22, 12, 0, tzinfo=JST)
 
 def conversation(sender, last_active):
     at = last_active.timestamp()
-    return DialogueStateTracker.from_events(sender, [
-        UserUttered("VBCL-4821-7730-1956-2204 を更新したい", timestamp=at - 60),
-        BotUttered("更新できます", timestamp=at),
-    ])
+    return DialogueStateTracker.from_events(
+        sender,
+        [
+            UserUttered("VBCL-4821-7730-1956-2204 を更新したい", timestamp=at - 60),
+            BotUttered("更新できます", timestamp=at),
+        ],
+    )
 
 
 def ticket(session, sender, closed_at=None):
     record = tickets.create_ticket(
-        session, sender_id=sender, channel="socketio", category="契約更新・支払い", priority="normal",
+        session,
+        sender_id=sender,
+        channel="socketio",
+        category="契約更新・支払い",
+        priority="normal",
         summary="【契約更新・支払い】お客さまが担当者との対応を希望。\nご本人確認: 未",
-        verified_email=None, contact_email="kato@example.jp", fields={"reason": "customer_asked"},
-        transcript=[{"who": "customer", "text": "振込用紙はいつ届きますか"}], conversation_offset=2,
+        verified_email=None,
+        contact_email="kato@example.jp",
+        fields={"reason": "customer_asked"},
+        transcript=[{"who": "customer", "text": "振込用紙はいつ届きますか"}],
+        conversation_offset=2,
         last_question="振込用紙はいつ届きますか",
     )
     if closed_at:

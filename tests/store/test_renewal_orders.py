@@ -12,9 +12,7 @@ SERIAL = "VBCL-9034-1178-5520-6631"
 
 def test_renewal_application_is_the_latest_order(demo_url):
     with db.session_scope(demo_url) as session:
-        repository.create_renewal_order(
-            session, serial=SERIAL, years=1, applied_on=date(2025, 9, 1)
-        )
+        repository.create_renewal_order(session, serial=SERIAL, years=1, applied_on=date(2025, 9, 1))
         created = repository.create_renewal_order(
             session, serial="vbcl 9034 1178 5520 6631", years=3, applied_on=date(2025, 9, 10)
         )
@@ -29,9 +27,7 @@ def test_renewal_application_is_the_latest_order(demo_url):
 
 def test_payment_status_shows_a_paid_order(demo_url):
     with db.session_scope(demo_url) as session:
-        order = repository.create_renewal_order(
-            session, serial=SERIAL, years=2, applied_on=date(2025, 9, 1)
-        )
+        order = repository.create_renewal_order(session, serial=SERIAL, years=2, applied_on=date(2025, 9, 1))
     # Payments are recorded by the payment system, not the bot; written here directly.
     with db.get_engine(demo_url).begin() as connection:
         connection.execute(

@@ -45,8 +45,17 @@ def label(url, texts, value, supervisor="lead"):
 
 
 def as_rows(messages):
-    return [(message.text, message.channel, message.intent, message.guide_answer,
-             tuple(reason.value for reason in message.reasons), message.reply) for message in messages]
+    return [
+        (
+            message.text,
+            message.channel,
+            message.intent,
+            message.guide_answer,
+            tuple(reason.value for reason in message.reasons),
+            message.reply,
+        )
+        for message in messages
+    ]
 
 
 def test_the_seeded_conversations_queue_exactly_the_messages_worked_out_by_hand(seeded):
@@ -78,9 +87,16 @@ def test_a_labelled_message_leaves_the_queue_and_is_never_queued_again(seeded):
     assert as_rows(shown) == [row for row in EXPECTED if row[0] not in (*RECEIPTS, "あれがこうなって")]
     assert waiting == len(EXPECTED) - 4
     with session_scope(seeded) as session:
-        rows = session.execute(select(m.ReviewLabel.text, m.ReviewLabel.read_as, m.ReviewLabel.label,
-                                      m.ReviewLabel.labelled_by, m.ReviewLabel.labelled_at, m.ReviewLabel.written_at)
-                               .order_by(m.ReviewLabel.id)).all()
+        rows = session.execute(
+            select(
+                m.ReviewLabel.text,
+                m.ReviewLabel.read_as,
+                m.ReviewLabel.label,
+                m.ReviewLabel.labelled_by,
+                m.ReviewLabel.labelled_at,
+                m.ReviewLabel.written_at,
+            ).order_by(m.ReviewLabel.id)
+        ).all()
     assert [row[:4] for row in rows] == [
         (RECEIPTS[0], "out_of_scope", "out_of_scope", "lead"),
         (RECEIPTS[1], "faq/renewal_after_payment", "out_of_scope", "lead"),

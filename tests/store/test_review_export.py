@@ -33,21 +33,28 @@ AWKWARD = [
 ]
 
 
-@pytest.mark.parametrize("text, line", [
-    ("[ここ](http://example.com) を押しても", "［ここ］(http://example.com) を押しても"),
-    ("  一行目\n二行目\t三 ", "一行目 二行目 三"),
-    ("ゼロ\u200b幅\u0007", "ゼロ幅"),
-    ("VBCL-4821-7730-1956-2204 です", "〈シリアル番号〉 です"),
-    (" \n ", ""),
-])
+@pytest.mark.parametrize(
+    "text, line",
+    [
+        ("[ここ](http://example.com) を押しても", "［ここ］(http://example.com) を押しても"),
+        ("  一行目\n二行目\t三 ", "一行目 二行目 三"),
+        ("ゼロ\u200b幅\u0007", "ゼロ幅"),
+        ("VBCL-4821-7730-1956-2204 です", "〈シリアル番号〉 です"),
+        (" \n ", ""),
+    ],
+)
 def test_an_example_is_one_masked_line_without_entity_syntax(text, line):
     assert example_text(text) == line
 
 
 def test_the_latest_label_of_a_text_counts_and_the_projects_own_texts_are_left_out():
-    labelled = [("領収書をもらえますか", "faq/renewal_after_payment"), ("あれです", "out_of_scope"),
-                ("領収書をもらえますか", "out_of_scope"), ("振込用紙はいつ届きますか", "faq/renewal_slip_arrival"),
-                ("  ", "greet")]
+    labelled = [
+        ("領収書をもらえますか", "faq/renewal_after_payment"),
+        ("あれです", "out_of_scope"),
+        ("領収書をもらえますか", "out_of_scope"),
+        ("振込用紙はいつ届きますか", "faq/renewal_slip_arrival"),
+        ("  ", "greet"),
+    ]
     examples, left_out = training_examples(labelled, known={"振込用紙はいつ届きますか"})
     assert examples == {"out_of_scope": ["あれです", "領収書をもらえますか"]}
     assert left_out == 1
@@ -74,14 +81,30 @@ def add_labels(url, rows):
     now = datetime(2026, 11, 22, 12, 0, tzinfo=JST)
     with session_scope(url) as session:
         for number, (text, label) in enumerate(rows, start=1):
-            session.add(m.ReviewLabel(event_id=number, sender_id="seeded", text=text, read_as=None, label=label,
-                                      written_at=now, labelled_by="lead", labelled_at=now))
+            session.add(
+                m.ReviewLabel(
+                    event_id=number,
+                    sender_id="seeded",
+                    text=text,
+                    read_as=None,
+                    label=label,
+                    written_at=now,
+                    labelled_by="lead",
+                    labelled_at=now,
+                )
+            )
 
 
 def run_export(url, out):
     env = {**os.environ, "DATABASE_URL": url}
-    return subprocess.run([sys.executable, "-m", "bot.review_export", "--out", str(out)], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "bot.review_export", "--out", str(out)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_the_command_writes_the_file_and_says_what_it_wrote(tmp_path):
@@ -90,14 +113,22 @@ def test_the_command_writes_the_file_and_says_what_it_wrote(tmp_path):
     assert done.returncode == 0, done.stderr
     assert "No labelled messages to export yet: nothing written." in done.stdout and not out.exists()
 
-    add_labels(url, [("領収書をもらえますか", "out_of_scope"), ("振込用紙はいつ届きますか", "faq/renewal_slip_arrival"),
-                     ("あれです", "ignore"), ("taro@example.jp に送ってください", "resend_password_mail")])
+    add_labels(
+        url,
+        [
+            ("領収書をもらえますか", "out_of_scope"),
+            ("振込用紙はいつ届きますか", "faq/renewal_slip_arrival"),
+            ("あれです", "ignore"),
+            ("taro@example.jp に送ってください", "resend_password_mail"),
+        ],
+    )
     done = run_export(url, out)
     assert done.returncode == 0, done.stderr
     assert f"{out}: 2 examples; 1 already in the project's NLU data, left out." in done.stdout
     assert out.read_text(encoding="utf-8").endswith(
         "nlu:\n- intent: out_of_scope\n  examples: |\n    - 領収書をもらえますか\n\n"
-        "- intent: resend_password_mail\n  examples: |\n    - 〈メールアドレス〉 に送ってください\n")
+        "- intent: resend_password_mail\n  examples: |\n    - 〈メールアドレス〉 に送ってください\n"
+    )
     assert DEFAULT_OUT == ROOT / "data" / "nlu" / "reviewed.yml"
 
 
@@ -107,12 +138,16 @@ async def test_rasa_data_validate_accepts_an_export_added_to_the_project(tmp_pat
     upgrade_to_head(url)
     await seed(url)
     with session_scope(url) as session:
-        shown, _ = review.queued_messages(session, get_engine(url), datetime(2026, 11, 21).date(),
-                                          datetime(2026, 11, 22).date())
+        shown, _ = review.queued_messages(
+            session, get_engine(url), datetime(2026, 11, 21).date(), datetime(2026, 11, 22).date()
+        )
     ids = {message.text: message.id for message in shown}
-    for texts, label in (([SERIAL_QUESTION_MASKED], "check_renewal"), (list(RECEIPTS), "out_of_scope"),
-                         ([PERSONAL_MASKED], "out_of_scope"),
-                         (["クレジットカードで払えますか"], "faq/renewal_where_to_pay")):
+    for texts, label in (
+        ([SERIAL_QUESTION_MASKED], "check_renewal"),
+        (list(RECEIPTS), "out_of_scope"),
+        ([PERSONAL_MASKED], "out_of_scope"),
+        (["クレジットカードで払えますか"], "faq/renewal_where_to_pay"),
+    ):
         with session_scope(url) as session:
             review.label_messages(session, get_engine(url), [ids[text] for text in texts], label, "lead")
     # A text data/nlu has under another label would fail the validation: the export leaves it out.
@@ -126,10 +161,25 @@ async def test_rasa_data_validate_accepts_an_export_added_to_the_project(tmp_pat
     assert (count, left_out) == (6 + len(AWKWARD), 1)
     (project / "data" / "nlu" / "reviewed.yml").write_text(text, encoding="utf-8")
 
-    done = subprocess.run([RASA, "data", "validate", "--fail-on-warnings", "--domain", "domain.yml",
-                           "--data", "data", "--config", "config.yml"],
-                          cwd=project, capture_output=True, text=True, timeout=600,
-                          env={**os.environ, "RASA_TELEMETRY_ENABLED": "false"})
+    done = subprocess.run(
+        [
+            RASA,
+            "data",
+            "validate",
+            "--fail-on-warnings",
+            "--domain",
+            "domain.yml",
+            "--data",
+            "data",
+            "--config",
+            "config.yml",
+        ],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, "RASA_TELEMETRY_ENABLED": "false"},
+    )
     output = done.stdout + done.stderr
     assert done.returncode == 0, output[-3000:]
     assert "reviewed.yml" not in output and "領収書" not in output, output[-3000:]

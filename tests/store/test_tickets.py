@@ -12,10 +12,17 @@ from bot.store.db import session_scope
 
 def new_ticket(session, sender="web-1", priority="normal", category="その他"):
     return tickets.create_ticket(
-        session, sender_id=sender, channel="socketio", category=category, priority=priority,
-        summary="担当者との対話を希望", verified_email=None, contact_email="kato@example.jp",
+        session,
+        sender_id=sender,
+        channel="socketio",
+        category=category,
+        priority=priority,
+        summary="担当者との対話を希望",
+        verified_email=None,
+        contact_email="kato@example.jp",
         fields={"serial_number": "VBCL-****-****-****-7742"},
-        transcript=[{"who": "customer", "text": "担当者と話したい"}], conversation_offset=7,
+        transcript=[{"who": "customer", "text": "担当者と話したい"}],
+        conversation_offset=7,
     )
 
 

@@ -169,11 +169,14 @@ def test_cc_operation(text, names_an_address, operation):
     assert cc_operation(lemmas(text), names_an_address) is operation
 
 
-@pytest.mark.parametrize("text, name", [
-    ("高橋 健です", "高橋 健"),
-    ("名前は山田 太郎です。", "山田 太郎"),
-    ("佐藤と申します", "佐藤"),
-    ("株式会社サンプル商事 情報システム部", "株式会社サンプル商事 情報システム部"),
-])
+@pytest.mark.parametrize(
+    "text, name",
+    [
+        ("高橋 健です", "高橋 健"),
+        ("名前は山田 太郎です。", "山田 太郎"),
+        ("佐藤と申します", "佐藤"),
+        ("株式会社サンプル商事 情報システム部", "株式会社サンプル商事 情報システム部"),
+    ],
+)
 def test_the_words_around_a_name_are_not_stored(text, name):
     assert normalize_person_name(text) == name

@@ -4,16 +4,24 @@ from bot.support.guide_answers import chosen_guide_answer, guide_answers_to_offe
 
 
 def parse(intents, answers):
-    return {"intent": {"name": intents[0], "confidence": 0.5},
-            "intent_ranking": [{"name": name, "confidence": 0.5} for name in intents],
-            "response_selector": {"all_retrieval_intents": ["faq"], "default": {
+    return {
+        "intent": {"name": intents[0], "confidence": 0.5},
+        "intent_ranking": [{"name": name, "confidence": 0.5} for name in intents],
+        "response_selector": {
+            "all_retrieval_intents": ["faq"],
+            "default": {
                 "response": {"intent_response_key": answers[0] if answers else None},
-                "ranking": [{"intent_response_key": key, "confidence": 0.4} for key in answers]}}}
+                "ranking": [{"intent_response_key": key, "confidence": 0.4} for key in answers],
+            },
+        },
+    }
 
 
 def test_the_two_likeliest_answers_are_offered_best_first():
-    data = parse(["nlu_fallback", "faq", "check_renewal"],
-                 ["faq/renewal_slip_arrival", "faq/renewal_faster_payment", "faq/renewal_how"])
+    data = parse(
+        ["nlu_fallback", "faq", "check_renewal"],
+        ["faq/renewal_slip_arrival", "faq/renewal_faster_payment", "faq/renewal_how"],
+    )
     assert guide_answers_to_offer(data) == ["faq/renewal_slip_arrival", "faq/renewal_faster_payment"]
 
 

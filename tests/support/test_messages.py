@@ -7,15 +7,18 @@ from hypothesis import strategies as st
 from bot.support.messages import Problem, SlidingWindowLimiter, clean, problem_with
 
 
-@pytest.mark.parametrize("typed, kept", [
-    ("パスワード\x00を忘れました", "パスワードを忘れました"),  # NUL: PostgreSQL cannot store it
-    ("a\x07b\x1bc\x7fd\x85e", "abcde"),
-    ("一行目\n二行目\tタブ", "一行目\n二行目\tタブ"),
-    ("注文\u202eトッポ\u202c", "注文トッポ"),  # a right-to-left override turns text around on screen
-    ("مرحبا بك", "مرحبا بك"),  # right-to-left script itself is text
-    ("ありがとう👍🏻👨‍👩‍👧", "ありがとう👍🏻👨‍👩‍👧"),  # emoji and their joiners stay
-    ("<script>alert(1)</script>", "<script>alert(1)</script>"),  # markup is text here; channels escape it
-])
+@pytest.mark.parametrize(
+    "typed, kept",
+    [
+        ("パスワード\x00を忘れました", "パスワードを忘れました"),  # NUL: PostgreSQL cannot store it
+        ("a\x07b\x1bc\x7fd\x85e", "abcde"),
+        ("一行目\n二行目\tタブ", "一行目\n二行目\tタブ"),
+        ("注文\u202eトッポ\u202c", "注文トッポ"),  # a right-to-left override turns text around on screen
+        ("مرحبا بك", "مرحبا بك"),  # right-to-left script itself is text
+        ("ありがとう👍🏻👨‍👩‍👧", "ありがとう👍🏻👨‍👩‍👧"),  # emoji and their joiners stay
+        ("<script>alert(1)</script>", "<script>alert(1)</script>"),  # markup is text here; channels escape it
+    ],
+)
 def test_cleaning_removes_invisible_controls_only(typed, kept):
     assert clean(typed) == kept
 
@@ -27,14 +30,17 @@ def test_cleaning_is_idempotent_and_leaves_no_control_characters(text):
     assert not any(ord(ch) < 32 and ch not in "\n\t" for ch in once)
 
 
-@pytest.mark.parametrize("text, problem", [
-    ("", Problem.EMPTY),
-    ("   \n\t ", Problem.EMPTY),
-    ("\u3000", Problem.EMPTY),  # a full-width space is a space
-    ("あ", None),
-    ("あ" * 2000, None),
-    ("あ" * 2001, Problem.TOO_LONG),
-])
+@pytest.mark.parametrize(
+    "text, problem",
+    [
+        ("", Problem.EMPTY),
+        ("   \n\t ", Problem.EMPTY),
+        ("\u3000", Problem.EMPTY),  # a full-width space is a space
+        ("あ", None),
+        ("あ" * 2000, None),
+        ("あ" * 2001, Problem.TOO_LONG),
+    ],
+)
 def test_empty_and_too_long(text, problem):
     assert problem_with(text, 2000) is problem
 

@@ -11,14 +11,17 @@ from bot.support.reminders import Stage, in_quiet_hours, line_push_target, remin
 EXPIRY = date(2027, 1, 15)
 
 
-@pytest.mark.parametrize("today, stage", [
-    (date(2026, 12, 15), None),               # 31 days before: not yet
-    (date(2026, 12, 16), Stage.BEFORE_END),   # 30 days before
-    (date(2027, 1, 15), Stage.BEFORE_END),    # the last valid day
-    (date(2027, 1, 16), Stage.AFTER_END),     # ended, still renewable
-    (date(2029, 1, 15), Stage.AFTER_END),     # the last day the guide allows a renewal
-    (date(2029, 1, 16), None),                # more than two years after: too late, nothing to offer
-])
+@pytest.mark.parametrize(
+    "today, stage",
+    [
+        (date(2026, 12, 15), None),  # 31 days before: not yet
+        (date(2026, 12, 16), Stage.BEFORE_END),  # 30 days before
+        (date(2027, 1, 15), Stage.BEFORE_END),  # the last valid day
+        (date(2027, 1, 16), Stage.AFTER_END),  # ended, still renewable
+        (date(2029, 1, 15), Stage.AFTER_END),  # the last day the guide allows a renewal
+        (date(2029, 1, 16), None),  # more than two years after: too late, nothing to offer
+    ],
+)
 def test_a_cloud_licence_is_reminded_before_and_after_its_end_within_the_renewal_window(today, stage):
     assert reminder_stage(CLOUD, EXPIRY, today, renewal_applied=False) is stage
 
@@ -31,19 +34,30 @@ def test_a_licence_whose_renewal_is_applied_for_gets_no_reminder():
     assert reminder_stage(CLOUD, EXPIRY, date(2027, 1, 1), renewal_applied=True) is None
 
 
-@pytest.mark.parametrize("applied_on, applied", [
-    (None, False),
-    (date(2026, 10, 16), False),  # 91 days before the end: an order of the term before
-    (date(2026, 10, 17), True),   # 90 days before
-    (date(2027, 3, 1), True),     # after the end
-])
+@pytest.mark.parametrize(
+    "applied_on, applied",
+    [
+        (None, False),
+        (date(2026, 10, 16), False),  # 91 days before the end: an order of the term before
+        (date(2026, 10, 17), True),  # 90 days before
+        (date(2027, 3, 1), True),  # after the end
+    ],
+)
 def test_an_order_counts_for_this_term_from_90_days_before_its_end(applied_on, applied):
     assert renewal_applied(applied_on, EXPIRY) is applied
 
 
-@pytest.mark.parametrize("hour, minute, quiet", [
-    (8, 59, True), (9, 0, False), (12, 0, False), (20, 59, False), (21, 0, True), (0, 0, True),
-])
+@pytest.mark.parametrize(
+    "hour, minute, quiet",
+    [
+        (8, 59, True),
+        (9, 0, False),
+        (12, 0, False),
+        (20, 59, False),
+        (21, 0, True),
+        (0, 0, True),
+    ],
+)
 def test_quiet_hours_are_21_to_9_japan_time(hour, minute, quiet):
     assert in_quiet_hours(datetime(2026, 12, 7, hour, minute, tzinfo=JST)) is quiet
 

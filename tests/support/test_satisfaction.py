@@ -35,8 +35,21 @@ def test_other_bot_messages_are_not_the_question():
     assert not asked_in_session([started(1.0), other, {"event": "bot", "text": "…"}])
 
 
-@pytest.mark.parametrize("value, score", [("5", 5), ("1", 1), (" 3 ", 3), ("４", 4), (2, 2),
-                                          ("0", None), ("6", None), ("", None), (None, None), ("five", None)])
+@pytest.mark.parametrize(
+    "value, score",
+    [
+        ("5", 5),
+        ("1", 1),
+        (" 3 ", 3),
+        ("４", 4),
+        (2, 2),
+        ("0", None),
+        ("6", None),
+        ("", None),
+        (None, None),
+        ("five", None),
+    ],
+)
 def test_a_score_is_one_to_five(value, score):
     assert score_of(value) == score
 

@@ -7,8 +7,11 @@ def test_the_conversation_as_an_agent_reads_it():
     events = [
         {"event": "action", "name": "action_session_start"},
         {"event": "user", "text": "/greet"},  # the web chat's opening payload
-        {"event": "bot", "text": "こんにちは",
-         "data": {"buttons": [{"title": "担当者に引き継ぐ", "payload": "/request_human"}]}},
+        {
+            "event": "bot",
+            "text": "こんにちは",
+            "data": {"buttons": [{"title": "担当者に引き継ぐ", "payload": "/request_human"}]},
+        },
         {"event": "user", "text": "VBCL-4821-7730-1956-2204 の件"},
         {"event": "user", "text": "/restart"},  # no button offered it: a typed command
         {"event": "bot", "text": "お選びください", "data": {"buttons": [{"title": "はい", "payload": "/affirm"}]}},

@@ -20,43 +20,52 @@ from bot.support.triage import (
 )
 
 
-@pytest.mark.parametrize("text, reason", [
-    ("検体の解析依頼をしたいです", Reason.THREAT_ANALYSIS),
-    ("不審なファイルを調べてほしい", Reason.THREAT_ANALYSIS),
-    ("ランサムウェアに感染したかもしれません", Reason.THREAT_ANALYSIS),
-    ("ウイルスバスターでエラーが出て起動しません", Reason.PRODUCT_TROUBLE),
-    ("製品を入れてからパソコンが重い", Reason.PRODUCT_TROUBLE),
-    ("いい加減にしてください、全然役に立たない", Reason.FRUSTRATION),
-    ("何度も同じことを聞かないで", Reason.FRUSTRATION),
-    ("ちゃんと答えて!!!", Reason.FRUSTRATION),
-    ("今日の天気は？", None),
-    ("パソコンが重い", None),  # no product named: not ours to triage
-    ("エラーが出ます", None),
-])
+@pytest.mark.parametrize(
+    "text, reason",
+    [
+        ("検体の解析依頼をしたいです", Reason.THREAT_ANALYSIS),
+        ("不審なファイルを調べてほしい", Reason.THREAT_ANALYSIS),
+        ("ランサムウェアに感染したかもしれません", Reason.THREAT_ANALYSIS),
+        ("ウイルスバスターでエラーが出て起動しません", Reason.PRODUCT_TROUBLE),
+        ("製品を入れてからパソコンが重い", Reason.PRODUCT_TROUBLE),
+        ("いい加減にしてください、全然役に立たない", Reason.FRUSTRATION),
+        ("何度も同じことを聞かないで", Reason.FRUSTRATION),
+        ("ちゃんと答えて!!!", Reason.FRUSTRATION),
+        ("今日の天気は？", None),
+        ("パソコンが重い", None),  # no product named: not ours to triage
+        ("エラーが出ます", None),
+    ],
+)
 def test_reasons_seen_in_the_words(text, reason):
     assert reason_in_words(text, lemmas(text)) is reason
 
 
-@pytest.mark.parametrize("reason, topics, expected", [
-    (Reason.CUSTOMER_ASKED, [], OTHER),
-    (Reason.CUSTOMER_ASKED, ["greet", "faq/portal_forgot_password"], LOGIN),
-    (Reason.CUSTOMER_ASKED, ["faq/portal_login_trouble", "check_account_status"], PORTAL_ACCOUNT),
-    (Reason.REPEATED_FALLBACK, ["faq/renewal_slip_arrival", "nlu_fallback", "nlu_fallback"], RENEWAL_AND_PAYMENT),
-    (Reason.VERIFICATION_FAILED, ["check_renewal"], RENEWAL_AND_PAYMENT),
-    (Reason.PAYMENT_OVERDUE, ["faq/portal_forgot_password"], RENEWAL_AND_PAYMENT),
-    (Reason.THREAT_ANALYSIS, ["check_account_status"], THREAT),
-    (Reason.PRODUCT_TROUBLE, [], PRODUCT),
-])
+@pytest.mark.parametrize(
+    "reason, topics, expected",
+    [
+        (Reason.CUSTOMER_ASKED, [], OTHER),
+        (Reason.CUSTOMER_ASKED, ["greet", "faq/portal_forgot_password"], LOGIN),
+        (Reason.CUSTOMER_ASKED, ["faq/portal_login_trouble", "check_account_status"], PORTAL_ACCOUNT),
+        (Reason.REPEATED_FALLBACK, ["faq/renewal_slip_arrival", "nlu_fallback", "nlu_fallback"], RENEWAL_AND_PAYMENT),
+        (Reason.VERIFICATION_FAILED, ["check_renewal"], RENEWAL_AND_PAYMENT),
+        (Reason.PAYMENT_OVERDUE, ["faq/portal_forgot_password"], RENEWAL_AND_PAYMENT),
+        (Reason.THREAT_ANALYSIS, ["check_account_status"], THREAT),
+        (Reason.PRODUCT_TROUBLE, [], PRODUCT),
+    ],
+)
 def test_category(reason, topics, expected):
     assert category(reason, topics) == expected
 
 
-@pytest.mark.parametrize("reason, premium, expected", [
-    (Reason.CUSTOMER_ASKED, False, NORMAL),
-    (Reason.CUSTOMER_ASKED, True, HIGH),
-    (Reason.PAYMENT_OVERDUE, False, HIGH),
-    (Reason.FRUSTRATION, False, NORMAL),
-])
+@pytest.mark.parametrize(
+    "reason, premium, expected",
+    [
+        (Reason.CUSTOMER_ASKED, False, NORMAL),
+        (Reason.CUSTOMER_ASKED, True, HIGH),
+        (Reason.PAYMENT_OVERDUE, False, HIGH),
+        (Reason.FRUSTRATION, False, NORMAL),
+    ],
+)
 def test_priority(reason, premium, expected):
     assert priority(reason, premium) == expected
 
@@ -73,13 +82,16 @@ def test_the_last_question_is_kept_short_and_masked():
     assert quoted_question(None) is None and quoted_question("") is None
 
 
-@pytest.mark.parametrize("category_name, identifier", [
-    (RENEWAL_AND_PAYMENT, "serial_number"),
-    (PORTAL_ACCOUNT, "activation_code"),
-    (LOGIN, "activation_code"),
-    (THREAT, None),
-    (PRODUCT, None),
-    (OTHER, None),
-])
+@pytest.mark.parametrize(
+    "category_name, identifier",
+    [
+        (RENEWAL_AND_PAYMENT, "serial_number"),
+        (PORTAL_ACCOUNT, "activation_code"),
+        (LOGIN, "activation_code"),
+        (THREAT, None),
+        (PRODUCT, None),
+        (OTHER, None),
+    ],
+)
 def test_which_identifier_an_agent_starts_from(category_name, identifier):
     assert identifier_to_ask(category_name) == identifier

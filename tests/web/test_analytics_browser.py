@@ -68,8 +68,14 @@ def inbox(tmp_path, monkeypatch):
 def open_page(context, url: str) -> Page:
     page = context.new_page()
     page.outside_requests, page.console_errors = [], []
-    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith("http://127.0.0.1")
-               else (page.outside_requests.append(route.request.url), route.abort()))
+    page.route(
+        "**/*",
+        lambda route: (
+            route.continue_()
+            if route.request.url.startswith("http://127.0.0.1")
+            else (page.outside_requests.append(route.request.url), route.abort())
+        ),
+    )
     # A Content-Security-Policy violation is reported as a console error.
     page.on("console", lambda message: message.type == "error" and page.console_errors.append(message.text))
     page.on("pageerror", lambda error: page.console_errors.append(str(error)))
@@ -91,13 +97,16 @@ def shown(figures: Dict) -> List[str]:
 
 
 def painted_pixels(page: Page, canvas_id: str) -> int:
-    return page.evaluate("""(id) => {
+    return page.evaluate(
+        """(id) => {
         const canvas = document.getElementById(id);
         const pixels = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
         let painted = 0;
         for (let i = 3; i < pixels.length; i += 4) { if (pixels[i] > 0) painted++; }
         return painted;
-    }""", canvas_id)
+    }""",
+        canvas_id,
+    )
 
 
 def test_a_supervisor_sees_the_seeded_figures_and_the_charts(context, inbox):
@@ -127,9 +136,11 @@ def test_a_supervisor_sees_the_seeded_figures_and_the_charts(context, inbox):
         row = page.locator(f'#by-day-and-channel tr[data-day="{day}"][data-channel="{channel}"] td')
         expect(row).to_have_text([day, CHANNEL_LABELS[channel], *shown(figures)])
     expect(page.locator('#by-channel tr[data-channel="line"] td')).to_have_text(
-        ["LINE", "2", "1", "0", "1", "0", "6", "16.7", "3.00(1件)"])
+        ["LINE", "2", "1", "0", "1", "0", "6", "16.7", "3.00(1件)"]
+    )
     expect(page.locator('#reasons tr[data-reason="repeated_fallback"] td')).to_have_text(
-        ["ボットがご質問を2回続けて理解できず", "1"])
+        ["ボットがご質問を2回続けて理解できず", "1"]
+    )
 
     # Drawn by Chart.js from the inbox's own copy, with the figures of each day.
     bars = page.evaluate("() => Chart.getChart('outcomes-chart').data.datasets.map((set) => set.data)")

@@ -14,8 +14,14 @@ SERIAL = "VBCL-4821-7730-1956-2204"
 def inbox_page(context, bot) -> Page:
     page = context.new_page()
     outside = []
-    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith("http://127.0.0.1")
-               else (outside.append(route.request.url), route.abort()))
+    page.route(
+        "**/*",
+        lambda route: (
+            route.continue_()
+            if route.request.url.startswith("http://127.0.0.1")
+            else (outside.append(route.request.url), route.abort())
+        ),
+    )
     page.goto(f"http://127.0.0.1:{bot['inbox_port']}/")
     page.outside_requests = outside
     return page
@@ -69,7 +75,8 @@ def test_an_agent_takes_over_a_web_chat_and_hands_it_back(context, bot, response
     replies_before = len(chat.bot_messages())
     chat.send("よろしくお願いします<b>!</b>")
     expect(agent.locator("#conversation li").last).to_have_text(
-        "お客さま: よろしくお願いします<b>!</b>", timeout=REPLY_TIMEOUT_MS)
+        "お客さま: よろしくお願いします<b>!</b>", timeout=REPLY_TIMEOUT_MS
+    )
     assert agent.locator("#conversation b").count() == 0  # shown as text
     assert len(chat.bot_messages()) == replies_before
 

@@ -19,10 +19,20 @@ from webchat_helpers import SCREENSHOTS
 SERIAL = "VBCL-4821-7730-1956-2204"
 # What the actions and the reminder job fill in; one value per placeholder the cards use.
 VALUES = dict(
-    serial=SERIAL, serial_masked="VBCL-****-****-****-2204", product="ウイルスバスター クラウド",
-    expiry="2027年1月15日", until="2029年1月15日", from_date="2023年10月15日", deadline="2029年1月15日まで",
-    order_id="1042", years="2", first="2026年11月29日", last="2026年12月6日",
-    number="315", hours="9:00〜17:30", opening="12月8日(火) 9:00",
+    serial=SERIAL,
+    serial_masked="VBCL-****-****-****-2204",
+    product="ウイルスバスター クラウド",
+    expiry="2027年1月15日",
+    until="2029年1月15日",
+    from_date="2023年10月15日",
+    deadline="2029年1月15日まで",
+    order_id="1042",
+    years="2",
+    first="2026年11月29日",
+    last="2026年12月6日",
+    number="315",
+    hours="9:00〜17:30",
+    opening="12月8日(火) 9:00",
     renew_payload=f'/apply_renewal{{"serial_number": "{SERIAL}"}}',
 )
 SIZES = {"sm": "13px", "md": "15px", "lg": "18px"}
@@ -30,8 +40,11 @@ SIZES = {"sm": "13px", "md": "15px", "lg": "18px"}
 
 def cards_in_domain() -> List[str]:
     responses = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))["responses"]
-    return [name for name, variants in responses.items()
-            if any(v.get("channel") == "line" and "card" in (v.get("custom") or {}) for v in variants)]
+    return [
+        name
+        for name, variants in responses.items()
+        if any(v.get("channel") == "line" and "card" in (v.get("custom") or {}) for v in variants)
+    ]
 
 
 def line_messages(name: str) -> List[Dict[str, Any]]:
@@ -48,9 +61,11 @@ def component(node: Dict[str, Any]) -> str:
     if kind == "separator":
         return '<hr style="border:none;border-top:1px solid #e5e5e5;margin:10px 0">'
     if kind == "text":
-        style = (f"font-size:{SIZES.get(node.get('size', 'md'), '15px')};color:{node.get('color', '#111')};"
-                 f"font-weight:{'bold' if node.get('weight') == 'bold' else 'normal'};flex:{node.get('flex', 1)};"
-                 "white-space:pre-wrap;word-break:break-all")
+        style = (
+            f"font-size:{SIZES.get(node.get('size', 'md'), '15px')};color:{node.get('color', '#111')};"
+            f"font-weight:{'bold' if node.get('weight') == 'bold' else 'normal'};flex:{node.get('flex', 1)};"
+            "white-space:pre-wrap;word-break:break-all"
+        )
         return f'<div class="text" style="{style}">{html.escape(node["text"])}</div>'
     direction = "row" if node.get("layout") in ("baseline", "horizontal") else "column"
     inner = "".join(component(child) for child in node["contents"])
@@ -58,11 +73,15 @@ def component(node: Dict[str, Any]) -> str:
 
 
 def bubble(message: Dict[str, Any]) -> str:
-    chips = "".join(f'<span class="chip">{html.escape(item["action"]["label"])}</span>'
-                    for item in (message.get("quickReply") or {}).get("items", []))
-    return (f'<div class="card"><div class="bubble">{component(message["contents"]["body"])}</div>'
-            f'<div class="alt">通知・トーク一覧: {html.escape(message["altText"])}</div>'
-            f'<div class="chips">{chips}</div></div>')
+    chips = "".join(
+        f'<span class="chip">{html.escape(item["action"]["label"])}</span>'
+        for item in (message.get("quickReply") or {}).get("items", [])
+    )
+    return (
+        f'<div class="card"><div class="bubble">{component(message["contents"]["body"])}</div>'
+        f'<div class="alt">通知・トーク一覧: {html.escape(message["altText"])}</div>'
+        f'<div class="chips">{chips}</div></div>'
+    )
 
 
 PAGE = """<!doctype html><html lang="ja"><meta charset="utf-8"><style>
@@ -84,8 +103,13 @@ def preview():
 
 def test_every_card_is_drawn_with_the_serial_masked_and_a_picture_is_kept(preview, context):
     flex, page_html = preview
-    assert {"utter_renewal_ok", "utter_renewal_applied", "utter_handoff_created",
-            "utter_reminder_before_end", "utter_reminder_after_end"} <= set(flex)
+    assert {
+        "utter_renewal_ok",
+        "utter_renewal_applied",
+        "utter_handoff_created",
+        "utter_reminder_before_end",
+        "utter_reminder_after_end",
+    } <= set(flex)
     assert all(len(messages) == 1 for messages in flex.values())
     page = context.new_page()
     page.set_content(page_html)
@@ -100,4 +124,3 @@ def test_every_card_is_drawn_with_the_serial_masked_and_a_picture_is_kept(previe
     SCREENSHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "line-cards.png"), full_page=True)
     (SCREENSHOTS / "line-cards.html").write_text(page_html, encoding="utf-8")
-

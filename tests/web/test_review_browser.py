@@ -54,11 +54,19 @@ def test_a_supervisor_labels_a_group_and_a_message_and_exports_them(context, inb
 
     # What the bot read and why, on the row of the receipt it answered unsure and then saw a person asked for.
     row = page.locator(".group tr", has_text=RECEIPTS[1]).locator("td")
-    expect(row).to_have_text(["11/22 09:00", "REST API", RECEIPTS[1], "ガイドの回答「支払い後の手続き」(0.62)",
-                              "読み取りに自信がなかった、回答のあと「違う」・担当者希望の返信があった次のメッセージ:「担当者と話したい」",
-                              "このメッセージだけに付ける"])
+    expect(row).to_have_text(
+        [
+            "11/22 09:00",
+            "REST API",
+            RECEIPTS[1],
+            "ガイドの回答「支払い後の手続き」(0.62)",
+            "読み取りに自信がなかった、回答のあと「違う」・担当者希望の返信があった次のメッセージ:「担当者と話したい」",
+            "このメッセージだけに付ける",
+        ]
+    )
     expect(page.locator(".group tr", has_text="あれがこうなって").locator("td")).to_have_text(
-        ["11/21 14:00", "LINE", "あれがこうなって", "理解できず", "理解できなかった", ""])
+        ["11/21 14:00", "LINE", "あれがこうなって", "理解できず", "理解できなかった", ""]
+    )
     expect(page.locator("#unsure-below")).to_have_text("0.9")
     # Masked on the page too.
     expect(page.locator(".group td.text", has_text="〈メールアドレス〉")).to_have_text(PERSONAL_MASKED)
@@ -109,7 +117,8 @@ def test_a_supervisor_labels_a_group_and_a_message_and_exports_them(context, inb
         "out_of_scope": "".join(f"- {text}\n" for text in RECEIPTS),
     }
     expect(page.locator("#done")).to_have_text(
-        "学習データ(reviewed.yml)を書き出しました。data/nlu/ に置くと次の学習で使われます。")
+        "学習データ(reviewed.yml)を書き出しました。data/nlu/ に置くと次の学習で使われます。"
+    )
 
     page.screenshot(path=str(SCREENSHOTS / "review.png"), full_page=True)
     assert page.outside_requests == [] and page.console_errors == []

@@ -79,9 +79,11 @@ def test_question_quick_reply_and_reload_continue_the_conversation(chat, respons
     chat.expect_bot_message(responses["utter_faq/portal_forgot_password"])
     # The same Rasa conversation, not only the same bubbles: the form goes on where it was.
     chat.send("11月5日")
-    chat.expect_bot_message(responses["utter_payment_overdue"].format(
-        channel="郵便局", paid_on="2026年11月5日", expected_by="2026年11月15日"
-    ))
+    chat.expect_bot_message(
+        responses["utter_payment_overdue"].format(
+            channel="郵便局", paid_on="2026年11月5日", expected_by="2026年11月15日"
+        )
+    )
     SCREENSHOTS.mkdir(exist_ok=True)
     chat.page.screenshot(path=str(SCREENSHOTS / "webchat.png"))
     assert chat.outside_requests == [] and chat.console_errors == []
@@ -106,9 +108,11 @@ def test_answers_show_within_a_second_of_enter_each_with_its_time(chat, response
     chat.open_chat()
     chat.expect_bot_message(responses["utter_greet"])
     waits = []
-    for question, answer in [("パスワードを忘れました", "utter_faq/portal_forgot_password"),
-                             ("振込用紙はどこで払えますか", "utter_faq/renewal_where_to_pay"),
-                             ("更新は何年まで選べますか", "utter_faq/renewal_years")]:
+    for question, answer in [
+        ("パスワードを忘れました", "utter_faq/portal_forgot_password"),
+        ("振込用紙はどこで払えますか", "utter_faq/renewal_where_to_pay"),
+        ("更新は何年まで選べますか", "utter_faq/renewal_years"),
+    ]:
         shown = len(chat.bot_messages())
         started = time.perf_counter()
         chat.send(question)
@@ -132,9 +136,9 @@ def test_demo_login_passes_a_signed_identity_to_the_bot(chat, responses):
 
     chat.open_chat()
     chat.send("アカウントの状態を確認したい")
-    chat.expect_bot_message(responses["utter_account_valid"].format(
-        email="yamada@sample-shoji.co.jp", contract_end="2027年3月31日"
-    ))
+    chat.expect_bot_message(
+        responses["utter_account_valid"].format(email="yamada@sample-shoji.co.jp", contract_end="2027年3月31日")
+    )
     assert responses["utter_ask_verify_form_email"] not in chat.bot_messages()
 
 
@@ -182,9 +186,10 @@ def test_markup_in_bot_messages_is_inert(context):
         {"text": f'<img src=x onerror="{XSS}">'},
         {"text": f"<script>{XSS}</script>"},
         {"text": f"[詳しくはこちら](javascript:{XSS})"},
-        {"text": "お選びください", "quick_replies": [
-            {"content_type": "text", "title": f'<img src=x onerror="{XSS}">', "payload": "/x"}
-        ]},
+        {
+            "text": "お選びください",
+            "quick_replies": [{"content_type": "text", "title": f'<img src=x onerror="{XSS}">', "payload": "/x"}],
+        },
     ]
     with ScriptedBot(replies) as scripted:
         page_server = serve_in_background("127.0.0.1", free_port(), PageSettings(socket_port=scripted.port))
@@ -193,8 +198,12 @@ def test_markup_in_bot_messages_is_inert(context):
             chat.send("こんにちは")
             # The greeting got the same four messages: wait for the second reply's last one.
             expect(chat.bot_message("お選びください")).to_have_count(2, timeout=REPLY_TIMEOUT_MS)
-            assert chat.bot_messages()[-4:] == [replies[0]["text"], replies[1]["text"], "詳しくはこちら",
-                                                "お選びください"]
+            assert chat.bot_messages()[-4:] == [
+                replies[0]["text"],
+                replies[1]["text"],
+                "詳しくはこちら",
+                "お選びください",
+            ]
             expect(chat.page.locator(".rw-reply")).to_have_text([replies[3]["quick_replies"][0]["title"]])
             assert chat.page.locator('#webchat a[href^="javascript:"]').count() == 0
             chat.page.get_by_text("詳しくはこちら").last.click()

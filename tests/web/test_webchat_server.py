@@ -54,13 +54,16 @@ def test_demo_token_names_the_customer_and_is_accepted_by_the_actions(page_serve
     assert jwt.decode(token, SECRET, algorithms=["HS256"])["exp"] == pytest.approx(time.time() + 3600, abs=60)
 
 
-@pytest.mark.parametrize("body, content_type, expected", [
-    ({"email": "kimura@old-client.jp"}, "application/json", 403),  # a real customer, but not a demo one
-    ({"email": ["yamada@sample-shoji.co.jp"]}, "application/json", 403),
-    (b"not json", "application/json", 403),
-    (b"email=yamada@sample-shoji.co.jp", "application/x-www-form-urlencoded", 415),
-    (b"x" * 5000, "application/json", 413),
-])
+@pytest.mark.parametrize(
+    "body, content_type, expected",
+    [
+        ({"email": "kimura@old-client.jp"}, "application/json", 403),  # a real customer, but not a demo one
+        ({"email": ["yamada@sample-shoji.co.jp"]}, "application/json", 403),
+        (b"not json", "application/json", 403),
+        (b"email=yamada@sample-shoji.co.jp", "application/x-www-form-urlencoded", 415),
+        (b"x" * 5000, "application/json", 413),
+    ],
+)
 def test_demo_token_is_refused_for_anything_else(page_server, body, content_type, expected):
     base = page_server(demo_login=True, jwt_secret=SECRET)
     status, _, _ = fetch(f"{base}/demo-token", body, content_type)
@@ -103,13 +106,16 @@ def test_only_the_page_files_are_served(page_server):
         assert fetch(f"{base}{path}")[0] == 404, path
 
 
-@pytest.mark.parametrize("host, expected", [
-    ("127.0.0.1:8080", "http://127.0.0.1:5005"),
-    ("localhost", "http://localhost:5005"),
-    ("[::1]:8080", "http://[::1]:5005"),
-    ("evil.example'; script-src *", "http://localhost:5005"),
-    (None, "http://localhost:5005"),
-])
+@pytest.mark.parametrize(
+    "host, expected",
+    [
+        ("127.0.0.1:8080", "http://127.0.0.1:5005"),
+        ("localhost", "http://localhost:5005"),
+        ("[::1]:8080", "http://[::1]:5005"),
+        ("evil.example'; script-src *", "http://localhost:5005"),
+        (None, "http://localhost:5005"),
+    ],
+)
 def test_socket_origin_follows_the_host_the_page_was_loaded_from(host, expected):
     assert socket_origin(host, 5005) == expected
 
@@ -153,18 +159,31 @@ def test_demo_login_gets_a_key_of_its_own_run_only_when_none_is_set(monkeypatch)
 def test_rasa_accepts_the_page_origins():
     origins = serve.page_origins("127.0.0.1", 8080)
     assert origins == ["http://localhost:8080", "http://127.0.0.1:8080"]
-    args = serve.argparse.Namespace(model=serve.ROOT / "m.tar.gz", port=5005, actions_port=5055, web_host="127.0.0.1",
-                                    web_port=8080, inbox_host="127.0.0.1", inbox_port=8081, mail_dir=serve.ROOT / "m")
+    args = serve.argparse.Namespace(
+        model=serve.ROOT / "m.tar.gz",
+        port=5005,
+        actions_port=5055,
+        web_host="127.0.0.1",
+        web_port=8080,
+        inbox_host="127.0.0.1",
+        inbox_port=8081,
+        mail_dir=serve.ROOT / "m",
+    )
     rasa = next(server for server in serve.servers(args, {}) if server.name == "Rasaサーバー")
-    assert rasa.command[rasa.command.index("--cors") + 1:] == origins
+    assert rasa.command[rasa.command.index("--cors") + 1 :] == origins
 
 
 def test_without_a_mail_server_of_its_own_the_demo_keeps_the_mails_in_var_mail(monkeypatch):
     monkeypatch.delenv("BOT_SMTP_HOST", raising=False)
     env = serve.demo_environment(5005, 5055, smtp_port=2525)
     sink, sender = serve.mail_servers(env, serve.ROOT / "var" / "mail")
-    assert sink.command[-5:] == ["--listen", "127.0.0.1:2525", "--class", "aiosmtpd.handlers.Mailbox",
-                                 str(serve.ROOT / "var" / "mail")]
+    assert sink.command[-5:] == [
+        "--listen",
+        "127.0.0.1:2525",
+        "--class",
+        "aiosmtpd.handlers.Mailbox",
+        str(serve.ROOT / "var" / "mail"),
+    ]
     assert sender.command[-2:] == ["-m", "bot.runtime.mail_sender"] and env["BOT_SMTP_PORT"] == "2525"
     assert "make mails" in serve.mail_notice(env)
 

@@ -16,8 +16,12 @@ from bot.channels.webchat import PageSettings, make_server
 from project_helpers import ROOT, free_port
 
 CHROMIUM_FLAGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
 ]
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 REPLY_TIMEOUT_MS = 30_000
@@ -27,8 +31,7 @@ SCREENSHOTS = ROOT / "test-output"
 def launch_chromium(playwright: Playwright):
     path = shutil.which("chromium")
     assert path, (
-        "Debian's chromium is not installed: "
-        "apt-get install chromium fonts-ipafont-gothic (.ci/run installs both)"
+        "Debian's chromium is not installed: apt-get install chromium fonts-ipafont-gothic (.ci/run installs both)"
     )
     return playwright.chromium.launch(executable_path=path, args=CHROMIUM_FLAGS)
 

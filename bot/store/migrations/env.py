@@ -51,9 +51,7 @@ def run_online() -> None:
             if connection.dialect.name == "postgresql":
                 # Several workers may start at once; the first migrates, the others then
                 # find the schema current. Released when the transaction ends.
-                connection.execute(
-                    text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK}
-                )
+                connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK})
             context.run_migrations()
 
 

@@ -65,9 +65,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_portal_accounts")),
         sa.UniqueConstraint("email", name=op.f("uq_portal_accounts_email")),
     )
-    op.create_index(
-        op.f("ix_portal_accounts_activation_code_id"), "portal_accounts", ["activation_code_id"]
-    )
+    op.create_index(op.f("ix_portal_accounts_activation_code_id"), "portal_accounts", ["activation_code_id"])
     op.create_table(
         "cc_addresses",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -97,9 +95,7 @@ def upgrade() -> None:
             "serial = upper(serial) AND length(serial) = 24",
             name=op.f("ck_licences_serial_canonical"),
         ),
-        sa.CheckConstraint(
-            "owner_email = lower(owner_email)", name=op.f("ck_licences_owner_email_lowercase")
-        ),
+        sa.CheckConstraint("owner_email = lower(owner_email)", name=op.f("ck_licences_owner_email_lowercase")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_licences")),
         sa.UniqueConstraint("serial", name=op.f("uq_licences_serial")),
     )
@@ -135,9 +131,7 @@ def upgrade() -> None:
             "paid_on IS NULL OR paid_on >= applied_on",
             name=op.f("ck_renewal_orders_paid_after_applied"),
         ),
-        sa.ForeignKeyConstraint(
-            ["licence_id"], ["licences.id"], name=op.f("fk_renewal_orders_licence_id_licences")
-        ),
+        sa.ForeignKeyConstraint(["licence_id"], ["licences.id"], name=op.f("fk_renewal_orders_licence_id_licences")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_renewal_orders")),
     )
     op.create_index(

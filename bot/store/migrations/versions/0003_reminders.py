@@ -30,8 +30,9 @@ def upgrade() -> None:
         sa.Column("owner_email", sa.String(length=254), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.CheckConstraint(CHANNELS, name=op.f("ck_reminder_subscriptions_channel_known")),
-        sa.CheckConstraint("owner_email = lower(owner_email)",
-                           name=op.f("ck_reminder_subscriptions_owner_email_lowercase")),
+        sa.CheckConstraint(
+            "owner_email = lower(owner_email)", name=op.f("ck_reminder_subscriptions_owner_email_lowercase")
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_reminder_subscriptions")),
         sa.UniqueConstraint("channel", "address", name=op.f("uq_reminder_subscriptions_channel_address")),
     )
@@ -50,11 +51,18 @@ def upgrade() -> None:
         sa.CheckConstraint(CHANNELS, name=op.f("ck_reminders_channel_known")),
         sa.CheckConstraint(_one_of("stage", ("before_end", "after_end")), name=op.f("ck_reminders_stage_known")),
         sa.CheckConstraint(_one_of("status", ("pending", "sent", "failed")), name=op.f("ck_reminders_status_known")),
-        sa.ForeignKeyConstraint(["licence_id"], ["licences.id"],
-                                name=op.f("fk_reminders_licence_id_licences"), ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(
+            ["licence_id"], ["licences.id"], name=op.f("fk_reminders_licence_id_licences"), ondelete="CASCADE"
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_reminders")),
-        sa.UniqueConstraint("channel", "address", "licence_id", "expiry", "stage",
-                            name=op.f("uq_reminders_channel_address_licence_id_expiry_stage")),
+        sa.UniqueConstraint(
+            "channel",
+            "address",
+            "licence_id",
+            "expiry",
+            "stage",
+            name=op.f("uq_reminders_channel_address_licence_id_expiry_stage"),
+        ),
     )
 
 

@@ -25,8 +25,9 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.CheckConstraint("score BETWEEN 1 AND 5", name=op.f("ck_csat_ratings_score_1_to_5")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_csat_ratings")),
-        sa.UniqueConstraint("sender_id", "session_started_at",
-                            name=op.f("uq_csat_ratings_sender_id_session_started_at")),
+        sa.UniqueConstraint(
+            "sender_id", "session_started_at", name=op.f("uq_csat_ratings_sender_id_session_started_at")
+        ),
     )
 
 

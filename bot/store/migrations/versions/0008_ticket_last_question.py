@@ -20,8 +20,9 @@ depends_on = None
 # The line as the summaries before this revision hold it: a data format of the past, not words to say.
 QUOTE_START, QUOTE_END = "最後のご質問: 「", "」"
 
-tickets = sa.table("tickets", sa.column("id", sa.Integer), sa.column("summary", sa.Text),
-                   sa.column("last_question", sa.Text))
+tickets = sa.table(
+    "tickets", sa.column("id", sa.Integer), sa.column("summary", sa.Text), sa.column("last_question", sa.Text)
+)
 
 
 def split_summary(summary: str):
@@ -29,7 +30,7 @@ def split_summary(summary: str):
     lines = summary.split("\n")
     for index, line in enumerate(lines):
         if line.startswith(QUOTE_START) and line.endswith(QUOTE_END):
-            return "\n".join(lines[:index] + lines[index + 1:]), line[len(QUOTE_START):-len(QUOTE_END)]
+            return "\n".join(lines[:index] + lines[index + 1 :]), line[len(QUOTE_START) : -len(QUOTE_END)]
     return summary, None
 
 
@@ -40,16 +41,21 @@ def upgrade() -> None:
     for ticket_id, summary in connection.execute(sa.select(tickets.c.id, tickets.c.summary)).all():
         rest, question = split_summary(summary)
         if question is not None:
-            connection.execute(tickets.update().where(tickets.c.id == ticket_id)
-                               .values(summary=rest, last_question=question))
+            connection.execute(
+                tickets.update().where(tickets.c.id == ticket_id).values(summary=rest, last_question=question)
+            )
 
 
 def downgrade() -> None:
     connection = op.get_bind()
-    rows = connection.execute(sa.select(tickets.c.id, tickets.c.summary, tickets.c.last_question)
-                              .where(tickets.c.last_question.isnot(None))).all()
+    rows = connection.execute(
+        sa.select(tickets.c.id, tickets.c.summary, tickets.c.last_question).where(tickets.c.last_question.isnot(None))
+    ).all()
     for ticket_id, summary, question in rows:
-        connection.execute(tickets.update().where(tickets.c.id == ticket_id)
-                           .values(summary=f"{summary}\n{QUOTE_START}{question}{QUOTE_END}"))
+        connection.execute(
+            tickets.update()
+            .where(tickets.c.id == ticket_id)
+            .values(summary=f"{summary}\n{QUOTE_START}{question}{QUOTE_END}")
+        )
     with op.batch_alter_table("tickets") as table:
         table.drop_column("last_question")
