@@ -1,5 +1,6 @@
-"""The code passes ruff (pyproject.toml's [tool.ruff]) and bot/ passes mypy ([tool.mypy]), so
-`make test` and `make test-fast` fail on a lint or type finding as they do on a broken test."""
+"""The code passes ruff's lint and is as its formatter writes it (pyproject.toml's [tool.ruff]), and
+bot/ passes mypy ([tool.mypy]), so `make test` and `make test-fast` fail on a lint, format or type
+finding as they do on a broken test."""
 
 import os
 import subprocess
@@ -13,22 +14,28 @@ RUFF = Path(sys.executable).parent / "ruff"
 MYPY = Path(sys.executable).parent / "mypy"
 
 
-def test_ruff_finds_nothing():
-    # A venv set up before ruff joined the lock lacks it: a failure that says so, not a skip.
-    assert RUFF.exists(), f"{RUFF} is missing: install requirements.lock (`make setup`)"
-    # No cache: a test run leaves nothing behind in the tree.
-    result = subprocess.run([str(RUFF), "check", "--no-cache", "bot", "tests", "bench"], cwd=ROOT,
-                            capture_output=True, text=True, timeout=120)
+def finds_nothing(tool: Path, *arguments: str, timeout: float = 120) -> str:
+    """Runs the venv's `tool` at the top of the project; its output, asserting it found nothing."""
+    # A venv set up before the tool joined the lock lacks it: a failure that says so, not a skip.
+    assert tool.exists(), f"{tool} is missing: install requirements.lock (`make setup`)"
+    result = subprocess.run([str(tool), *arguments], cwd=ROOT, capture_output=True, text=True, timeout=timeout)
     assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout
+
+
+# No cache for any of them: a test run leaves nothing behind in the tree.
+def test_ruff_finds_nothing():
+    finds_nothing(RUFF, "check", "--no-cache", "bot", "tests", "bench")
+
+
+def test_the_code_is_formatted_as_ruff_formats_it():
+    # The diff says what to change; `.venv/bin/ruff format bot tests bench` changes it.
+    finds_nothing(RUFF, "format", "--check", "--diff", "--no-cache", "bot", "tests", "bench")
 
 
 def test_mypy_finds_nothing_in_bot():
-    # A venv set up before mypy joined the lock lacks it: a failure that says so, not a skip.
-    assert MYPY.exists(), f"{MYPY} is missing: install requirements.lock (`make setup`)"
-    # The files are pyproject's (bot/); no cache, so that a test run leaves nothing in the tree.
-    result = subprocess.run([str(MYPY), "--cache-dir", os.devnull], cwd=ROOT,
-                            capture_output=True, text=True, timeout=600)
-    assert result.returncode == 0, result.stdout + result.stderr
+    # The files are pyproject's (bot/).
+    output = finds_nothing(MYPY, "--cache-dir", os.devnull, timeout=600)
     # Every module of bot/ was checked, not a part of it that a setting left over.
     modules = len(list((ROOT / "bot").rglob("*.py")))
-    assert f"no issues found in {modules} source files" in result.stdout, result.stdout
+    assert f"no issues found in {modules} source files" in output, output
