@@ -41,24 +41,22 @@ class AtomicRedisLockStore(RedisLockStore):
         """`change` applied to the stored lock atomically; None, and nothing written, when there is
         no lock and `create` is False."""
         key = self.key_prefix + conversation_id
-        outcome: list = [None]
 
-        def attempt(pipe) -> None:
+        def attempt(pipe) -> Optional[Result]:
             stored = pipe.get(key)
             if stored is None and not create:
-                outcome[0] = None
-                return
+                return None
             lock = TicketLock.from_dict(json.loads(stored)) if stored else self.create_lock(conversation_id)
-            outcome[0] = change(lock)
+            result = change(lock)
             pipe.multi()
             if delete_when_idle and not lock.is_someone_waiting():
                 pipe.delete(key)
             else:
                 pipe.set(key, lock.dumps())
+            return result
 
         # redis-py runs `attempt` again when the key changed between WATCH and EXEC.
-        self.red.transaction(attempt, key)
-        return outcome[0]
+        return self.red.transaction(attempt, key, value_from_callable=True)
 
     def issue_ticket(self, conversation_id: Text, lock_lifetime: float = LOCK_LIFETIME) -> int:
         try:
