@@ -103,8 +103,9 @@ test: $(MODEL) $(WEB_STAMP)
 	$(BIN)/pytest
 
 # The tests that need no trained model and no browser (unit, data layer on both databases, the
-# servers' own tests): a quick check while working. `make test` runs them too.
-test-fast: $(STAMP)
+# servers' own tests): a quick check while working. `make test` runs them too. The web chat's
+# bundle is installed first: the page server's tests serve it.
+test-fast: $(STAMP) $(WEB_STAMP)
 	mkdir -p var
 	$(BIN)/pytest -q -m "not e2e and not browser"
 
