@@ -32,9 +32,12 @@ from bot.nlp.guide_coverage import GuideCoverage
 from bot.nlp.nearest_questions import Doubt, NearestQuestions
 from bot.nlp.pipeline import analyse
 from bot.nlp.second_opinion import OUT_OF_SCOPE, SecondOpinion, Verdict
+from bot.support.guide_answers import READ_BESIDE_THE_WISH
+from bot.support.triage import asks_for_a_person
 
 logger = logging.getLogger(__name__)
 FAQ = "faq"
+REQUEST_HUMAN = "request_human"
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=False)
@@ -200,7 +203,7 @@ class _GuideAnswerCheck(GraphComponent):
                 logger.debug(
                     "%s: %s held back, acting on %s (%.2f)", type(self).__name__, answer, found.intent, found.confidence
                 )
-                _act_on(message, found.intent, found.confidence, found.answer_confidence)
+                _act_on(message, found.intent, found.confidence, {FAQ: found.answer_confidence})
         return messages
 
 
@@ -213,11 +216,12 @@ def _examples(training_data: TrainingData) -> List[Message]:
     return [m for m in training_data.intent_examples if m.get(TEXT)]
 
 
-def _act_on(message: Message, intent: str, confidence: float, guide_answer_confidence: float) -> None:
-    """Replaces a guide answer with `intent`. The ranking changes with it: the fallback also
-    refuses when the first two are close, and the answers offered follow it."""
+def _act_on(message: Message, intent: str, confidence: float, demoted: Dict[str, float]) -> None:
+    """Replaces what the classifiers chose with `intent`, at `demoted`'s confidences what it
+    replaces. The ranking changes with it: the fallback also refuses when the first two are close,
+    and the answers offered follow it."""
     ranking = {r["name"]: r["confidence"] for r in message.get(INTENT_RANKING_KEY) or []}
-    ranking.update({FAQ: guide_answer_confidence, intent: confidence})
+    ranking.update({**demoted, intent: confidence})
     ordered = sorted(
         ({"name": name, "confidence": value} for name, value in ranking.items()), key=lambda r: -r["confidence"]
     )
@@ -299,3 +303,32 @@ class NearestQuestionCheck(_GuideAnswerCheck):
             (message.get(INTENT) or {}).get("confidence") or 0.0,
             encoder.encode([message.get(TEXT)])[0],
         )
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
+class PersonRequestCheck(GraphComponent):
+    """A message that asks for a person gets one, whatever else it asks: in 「振込用紙が届かない
+    ので担当者と話したい」 the classifiers hear the slip question and the wish was lost
+    (bot/support/triage.py says what counts as asking)."""
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "PersonRequestCheck":
+        return cls()
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            chosen = (message.get(INTENT) or {}).get("name")
+            if chosen == REQUEST_HUMAN or not asks_for_a_person(message.get(TEXT) or ""):
+                continue
+            logger.debug("asks for a person: %s held back", chosen)
+            # Certain from the words; what the classifiers chose drops to nothing, so the
+            # fallback's ambiguity rule cannot refuse the request.
+            _act_on(message, REQUEST_HUMAN, 1.0, {chosen: 0.0} if chosen else {})
+            message.set(READ_BESIDE_THE_WISH, chosen, add_to_output=True)
+        return messages

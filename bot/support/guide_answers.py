@@ -15,6 +15,9 @@ from typing import Any, Dict, List, Optional
 
 GUIDE_QUESTION = "faq"
 NOT_UNDERSTOOD = "nlu_fallback"
+# Where the NLU keeps what the classifiers read in a message that also asked for a person
+# (bot/nlp/rasa_components.py, PersonRequestCheck): the agent should still see the question.
+READ_BESIDE_THE_WISH = "read_beside_the_wish"
 OFFERED_ANSWERS = 2
 
 
@@ -29,6 +32,14 @@ def chosen_guide_answer(parse_data: Dict[str, Any]) -> Optional[str]:
     if (parse_data.get("intent") or {}).get("name") != GUIDE_QUESTION:
         return None
     return (_selector(parse_data).get("response") or {}).get("intent_response_key") or None
+
+
+def read_beside_the_wish(parse_data: Dict[str, Any]) -> Optional[str]:
+    """The intent, or faq/<key>, of what a message asked besides a person; None if it asked only that."""
+    reading = parse_data.get(READ_BESIDE_THE_WISH)
+    if reading == GUIDE_QUESTION:
+        return (_selector(parse_data).get("response") or {}).get("intent_response_key") or None
+    return reading or None
 
 
 def guide_answers_to_offer(parse_data: Dict[str, Any], limit: int = OFFERED_ANSWERS) -> List[str]:

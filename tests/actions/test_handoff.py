@@ -385,6 +385,23 @@ async def test_the_handoff_gathers_what_the_conversation_says_for_the_ticket(fak
     assert {"event": "pause", "timestamp": None} in events
 
 
+async def test_a_question_asked_with_the_wish_for_a_person_reaches_the_ticket(fake_service, monkeypatch):
+    monkeypatch.setenv("BOT_NOW", "2026-11-24T10:00")
+    fake = fake_service("tickets", FakeTickets())
+    asked = user("振込用紙が届かないので担当者と話したいです", "request_human", "faq/renewal_slip_arrival")
+    # What PersonRequestCheck leaves in the parse: the classifiers had read a guide question.
+    asked["parse_data"]["read_beside_the_wish"] = "faq"
+    tracker = conversation(
+        [user("こんにちは", "greet"), asked, user("kato@example.jp", "inform")],
+        {"handoff_reason": "customer_asked", "contact_email": "kato@example.jp", "handoff_consent": True},
+    )
+    await run(ActionCreateTicket(), tracker)
+    [request] = fake.filed
+    # The renewal queue, and the question itself for the agent, not only "wants a person".
+    assert request.topics == ["greet", "faq/renewal_slip_arrival", "request_human", "inform"]
+    assert request.last_question == "振込用紙が届かないので担当者と話したいです"
+
+
 async def test_a_forged_identity_reaches_the_ticket_service_as_unverified(fake_service, monkeypatch):
     monkeypatch.setenv("BOT_NOW", "2026-11-24T10:00")
     fake = fake_service("tickets", FakeTickets())
