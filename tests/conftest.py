@@ -1,5 +1,4 @@
 import os
-import sys
 
 import pytest
 import yaml
@@ -50,10 +49,20 @@ def responses() -> dict:
     return {name: variants[0]["text"] for name, variants in domain["responses"].items()}
 
 
+@pytest.fixture
+def stand_in():
+    """A stand-in for the LINE Messaging API for one test; it fails the test on a body LINE would refuse."""
+    from line_helpers import LineApiStandIn
+
+    with LineApiStandIn() as api:
+        yield api
+    refused = [(call.path, call.errors) for call in api.calls if call.errors]
+    assert not refused, f"bodies LINE would refuse: {refused}"
+
+
 @pytest.fixture(scope="session")
 def line_api():
     """A stand-in for the LINE Messaging API, up before the bot so that the bot's LINE replies go there."""
-    sys.path.insert(0, str(ROOT / "tests" / "channels"))  # also when no test module there was collected
     from line_helpers import LineApiStandIn
 
     with LineApiStandIn() as stand_in:
