@@ -18,13 +18,14 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export ACTION_ENDPOINT_URL ?= http://127.0.0.1:5055/webhook
 export TRACKER_STORE_URL ?= sqlite:///$(CURDIR)/var/tracker.db
 
-.PHONY: help setup train run run-scaled shell test test-fast validate demo-data purge line-setup remind mails review-export bench clean
+.PHONY: help setup train run run-scaled shell test test-fast test-quick validate demo-data purge line-setup remind mails review-export bench clean
 
 help:
 	@echo "make run    set up, train if needed, start the bot (web chat on :8080, REST on :5005, actions on :5055)"
 	@echo "make run-scaled  the same with two Rasa and two action servers behind HAProxy (PostgreSQL, Redis)"
 	@echo "make test   set up, train if needed, run the whole test suite"
-	@echo "make test-fast  the tests that need no trained model and no browser"
+	@echo "make test-fast  tests/unit: no model, no database server, no server process (under a minute)"
+	@echo "make test-quick  every test that needs no trained model and no browser (PostgreSQL, Redis)"
 	@echo "make train  train the model (models/current.tar.gz)"
 	@echo "make shell  talk to the bot in the terminal"
 	@echo "make demo-data  reset the database to the demo records"
@@ -102,10 +103,17 @@ test: $(MODEL) $(WEB_STAMP)
 	mkdir -p var
 	$(BIN)/pytest
 
-# The tests that need no trained model and no browser (unit, data layer on both databases, the
-# servers' own tests): a quick check while working. `make test` runs them too. The web chat's
-# bundle is installed first: the page server's tests serve it.
+# tests/unit: no trained model, no database server, no server process, lint and types included;
+# a check while working (README: Tests). The web chat's bundle is installed first: the page
+# server's tests serve it. tests/conftest.py refuses a test there that asks for a database or model.
 test-fast: $(STAMP) $(WEB_STAMP)
+	mkdir -p var
+	$(BIN)/pytest -q tests/unit
+
+# Every test that needs no trained model and no browser (the tests are marked `e2e` or `browser`
+# by the fixtures they use): tests/unit, tests/integration on SQLite, PostgreSQL and Redis, and
+# the few of tests/e2e that need neither. `make test` runs them too.
+test-quick: $(STAMP) $(WEB_STAMP)
 	mkdir -p var
 	$(BIN)/pytest -q -m "not e2e and not browser"
 

@@ -1,5 +1,4 @@
 import os
-import sys
 
 import pytest
 import yaml
@@ -16,16 +15,28 @@ os.environ.setdefault("ACTION_ENDPOINT_URL", "http://127.0.0.1:5055/webhook")
 os.environ.setdefault("TRACKER_STORE_URL", f"sqlite:///{ROOT / 'var' / 'test-tracker.db'}")
 
 
-# What a test needs, read from the fixtures it uses (directly or through others): `make test-fast`
+# What a test needs, read from the fixtures it uses (directly or through others): `make test-quick`
 # runs the rest, which needs neither a trained model nor a browser.
 NEEDS = {"model": "e2e", "cluster": "e2e", "browser": "browser"}
 
+# tests/unit/ (`make test-fast`) is what needs no database server, no trained model and no browser;
+# a test there asking for one of these belongs in tests/integration/ or tests/e2e/. A server process
+# has no fixture to tell it by: that part of the rule is the README's.
+UNIT = ROOT / "tests" / "unit"
+NOT_IN_UNIT = {"db_url", "postgres_url", "model", "cluster", "browser"}
+
 
 def pytest_collection_modifyitems(items):
+    misplaced = []
     for item in items:
         for fixture, marker in NEEDS.items():
             if fixture in item.fixturenames:
                 item.add_marker(marker)
+        needs = sorted(NOT_IN_UNIT.intersection(item.fixturenames))
+        if needs and item.path.is_relative_to(UNIT):
+            misplaced.append(f"{item.nodeid} uses {', '.join(needs)}")
+    if misplaced:
+        raise pytest.UsageError("tests/unit/ is for tests without these fixtures:\n" + "\n".join(misplaced))
 
 
 @pytest.fixture(autouse=True)
@@ -50,10 +61,20 @@ def responses() -> dict:
     return {name: variants[0]["text"] for name, variants in domain["responses"].items()}
 
 
+@pytest.fixture
+def stand_in():
+    """A stand-in for the LINE Messaging API for one test; it fails the test on a body LINE would refuse."""
+    from line_helpers import LineApiStandIn
+
+    with LineApiStandIn() as api:
+        yield api
+    refused = [(call.path, call.errors) for call in api.calls if call.errors]
+    assert not refused, f"bodies LINE would refuse: {refused}"
+
+
 @pytest.fixture(scope="session")
 def line_api():
     """A stand-in for the LINE Messaging API, up before the bot so that the bot's LINE replies go there."""
-    sys.path.insert(0, str(ROOT / "tests" / "channels"))  # also when no test module there was collected
     from line_helpers import LineApiStandIn
 
     with LineApiStandIn() as stand_in:

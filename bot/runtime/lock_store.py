@@ -6,7 +6,7 @@ serving one and to delete the lock when nobody waits. Two Rasa servers doing thi
 moment for one conversation overwrite each other's change. Then a ticket is issued twice, and two
 messages of one customer are handled at once, each answered from a conversation that lacks the
 other's turn; or a ticket is lost, and its message waits for a lock that another server deleted
-and fails. Six messages of one sender, sent at once to two servers (tests/scale), showed both.
+and fails. Six messages of one sender, sent at once to two servers (tests/e2e/scale), showed both.
 
 Here each change is read, made and written inside WATCH/MULTI/EXEC on the lock's key, and made
 again from a fresh read when another server changed the lock in between. Configured by module

@@ -8,7 +8,7 @@ place is skipped, so installing twice changes what once did and no more.
 
 The order is the table's: a later entry on the same target wraps the earlier ones, so the guards
 see one message however many questions it asks, and the metrics count what the guards refuse.
-tests/runtime/test_patches.py holds, for each entry, a check of the Rasa behaviour it changes,
+tests/unit/runtime/test_patches.py holds, for each entry, a check of the Rasa behaviour it changes,
 which fails on Rasa as shipped and passes with the entry installed.
 """
 

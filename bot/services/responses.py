@@ -1,7 +1,7 @@
 """The words customers read, where no Rasa agent is at hand to say them: domain.yml's responses,
 filled by Rasa's own response generator.
 
-Every chat reply, mail and message to a customer is a response of domain.yml (tests/test_words.py
+Every chat reply, mail and message to a customer is a response of domain.yml (tests/unit/project/test_words.py
 holds bot/ to that). The Rasa server says its responses through its agent; the mails the services
 queue, the reminder job, the inbox's messages to a customer and the guards' answers when the agent
 cannot speak take them from here.

@@ -86,7 +86,7 @@ GUIDE_QUESTIONS = [
     ("トレンドマイクロアカウントにログインしてもシリアル番号が出てこないんですけど", "renewal_serial_not_shown"),
 ]
 
-# Serials of the demo database (tests/test_e2e_requests.py, tests/test_e2e_account.py).
+# Serials of the demo database (tests/e2e/test_e2e_requests.py, tests/e2e/test_e2e_account.py).
 # Only the first turn is sent, so no order or verification is left behind.
 SERIAL_QUESTIONS = [
     "VBCL-4821-7730-1956-2204 の有効期限っていつまでですか",

@@ -16,7 +16,7 @@ from bot.store import models as m
 def test_default_url_is_the_sqlite_file_in_var(monkeypatch):
     monkeypatch.delenv("DATABASE_URL", raising=False)
     assert db.database_url() == f"sqlite:///{db.ROOT / 'var' / 'bot.db'}"
-    assert db.ROOT == Path(__file__).resolve().parents[2]
+    assert db.ROOT == Path(__file__).resolve().parents[3]
 
 
 def test_database_url_comes_from_the_environment(monkeypatch):

@@ -1,7 +1,7 @@
 """A known set of conversations for the review queue's tests, written by Rasa's own SQLTrackerStore, and
 the messages the queue must hold for them.
 
-Two days (2026-11-21 and 2026-11-22, Japan time) and three channels, as in tests/analytics_seed.py;
+Two days (2026-11-21 and 2026-11-22, Japan time) and three channels, as in tests/helpers/analytics_seed.py;
 what each message must or must not be queued for is said beside it.
 """
 

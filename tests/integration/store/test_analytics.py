@@ -1,5 +1,5 @@
 """The analytics figures on SQLite and PostgreSQL: a known set of conversations, written by Rasa's own
-tracker store, gives exactly the figures worked out by hand (tests/analytics_seed.py)."""
+tracker store, gives exactly the figures worked out by hand (tests/helpers/analytics_seed.py)."""
 
 from __future__ import annotations
 

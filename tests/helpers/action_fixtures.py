@@ -1,3 +1,6 @@
+"""Fixtures of the action tests, in tests/unit/actions and tests/integration/actions alike: each of
+those folders' conftest.py takes them from here."""
+
 import inspect
 
 import pytest

@@ -1,32 +1,10 @@
 """The layers of bot/ (pyproject.toml's [tool.importlinter] contracts) hold, and an import across
 them fails the build, naming the contract it breaks."""
 
-import os
 import shutil
-import subprocess
-import sys
-from pathlib import Path
-from typing import List
 
-from importlinter.api import read_configuration
-
+from import_contracts import contracts, lint_imports
 from project_helpers import ROOT
-
-# The venv's own command, whichever venv runs the tests.
-LINT_IMPORTS = Path(sys.executable).parent / "lint-imports"
-
-
-def contracts() -> List[dict]:
-    return read_configuration(str(ROOT / "pyproject.toml"))["contracts_options"]
-
-
-def lint_imports(root: Path) -> subprocess.CompletedProcess:
-    # PYTHONPATH: the package under `root` is checked, not the one installed in the venv; a wide
-    # terminal keeps each contract's name on one line of the report.
-    env = {**os.environ, "PYTHONPATH": str(root), "COLUMNS": "300"}
-    return subprocess.run(
-        [str(LINT_IMPORTS), "--no-cache"], cwd=root, env=env, capture_output=True, text=True, timeout=120
-    )
 
 
 def test_every_contract_is_kept():

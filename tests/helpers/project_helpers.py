@@ -1,4 +1,4 @@
-"""Shared helpers of the top-level tests (a module of its own: several conftest.py files exist)."""
+"""Shared helpers of the tests of every kind (a module of its own: several conftest.py files exist)."""
 
 import json
 import os
@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]  # tests/helpers/ -> the project
 MODEL = ROOT / "models" / "current.tar.gz"
 RASA = str(Path(sys.executable).parent / "rasa")
 

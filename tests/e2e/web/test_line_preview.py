@@ -1,6 +1,6 @@
 """Pictures of what a LINE user sees, for people to look at: every card (Flex message) the bot sends,
 drawn in chromium from its JSON by a local preview (test-output/line-cards.png; the rich menu's
-image is kept by tests/channels/test_line_rich_menu.py)."""
+image is kept by tests/integration/channels/test_line_rich_menu.py)."""
 
 from __future__ import annotations
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from import_contracts import contracts, lint_imports
 from project_helpers import ROOT
-from test_layers import contracts, lint_imports
 
 ACTIONS = sorted((ROOT / "bot" / "actions").glob("*.py"))
 

@@ -1,5 +1,5 @@
 """The review queue on SQLite and PostgreSQL: conversations written by Rasa's own tracker store queue
-exactly the messages worked out by hand (tests/review_seed.py); a labelled message leaves the queue
+exactly the messages worked out by hand (tests/helpers/review_seed.py); a labelled message leaves the queue
 for good; the export holds the labels, masked."""
 
 from __future__ import annotations
