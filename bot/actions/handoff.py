@@ -23,12 +23,7 @@ from bot.metrics import HANDOFFS
 from bot.nlp.pipeline import lemmas
 from bot.services.tickets import HandoffRequest
 from bot.support.business_hours import hours_in_words, is_open, next_opening
-from bot.support.guide_answers import (
-    READ_BESIDE_THE_WISH,
-    chosen_guide_answer,
-    guide_answers_to_offer,
-    read_beside_the_wish,
-)
+from bot.support.guide_answers import chosen_guide_answer, guide_answers_to_offer, read_beside_the_wish
 from bot.support.triage import Reason, category, identifier_to_ask, reason_in_words
 
 HANDOFF_SLOTS = ("handoff_reason", "contact_email", "handoff_identifier", "handoff_consent")
@@ -75,7 +70,7 @@ def last_question(tracker: Tracker) -> Optional[str]:
             parse = event.get("parse_data") or {}
             intent = (parse.get("intent") or {}).get("name")
             # 「振込用紙が届かないので担当者と話したい」 asks a question too.
-            beside = parse.get(READ_BESIDE_THE_WISH)
+            beside = read_beside_the_wish(parse)
             asks = intent not in _NOT_A_QUESTION or (beside and beside not in _NOT_A_QUESTION)
             if asks and event.get("text"):
                 return event["text"]

@@ -26,14 +26,13 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.domain.asking_for_a_person import READ_BESIDE_THE_WISH, asks_for_a_person
 from bot.domain.guide_passages import guide_passages
 from bot.nlp import encoder
 from bot.nlp.guide_coverage import GuideCoverage
 from bot.nlp.nearest_questions import Doubt, NearestQuestions
 from bot.nlp.pipeline import analyse
 from bot.nlp.second_opinion import OUT_OF_SCOPE, SecondOpinion, Verdict
-from bot.support.guide_answers import READ_BESIDE_THE_WISH
-from bot.support.triage import asks_for_a_person
 
 logger = logging.getLogger(__name__)
 FAQ = "faq"
@@ -309,7 +308,7 @@ class NearestQuestionCheck(_GuideAnswerCheck):
 class PersonRequestCheck(GraphComponent):
     """A message that asks for a person gets one, whatever else it asks: in 「振込用紙が届かない
     ので担当者と話したい」 the classifiers hear the slip question and the wish was lost
-    (bot/support/triage.py says what counts as asking)."""
+    (bot/domain/asking_for_a_person.py says what counts as asking)."""
 
     @classmethod
     def create(

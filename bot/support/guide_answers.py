@@ -13,11 +13,10 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Optional
 
+from bot.domain.asking_for_a_person import READ_BESIDE_THE_WISH
+
 GUIDE_QUESTION = "faq"
 NOT_UNDERSTOOD = "nlu_fallback"
-# Where the NLU keeps what the classifiers read in a message that also asked for a person
-# (bot/nlp/rasa_components.py, PersonRequestCheck): the agent should still see the question.
-READ_BESIDE_THE_WISH = "read_beside_the_wish"
 OFFERED_ANSWERS = 2
 
 

@@ -56,6 +56,29 @@ def test_asking_for_a_person_files_a_ticket_and_the_bot_goes_quiet(bot, response
     assert say(bot, sender, "まだですか？") == []
 
 
+def test_a_question_asked_with_the_wish_for_a_person_is_handed_over_with_the_question(bot, responses):
+    sender = "e2e-question-and-person"
+    text = "更新の振込用紙がまだ来ないんですが、担当の方と話せますか"
+    replies = say(bot, sender, text)
+    # The person first: no guide answer in between.
+    assert replies == [responses["utter_ask_handoff_form_contact_email"]]
+    agree(bot, sender, responses, replies)
+    ticket = ticket_of(bot, sender)
+    assert ticket.last_question == text
+    assert ticket.category == "契約更新・支払い"
+
+
+def test_not_sure_at_the_consent_question_keeps_the_handoff_open(bot, responses):
+    sender = "e2e-consent-unsure"
+    say(bot, sender, "人間のオペレーターに代わってもらえますか")
+    assert say(bot, sender, "unsure@example.jp") == [responses["utter_ask_handoff_form_handoff_consent"]]
+    # Neither yes nor no: asked again, nothing cancelled, nothing filed yet.
+    assert say(bot, sender, "うーん、よくわからないです") == [responses["utter_ask_handoff_form_handoff_consent"]]
+    assert ticket_of(bot, sender) is None
+    say(bot, sender, "はい")
+    assert ticket_of(bot, sender).contact_email == "unsure@example.jp"
+
+
 def test_saying_no_to_the_handoff_sends_nothing(bot, responses):
     sender = "e2e-human-no"
     say(bot, sender, "オペレーターにつないで")
