@@ -80,9 +80,12 @@ class CountingFormValidation(FormValidationAction, ABC):
         """A good answer: keep it and start counting bad ones afresh."""
         return {slot: value, "format_failures": 0}
 
-    @staticmethod
-    def yes_for(tracker: Tracker, slot: str) -> Dict[str, Any]:
-        # Only a yes fills a confirmation; a no is the rule that cancels the form.
+    def yes_for(self, dispatcher: CollectingDispatcher, tracker: Tracker, slot: str) -> Dict[str, Any]:
+        """Only a yes fills a confirmation; a no is the rule that cancels the form. Anything else
+        (「わからない」) is asked again, and after repeated ones the customer hears how to answer:
+        rejected, the form would leave the question to rules that know nothing of it."""
         if tracker.get_slot("requested_slot") == slot and tracker.get_intent_of_latest_message() == "affirm":
             return {slot: True}
+        if is_answer_to(tracker, slot):
+            return self.format_failure(dispatcher, tracker, "utter_yes_or_no")
         return {}

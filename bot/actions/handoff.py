@@ -213,7 +213,7 @@ class ValidateHandoffForm(CountingFormValidation):
         return self.accepted("contact_email", value)
 
     async def extract_handoff_consent(self, dispatcher, tracker, domain) -> Dict[str, Any]:
-        return self.yes_for(tracker, "handoff_consent")
+        return self.yes_for(dispatcher, tracker, "handoff_consent")
 
 
 def handoff_request(tracker: Tracker, reason: Reason) -> HandoffRequest:

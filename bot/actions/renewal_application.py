@@ -79,7 +79,7 @@ class ValidateRenewalForm(CountingFormValidation):
         return self.accepted("renewal_years", value)
 
     async def extract_renewal_confirm(self, dispatcher, tracker, domain) -> Dict[str, Any]:
-        return self.yes_for(tracker, "renewal_confirm")
+        return self.yes_for(dispatcher, tracker, "renewal_confirm")
 
 
 async def apply_renewal(dispatcher: CollectingDispatcher, tracker: Tracker, email: str) -> List[Dict[Text, Any]]:

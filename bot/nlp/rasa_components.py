@@ -28,6 +28,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.domain.asking_for_a_person import READ_BESIDE_THE_WISH, asks_for_a_person
 from bot.domain.guide_passages import guide_passages
+from bot.domain.not_knowing import says_not_knowing
 from bot.nlp import encoder
 from bot.nlp.guide_coverage import GuideCoverage
 from bot.nlp.nearest_questions import Doubt, NearestQuestions
@@ -37,6 +38,8 @@ from bot.nlp.second_opinion import OUT_OF_SCOPE, SecondOpinion, Verdict
 logger = logging.getLogger(__name__)
 FAQ = "faq"
 REQUEST_HUMAN = "request_human"
+DENY = "deny"
+INFORM = "inform"
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=False)
@@ -330,4 +333,28 @@ class PersonRequestCheck(GraphComponent):
             # fallback's ambiguity rule cannot refuse the request.
             _act_on(message, REQUEST_HUMAN, 1.0, {chosen: 0.0} if chosen else {})
             message.set(READ_BESIDE_THE_WISH, chosen, add_to_output=True)
+        return messages
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
+class NotKnowingCheck(GraphComponent):
+    """「わからない」 is an answer, not a no: read as deny, it cancelled the handoff at the question
+    whether to pass the conversation on (bot/domain/not_knowing.py says what counts)."""
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "NotKnowingCheck":
+        return cls()
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            intent = message.get(INTENT) or {}
+            if intent.get("name") == DENY and says_not_knowing(message.get(TEXT) or ""):
+                confidence = intent.get("confidence") or 0.0
+                _act_on(message, INFORM, confidence, {DENY: 0.0})
         return messages

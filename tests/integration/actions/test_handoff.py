@@ -208,6 +208,28 @@ async def test_not_knowing_the_identifier_is_an_answer():
     assert slots == {"handoff_identifier": "不明"}
 
 
+@pytest.mark.parametrize(
+    "intent, slots",
+    [
+        ("affirm", {"handoff_consent": True}),
+        # Neither yes nor no: asked again, counted, so that repeated ones hear how to answer.
+        ("inform", {"format_failures": 1}),
+        ("nlu_fallback", {"format_failures": 1}),
+        # A no is the rule's that cancels; a question is the rules' to answer.
+        ("deny", {}),
+        ("faq", {}),
+    ],
+)
+async def test_only_a_yes_passes_the_conversation_on(intent, slots):
+    from bot.actions.handoff import ValidateHandoffForm
+
+    answer = user("わからない", intent)
+    answer["parse_data"]["intent_ranking"] = [{"name": intent, "confidence": 1.0}]
+    tracker = conversation([answer], {"requested_slot": "handoff_consent"})
+    found = await ValidateHandoffForm().extract_handoff_consent(CollectingDispatcher(), tracker, DOMAIN)
+    assert found == slots
+
+
 def user_with_serial(text, intent, serial=SERIAL):
     event = user(text, intent)
     event["parse_data"]["entities"] = [{"entity": "serial_number", "value": serial}]

@@ -31,6 +31,7 @@ ALLOWED = {
     "bot/domain/guide_passages.py": "bullet marks of the guides' text",
     "bot/domain/vocabulary.py": "product and payment names, stored in the data and matched in messages",
     "bot/domain/asking_for_a_person.py": "how customers ask for a person (担当者と話したい)",
+    "bot/domain/not_knowing.py": "how customers say they do not know (わからない)",
     "bot/support/contact.py": "words of a CC request (追加, 削除) and of a name the customer gives",
     "bot/support/renewal.py": "year words of a renewal period (一年, 3年間)",
     "bot/store/review_rules.py": "what the review queue looks for in messages (違う) and its masks for agents",

@@ -1,9 +1,11 @@
-"""The NLU check that gives a person to a message asking for one, whatever else it asks."""
+"""The NLU checks on the words: a person for a message asking for one, whatever else it asks, and
+not knowing read as an answer, not a no."""
 
+import pytest
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.nlp.rasa_components import PersonRequestCheck
+from bot.nlp.rasa_components import NotKnowingCheck, PersonRequestCheck
 
 
 def parsed(text, intent, confidence=0.99):
@@ -40,3 +42,20 @@ def test_messages_that_do_not_ask_for_a_person_keep_their_reading():
     PersonRequestCheck().process([message])
     assert message.get(INTENT) == {"name": "faq", "confidence": 0.9}
     assert message.get("read_beside_the_wish") is None
+
+
+def test_not_knowing_read_as_a_no_becomes_an_answer():
+    message = parsed("うーん、よくわからないです", "deny", 0.8)
+    NotKnowingCheck().process([message])
+    assert message.get(INTENT) == {"name": "inform", "confidence": 0.8}
+    assert message.get(INTENT_RANKING_KEY)[:2] == [
+        {"name": "inform", "confidence": 0.8},
+        {"name": "request_human", "confidence": 1 - 0.8},
+    ]
+
+
+@pytest.mark.parametrize("text, intent", [("わからないのでやめます", "deny"), ("わからない", "faq")])
+def test_a_no_and_other_readings_stay(text, intent):
+    message = parsed(text, intent, 0.8)
+    NotKnowingCheck().process([message])
+    assert message.get(INTENT) == {"name": intent, "confidence": 0.8}
