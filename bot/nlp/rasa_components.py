@@ -307,11 +307,8 @@ class NearestQuestionCheck(_GuideAnswerCheck):
         )
 
 
-@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
-class PersonRequestCheck(GraphComponent):
-    """A message that asks for a person gets one, whatever else it asks: in 「振込用紙が届かない
-    ので担当者と話したい」 the classifiers hear the slip question and the wish was lost
-    (bot/domain/asking_for_a_person.py says what counts as asking)."""
+class _WordCheck(GraphComponent):
+    """A check on the message's words alone: nothing learnt, nothing kept in the model."""
 
     @classmethod
     def create(
@@ -320,8 +317,15 @@ class PersonRequestCheck(GraphComponent):
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> "PersonRequestCheck":
+    ) -> "_WordCheck":
         return cls()
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
+class PersonRequestCheck(_WordCheck):
+    """A message that asks for a person gets one, whatever else it asks: in 「振込用紙が届かない
+    ので担当者と話したい」 the classifiers hear the slip question and the wish was lost
+    (bot/domain/asking_for_a_person.py says what counts as asking)."""
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
@@ -337,19 +341,9 @@ class PersonRequestCheck(GraphComponent):
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
-class NotKnowingCheck(GraphComponent):
+class NotKnowingCheck(_WordCheck):
     """「わからない」 is an answer, not a no: read as deny, it cancelled the handoff at the question
     whether to pass the conversation on (bot/domain/not_knowing.py says what counts)."""
-
-    @classmethod
-    def create(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> "NotKnowingCheck":
-        return cls()
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
