@@ -37,6 +37,13 @@ def test_a_request_with_a_wish_for_a_person_goes_to_a_person():
     assert message.get(INTENT)["name"] == "request_human"
 
 
+def test_a_request_for_a_person_the_classifiers_doubted_is_made_certain():
+    message = parsed("再設定メールが来なくて困ってます。オペレーターさんと話せますか", "request_human", 0.53)
+    PersonRequestCheck().process([message])
+    assert message.get(INTENT) == {"name": "request_human", "confidence": 1.0}
+    assert message.get("read_beside_the_wish") is None
+
+
 def test_messages_that_do_not_ask_for_a_person_keep_their_reading():
     message = parsed("担当者から連絡が来ないのですが、振込用紙はいつ届きますか", "faq", 0.9)
     PersonRequestCheck().process([message])
