@@ -76,14 +76,16 @@ def test_sql_in_every_answer_of_a_form_changes_nothing_it_should_not(bot, respon
     say(bot, sender, "このチャットでアカウントを作成してください")
     assert say(bot, sender, SQL)[-1] == responses["utter_ask_signup_form_signup_code"]  # no code in it: asked again
     say(bot, sender, "TB-5RD2-H8L4Q-3NZ7V-9KC1W-6PM5X-1GT8B")
-    say(bot, sender, f"Robert{SQL}")  # printable and has letters: a name, stored as text
+    # A quote, as in real names, is stored as text. (A name that is all SQL, 「Robert'; DROP ...」,
+    # is read as no answer since the model of 2026-12-07 and asked again: nothing stored either.)
+    assert say(bot, sender, "Robert O'Brien")[-1] == responses["utter_ask_signup_form_signup_email"]
     # The address is found inside the junk and only the address is kept.
     assert say(bot, sender, f"sql-test@example.jp{SQL}")[-1] == responses["utter_ask_signup_form_signup_phone"]
     assert say(bot, sender, f"03-1234-5678{SQL}")[-1] == responses["utter_ask_signup_form_signup_phone"]
     say(bot, sender, "03-1234-5678")
     with session_scope(bot["database_url"]) as session:
         account = repository.find_account(session, "sql-test@example.jp")
-        assert account.name == f"Robert{SQL}".strip()
+        assert account.name == "Robert O'Brien"
         assert session.scalar(select(func.count()).select_from(models.PortalAccount)) == accounts_before + 1
 
     for text in (

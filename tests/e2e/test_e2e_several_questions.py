@@ -16,9 +16,12 @@ TWO_QUESTIONS = [
         "振込用紙はどこで支払えばよいのでしょうか。また、支払った後にこちらで何か手続きは必要ですか。",
         ["renewal_where_to_pay", "renewal_after_payment"],
     ),
-    (
+    pytest.param(
         "パスワード忘れちゃったんだけど、どうすればいい？あと、1つのアカウントを何人かで一緒に使うのってあり？",
         ["portal_forgot_password", "portal_shared_account"],
+        marks=pytest.mark.xfail(
+            strict=True, reason="issue 15, open: unsure, offers guide answers to choose, since the model of 2026-12-07"
+        ),
     ),
     (
         "トータルセキュリティって更新できる期間に決まりあるん？それと、ウイルスバスター クラウドは契約終わってから"
@@ -82,15 +85,10 @@ ONE_QUESTION_WITH_CONTEXT = [
         "portal_account_purpose",
         marks=pytest.mark.xfail(strict=True, reason="issue 15, open: unsure, offers guide answers to choose"),
     ),
-    pytest.param(
+    (
         "うちの会社、ウイルスバスター トータルセキュリティ使ってるねん。去年の更新はクレジットカードやった。"
         "トータルセキュリティって更新できる期間に制限あるん？",
         "renewal_window_total_security",
-        marks=pytest.mark.xfail(
-            strict=True,
-            reason="issue 15, open: refused as outside the guides, since the near-miss "
-            "training data of session 10 (data/nlu/near_the_guides.yml)",
-        ),
     ),
 ]
 

@@ -79,7 +79,13 @@ GUIDE_QUESTIONS = [
     ("振込用紙って、どこで払い込んだらええの？", "renewal_where_to_pay"),
     ("郵便局で払い込んだ場合、入金確認までにどれくらい見ておけばよいでしょうか", "renewal_payment_confirmation"),
     ("払い込みが済んだあと、こっちでなんか手続きいる？", "renewal_after_payment"),
-    ("申し込んでから振込用紙がとどくまでなんにちかかりまか", "renewal_slip_arrival"),
+    pytest.param(
+        "申し込んでから振込用紙がとどくまでなんにちかかりまか",
+        "renewal_slip_arrival",
+        marks=pytest.mark.xfail(
+            strict=True, reason="issue 15, open: refused as outside the guides, since the model of 2026-12-07"
+        ),
+    ),
     ("なるはやで更新したいんだけど、振込用紙より早い払い方ってある？", "renewal_faster_payment"),
     ("クラウドからトータルセキュリティにupgradeするとき、支払いは振込用紙でいけますか", "renewal_upgrade"),
     ("更新年数って最長で何年まで選べるんですか", "renewal_years"),
@@ -105,12 +111,7 @@ OWN_ACCOUNT_QUESTIONS = [
 # VBCL-9034-1178-5520-6631 ended on 2025-08-31: "last year" on the bot's day, 2026-11-22.
 LAPSED_LAST_YEAR = [
     "去年の夏に期限切れになったままなんですけど、VBCL-9034-1178-5520-6631 はまだ更新できますか",
-    pytest.param(
-        "去年の8月でライセンス切れてもうてん。シリアルは VBCL-9034-1178-5520-6631 やけど、どないなってる？",
-        marks=pytest.mark.xfail(
-            strict=True, reason=f"issue 15, open: read as a payment question (asks the payment channel), {NEAR}"
-        ),
-    ),
+    "去年の8月でライセンス切れてもうてん。シリアルは VBCL-9034-1178-5520-6631 やけど、どないなってる？",
     "My license expired last year… シリアル VBCL-9034-1178-5520-6631 です、今からでもrenewできる？",
 ]
 
@@ -122,14 +123,7 @@ ABOUT_A_FEATURE = [
         marks=pytest.mark.xfail(strict=True, reason=f"issue 15, open: unsure, offers guide answers to choose, {NEAR}"),
     ),
     "回答メールを上司にもCCで届くようにしたいんやけど、その設定ってポータルのどこにあるん？",
-    pytest.param(
-        "振込用紙での更新の申し込みって、どういう流れになってるんでしょうか",
-        marks=pytest.mark.xfail(
-            strict=True,
-            reason="issue 15, open: starts the renewal application instead of "
-            "explaining it; it flips with every retraining",
-        ),
-    ),
+    "振込用紙での更新の申し込みって、どういう流れになってるんでしょうか",
     pytest.param(
         "renewalの申し込み手順ってどうなってるの？",
         marks=pytest.mark.xfail(strict=True, reason="issue 15, open: not understood"),
