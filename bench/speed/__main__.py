@@ -97,7 +97,7 @@ def parse_args(argv: List[str]) -> Plan:
         "--growth-only",
         action="store_true",
         help="only how a turn grows with the conversation, in-process, with the tracker cache and "
-        "the shared state history off and on (bench/speed/growth.py); writes "
+        "the incremental state histories off and on (bench/speed/growth.py); writes "
         "bench/results/growth.md",
     )
     args = parser.parse_args(argv)

@@ -1,5 +1,6 @@
-"""How a turn's time grows with the conversation, with the tracker cache and the shared state history
-(bot.runtime.patches: read_only_what_is_new, one_state_history_per_prediction) off and on, in one process.
+"""How a turn's time grows with the conversation, with the tracker cache and the incremental state
+histories (bot.runtime.patches: read_only_what_is_new, applied_events_grow_with_the_tracker,
+replay_only_new_events) off and on, in one process.
 
 `python -m bench.speed --growth-only`: the bot's model loaded here (`Agent.load`) against the
 running bot's action server, on an SQLite tracker store, every other wrap of the table installed
@@ -24,7 +25,7 @@ from typing import Dict, List
 from .conversations import faq_turns, reply_text
 from .servers import BOT_RATE_LIMIT_PER_MINUTE, BOT_TODAY, actions_endpoint
 
-WRAPS = ("read_only_what_is_new", "one_state_history_per_prediction")
+WRAPS = ("read_only_what_is_new", "applied_events_grow_with_the_tracker", "replay_only_new_events")
 SHORT, EARLY, LATE = 50, 5, 50
 LONG, WINDOW = 200, 10
 ROUNDS = 3

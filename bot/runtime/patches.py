@@ -1,7 +1,8 @@
 """Every wrap of Rasa's internals the Rasa server runs with, in one table, and their installation.
 
 Rasa 3.6 offers no hook for any of these: each entry replaces a function or method of Rasa's own
-(what it wraps names them) with one that calls it. They were written and tested against one
+(what it wraps names them) with one that calls it, or for the state histories with one that runs
+its loop a step at a time. They were written and tested against one
 version of Rasa, RASA_VERSION, the one requirements.lock pins; on any other, `install` refuses
 rather than wrap code nobody has read for them. Installing is idempotent: an entry already in
 place is skipped, so installing twice changes what once did and no more.
@@ -27,6 +28,7 @@ from rasa.core.processor import MessageProcessor
 from rasa.core.tracker_store import FailSafeTrackerStore, SQLTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import Event
+from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot import settings
 from bot.runtime import (
@@ -35,6 +37,7 @@ from bot.runtime import (
     rasa_metrics,
     rasa_speedups,
     several_questions,
+    state_histories,
     tracker_cache,
     typed_ratings,
 )
@@ -124,9 +127,14 @@ def table(shared: SharedState) -> Tuple[Wrap, ...]:
             tracker_cache.read_only_what_is_new,
         ),
         Wrap(
-            "one_state_history_per_prediction",
-            ((MessageProcessor, "_predict_next_with_tracker"), (Domain, "states_for_tracker_history")),
-            rasa_speedups.one_state_history_per_prediction,
+            "applied_events_grow_with_the_tracker",
+            ((DialogueStateTracker, "applied_events"),),
+            state_histories.applied_events_grow_with_the_tracker,
+        ),
+        Wrap(
+            "replay_only_new_events",
+            ((Domain, "states_for_tracker_history"),),
+            state_histories.replay_only_new_events,
         ),
     )
 

@@ -10,7 +10,6 @@ import gc
 import re
 import tempfile
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any, Callable, Dict, List
 
 import jsonschema
@@ -26,10 +25,16 @@ from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.nlg import TemplatedNaturalLanguageGenerator
 from rasa.core.processor import MessageProcessor
 from rasa.core.tracker_store import FailSafeTrackerStore, InMemoryTrackerStore, SQLTrackerStore
-from rasa.engine.constants import PLACEHOLDER_TRACKER
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, BotUttered, Event, FollowupAction, UserUttered
+from rasa.shared.core.events import (
+    ActionExecuted,
+    BotUttered,
+    Event,
+    FollowupAction,
+    UserUtteranceReverted,
+    UserUttered,
+)
 from rasa.shared.core.trackers import DialogueStateTracker
 from sanic import Sanic
 
@@ -293,34 +298,42 @@ def a_read_parses_only_what_is_new(monkeypatch, install):
             store.engine.dispose()
 
 
-def a_prediction_computes_a_state_history_once(monkeypatch, install):
-    replays = []
-    generate = DialogueStateTracker.generate_all_prior_trackers
-    monkeypatch.setattr(
-        DialogueStateTracker, "generate_all_prior_trackers", lambda tracker: replays.append(1) or generate(tracker)
-    )
+def a_tracker_works_out_only_its_new_events(monkeypatch, install):
     install()
+    undone = []
+    undo = DialogueStateTracker._undo_till_previous
+    monkeypatch.setattr(
+        DialogueStateTracker, "_undo_till_previous", staticmethod(lambda *args: undone.append(1) or undo(*args))
+    )
+    taken_back = [ActionExecuted(ACTION_LISTEN_NAME), UserUttered("いいえ"), UserUtteranceReverted()]
+    tracker = DialogueStateTracker.from_events("c-1", taken_back * 20)
+    assert tracker.applied_events() == []
+    undone.clear()
+    # A message taken back replays the tracker's applied events: as shipped, Rasa works out all
+    # 63 events again, 21 messages taken back with two undos each.
+    for event in [ActionExecuted(ACTION_LISTEN_NAME), UserUttered("はい"), UserUtteranceReverted()]:
+        tracker.update(event)
+    assert tracker.applied_events() == [] and len(undone) == 2
+
+
+def a_later_turn_replays_only_its_new_events(monkeypatch, install):
+    stock = Domain.states_for_tracker_history
+    install()
+    applied = []
+    update = DialogueStateTracker.update
+    monkeypatch.setattr(
+        DialogueStateTracker, "update", lambda self, event, *rest: applied.append(event) or update(self, event, *rest)
+    )
     domain = Domain.from_dict({"intents": ["greet"], "responses": {"utter_greet": [{"text": "はい"}]}})
-
-    class TwoPolicies:
-        """What the graph runs in a prediction: here two policies asking for the same history."""
-
-        def run(self, inputs, targets):
-            tracker = inputs[PLACEHOLDER_TRACKER]
-            histories = [tracker.past_states(domain) for _ in range(2)]
-            histories[0][-1].clear()  # a caller's change to its history is its own
-            return {"ensemble": histories}
-
-    processor = SimpleNamespace(
-        domain=domain, graph_runner=TwoPolicies(), model_metadata=SimpleNamespace(core_target="ensemble")
-    )
-    tracker = DialogueStateTracker.from_events(
-        "c-1", [ActionExecuted(ACTION_LISTEN_NAME), UserUttered("こんにちは", {"name": "greet"})]
-    )
-    tracker.followup_action = None
-    first, second = MessageProcessor._predict_next_with_tracker(processor, tracker)
-    assert first[-1] == {} and second == tracker.past_states(domain)
-    assert len(replays) == 2  # once in the prediction, once for the comparison outside it
+    events = [ActionExecuted(ACTION_LISTEN_NAME), UserUttered("こんにちは", {"name": "greet"})]
+    events += [ActionExecuted("utter_greet"), ActionExecuted(ACTION_LISTEN_NAME)]
+    DialogueStateTracker.from_events("c-1", events).past_states(domain)
+    events.append(UserUttered("もう一度", {"name": "greet"}))
+    later = DialogueStateTracker.from_events("c-1", events)
+    applied.clear()
+    states = later.past_states(domain)
+    # As shipped, Rasa replays all five events on a fresh copy of the tracker.
+    assert applied == events[-1:] and states == stock(domain, later)
 
 
 # Each entry of the table and the check of what it changes.
@@ -341,7 +354,8 @@ CHECKS: Dict[str, Check] = {
     "resolve_event_types_once": an_event_type_is_looked_up_once,
     "freeze_the_loaded_model": the_loaded_model_is_frozen,
     "read_only_what_is_new": a_read_parses_only_what_is_new,
-    "one_state_history_per_prediction": a_prediction_computes_a_state_history_once,
+    "applied_events_grow_with_the_tracker": a_tracker_works_out_only_its_new_events,
+    "replay_only_new_events": a_later_turn_replays_only_its_new_events,
 }
 NAMES = [wrap.name for wrap in patches.table(SharedState(None))]
 
