@@ -37,6 +37,7 @@ from bot.domain.guide_passages import guide_passages
 from bot.domain.not_knowing import says_not_knowing
 from bot.nlp import dates, encoder, guide_coverage, lexicon, nearest_questions, pipeline, second_opinion, tokenizer
 from bot.nlp.guide_coverage import GuideCoverage
+from bot.nlp.intent_readings import average_rankings
 from bot.nlp.nearest_questions import Doubt, NearestQuestions
 from bot.nlp.pipeline import analyse
 from bot.nlp.second_opinion import OUT_OF_SCOPE, SecondOpinion, Verdict
@@ -356,6 +357,35 @@ class NearestQuestionCheck(_GuideAnswerCheck):
             (message.get(INTENT) or {}).get("confidence") or 0.0,
             encoder.encode([message.get(TEXT)])[0],
         )
+
+
+# Where the intent readings of the classifiers before the last are kept, not in the output.
+INTENT_READINGS = "intent_readings"
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
+class KeepIntentReading(_NothingLearnt):
+    """Keeps the intent ranking of the classifier before it, for AverageIntentReadings."""
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            kept = message.get(INTENT_READINGS) or []
+            message.set(INTENT_READINGS, kept + [message.get(INTENT_RANKING_KEY) or []])
+        return messages
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
+class AverageIntentReadings(_NothingLearnt):
+    """The intent the kept readings and the last classifier's give on average
+    (bot/nlp/intent_readings.py)."""
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            ranking = average_rankings((message.get(INTENT_READINGS) or []) + [message.get(INTENT_RANKING_KEY) or []])
+            if ranking:
+                message.set(INTENT, dict(ranking[0]), add_to_output=True)
+                message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+        return messages
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)

@@ -95,10 +95,15 @@ CODE_THEN_EMAIL = [
         "tanaka@test-kogyo.jp です",
         "tanaka",
     ),
-    (
+    pytest.param(
         f"このコードで作ったアカウントのstatus知りたいねん、{CODE_SAMPLE.lower()}",
         "メールは yamada@sample-shoji.co.jp",
         "yamada",
+        marks=pytest.mark.xfail(
+            strict=True,
+            reason="issue 15, open: not understood since the three DIETs are averaged (2026-12-07): "
+            "check_account_status 0.52 against sign_up 0.45, one training alone read it at 0.88",
+        ),
     ),
 ]
 

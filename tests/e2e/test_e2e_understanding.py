@@ -13,7 +13,6 @@ FORM_OPENINGS = (
 
 SINCE_SESSION_9 = "since the training data of session 9 (time words, reminder stops)"
 NEAR = "since the near-miss training data of session 10 (data/nlu/near_the_guides.yml)"
-UNSURE = "since session 11 turns a guess of the response selector (below 0.5) into answers to choose"
 
 # None of these is answered by either guide (the portal Q&A, renewal by payment slip), so the
 # honest reply is the refusal with the offer of a person. None names a product together with
@@ -133,13 +132,7 @@ ABOUT_A_FEATURE = [
 
 FOLLOW_UPS = [
     ("振込用紙ってどこで払えるんですか", "それって郵便局やったら、入金の確認まで何日くらい？"),
-    # Read alone, the follow-up leaves the selector unsure (0.42): it offers the answers to choose
-    # from, this one first.
-    pytest.param(
-        "ウイルスバスター クラウドはいつまでなら更新できますか",
-        "トータルセキュリティのほうはどうなん？",
-        marks=pytest.mark.xfail(strict=True, reason=f"issue 15, open: offers guide answers to choose, {UNSURE}"),
-    ),
+    ("ウイルスバスター クラウドはいつまでなら更新できますか", "トータルセキュリティのほうはどうなん？"),
     ("パスワードを忘れたときはどうしたらいいですか", "それでもログインできへんかったら？"),
     ("振込用紙ってどれくらいで届きますか", "それより早く済ませる方法ってある？"),
 ]
