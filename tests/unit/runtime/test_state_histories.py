@@ -2,7 +2,8 @@
 are the histories Rasa's own replay builds, turn after turn, whatever the conversation did."""
 
 import copy
-from typing import Any, Dict, List, Optional
+from contextlib import contextmanager
+from typing import Any, Callable, Dict, Iterator, List, Optional
 
 import pytest
 from hypothesis import given, settings
@@ -42,6 +43,19 @@ DOMAIN = Domain.from_dict(
 STOCK = Domain.states_for_tracker_history
 RULE_ONLY = [None, {"rule_only_slots": ["checked"], "rule_only_loops": ["renewal_form"]}]
 ARGUMENTS = [(omit, ignore, rule_only) for omit in (False, True) for ignore in (False, True) for rule_only in RULE_ONLY]
+
+
+STOCK_APPLIED = DialogueStateTracker.applied_events
+
+
+@contextmanager
+def growing_applied_events() -> Iterator[Callable[[DialogueStateTracker], List[Event]]]:
+    """The wrap installed for the block (hypothesis's examples cannot share a fixture's); Rasa's own
+    `applied_events` handed to it, to compare with."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(DialogueStateTracker, "applied_events", STOCK_APPLIED)
+        state_histories.applied_events_grow_with_the_tracker()
+        yield STOCK_APPLIED
 
 
 @pytest.fixture(autouse=True)
@@ -109,10 +123,7 @@ def test_each_turn_gets_rasas_own_history(events, asked):
 @settings(database=None, deadline=None, max_examples=150)
 @given(st.lists(EVENTS, max_size=40), st.lists(st.integers(0, 40), max_size=8))
 def test_a_growing_tracker_applies_the_events_rasa_applies(events, asked_at):
-    with pytest.MonkeyPatch.context() as patch:
-        stock_applied = DialogueStateTracker.applied_events
-        patch.setattr(DialogueStateTracker, "applied_events", stock_applied)
-        state_histories.applied_events_grow_with_the_tracker()
+    with growing_applied_events() as stock_applied:
         growing = tracker([])
         for length, event in enumerate(events, start=1):
             growing.update(event)
@@ -128,10 +139,7 @@ def test_a_growing_tracker_applies_the_events_rasa_applies(events, asked_at):
 
 
 def test_applied_events_follow_every_change_of_the_events():
-    with pytest.MonkeyPatch.context() as patch:
-        stock_applied = DialogueStateTracker.applied_events
-        patch.setattr(DialogueStateTracker, "applied_events", stock_applied)
-        state_histories.applied_events_grow_with_the_tracker()
+    with growing_applied_events() as stock_applied:
         listen = ActionExecuted("action_listen")
         now = tracker([listen, UserUttered("はい"), ActionExecuted("renewal_form"), ActionExecuted("renewal_form")])
         now.applied_events().clear()  # the caller's list is its own
@@ -153,10 +161,7 @@ def test_applied_events_follow_every_change_of_the_events():
 
 
 def test_a_tracker_that_forgets_its_oldest_events_gets_rasas_own_answer():
-    with pytest.MonkeyPatch.context() as patch:
-        stock_applied = DialogueStateTracker.applied_events
-        patch.setattr(DialogueStateTracker, "applied_events", stock_applied)
-        state_histories.applied_events_grow_with_the_tracker()
+    with growing_applied_events() as stock_applied:
         short = DialogueStateTracker("c-1", DOMAIN.slots, max_event_history=3)
         for event in [ActionExecuted("action_listen"), UserUttered("はい", {"name": "greet"})] * 3:
             short.update(event)
