@@ -13,9 +13,9 @@ from typing import Dict, List, Sequence
 Ranking = Sequence[Dict]  # Rasa's intent ranking: [{"name": ..., "confidence": ...}, ...]
 
 
-def average_rankings(readings: Sequence[Ranking]) -> List[Dict]:
-    """One ranking, best first: each intent's confidence averaged over the readings, an intent
-    a reading leaves out counting 0 in it."""
+def average_rankings(readings: Sequence[Ranking], length: int) -> List[Dict]:
+    """The `length` first of one ranking, best first: each intent's confidence averaged over the
+    readings, an intent a reading leaves out counting 0 in it."""
     readings = [reading for reading in readings if reading]
     if not readings:
         return []
@@ -24,4 +24,4 @@ def average_rankings(readings: Sequence[Ranking]) -> List[Dict]:
         for entry in reading:
             totals[entry["name"]] = totals.get(entry["name"], 0.0) + float(entry["confidence"])
     averaged = [{"name": name, "confidence": total / len(readings)} for name, total in totals.items()]
-    return sorted(averaged, key=lambda entry: -entry["confidence"])
+    return sorted(averaged, key=lambda entry: -entry["confidence"])[:length]

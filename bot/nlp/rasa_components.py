@@ -13,6 +13,7 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.classifiers import LABEL_RANKING_LENGTH
 from rasa.nlu.extractors.extractor import EntityExtractorMixin
 from rasa.nlu.featurizers.dense_featurizer.dense_featurizer import DenseFeaturizer
 from rasa.nlu.tokenizers.spacy_tokenizer import POS_TAG_KEY
@@ -221,7 +222,12 @@ class _GuideAnswerCheck(GraphComponent):
 
     @classmethod
     def fingerprint_addon(cls, config: Dict[Text, Any]) -> Optional[str]:
-        return sources_fingerprint((sys.modules[cls.__module__], *cls.sources))
+        return sources_fingerprint((sys.modules[cls.__module__], *cls.sources), *cls.read_from_files())
+
+    @classmethod
+    def read_from_files(cls) -> Tuple[str, ...]:
+        """What it learns from besides the training data the graph hands in."""
+        return ()
 
     def learn(self, training_data: TrainingData) -> Any:
         raise NotImplementedError
@@ -307,11 +313,8 @@ class GuideCoverageCheck(_GuideAnswerCheck):
     needs_answer = False
 
     @classmethod
-    def fingerprint_addon(cls, config: Dict[Text, Any]) -> Optional[str]:
-        # The guides are read from their files, not handed in by the graph.
-        return sources_fingerprint(
-            (sys.modules[cls.__module__], *cls.sources), *(passage.text for passage in guide_passages())
-        )
+    def read_from_files(cls) -> Tuple[str, ...]:
+        return tuple(passage.text for passage in guide_passages())
 
     def learn(self, training_data: TrainingData) -> GuideCoverage:
         examples = _examples(training_data)
@@ -381,7 +384,10 @@ class AverageIntentReadings(_NothingLearnt):
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
-            ranking = average_rankings((message.get(INTENT_READINGS) or []) + [message.get(INTENT_RANKING_KEY) or []])
+            # Each DIET ranks every intent for the average; what goes on is Rasa's usual ten:
+            # the ranking is stored with every user message and sent with every action call.
+            readings = (message.get(INTENT_READINGS) or []) + [message.get(INTENT_RANKING_KEY) or []]
+            ranking = average_rankings(readings, LABEL_RANKING_LENGTH)
             if ranking:
                 message.set(INTENT, dict(ranking[0]), add_to_output=True)
                 message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
