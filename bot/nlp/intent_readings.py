@@ -23,5 +23,5 @@ def average_rankings(readings: Sequence[Ranking], length: int) -> List[Dict]:
     for reading in readings:
         for entry in reading:
             totals[entry["name"]] = totals.get(entry["name"], 0.0) + float(entry["confidence"])
-    averaged = [{"name": name, "confidence": total / len(readings)} for name, total in totals.items()]
-    return sorted(averaged, key=lambda entry: -entry["confidence"])[:length]
+    best_first = sorted(totals.items(), key=lambda item: -item[1])[:length]
+    return [{"name": name, "confidence": total / len(readings)} for name, total in best_first]
